@@ -1,0 +1,156 @@
+"""Scoped reads for the red micro-grid."""
+
+import datetime
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db.models import Count, Q
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from grids.models import Grid, Household, Visit
+from portal.roles import works_in_admin
+from portal.scoping import scope_queryset
+
+
+def grids_visible_to(user):
+    return scope_queryset(Grid.objects.all(), user)
+
+
+def get_grid_for_user_or_404(user, code):
+    return get_object_or_404(grids_visible_to(user), code=code)
+
+
+def households_visible_to(user):
+    return scope_queryset(Household.objects.select_related("building", "grid"), user)
+
+
+def get_household_for_user_or_404(user, pk):
+    return get_object_or_404(households_visible_to(user), pk=pk)
+
+
+def visits_visible_to(user):
+    """A grid worker sees their own visits; secretaries and staff their subtree."""
+    visits = scope_queryset(Visit.objects.select_related("household__building", "grid", "visitor"), user)
+    if not works_in_admin(user):
+        visits = visits.filter(visitor=user)
+    return visits
+
+
+def get_visit_for_user_or_404(user, pk):
+    return get_object_or_404(visits_visible_to(user), pk=pk)
+
+
+_BUILDING_SUFFIXES = ("", "号楼", "栋", "幢", "号")
+_NUMBER_RE = re.compile(r"\d+")
+_ADDRESS_WORDS_RE = re.compile(r"^[\d\s\-/#号楼栋幢单元室]+$")
+
+
+def household_search(user, query, limit=30):
+    """Find households in the user's scope by "3-2-301" / "3号楼2单元301" or by a name."""
+    query = (query or "").strip()[:40]
+    households = households_visible_to(user)
+    if not query:
+        return households.none()
+    if _ADDRESS_WORDS_RE.match(query):
+        numbers = _NUMBER_RE.findall(query)
+        building, unit, room = (numbers + [None, None, None])[:3]
+        filters = Q(building__name__in=[f"{building}{s}" for s in _BUILDING_SUFFIXES])
+        if unit:
+            filters &= Q(unit=unit)
+        if room:
+            filters &= Q(room__startswith=room)
+        households = households.filter(filters)
+    else:
+        households = households.filter(
+            Q(head_name__contains=query) | Q(residents__name__contains=query)
+        ).distinct()
+    return households.order_by("building__name", "unit", "room")[:limit]
+
+
+def overdue_cutoff(now=None):
+    now = now or timezone.now()
+    return now - datetime.timedelta(days=settings.VISIT_OVERDUE_DAYS)
+
+
+def overdue_households(households, now=None):
+    """Vulnerable households not visited within VISIT_OVERDUE_DAYS."""
+    cutoff = overdue_cutoff(now)
+    return households.filter(category__in=Household.VULNERABLE).filter(
+        Q(last_visited_at__isnull=True) | Q(last_visited_at__lt=cutoff)
+    )
+
+
+@dataclass
+class GridStats:
+    households: int = 0
+    by_category: dict = field(default_factory=dict)
+    visits_this_month: int = 0
+    overdue: int = 0
+    follow_ups_open: int = 0
+
+    def add(self, other):
+        self.households += other.households
+        for key, count in other.by_category.items():
+            self.by_category[key] = self.by_category.get(key, 0) + count
+        self.visits_this_month += other.visits_this_month
+        self.overdue += other.overdue
+        self.follow_ups_open += other.follow_ups_open
+
+    @property
+    def categories(self):
+        """(category, label, colour, count) for every rainbow category, in order."""
+        return [
+            (c.value, c.label, Household.COLOURS[c], self.by_category.get(c.value, 0))
+            for c in Household.Category
+        ]
+
+
+def grid_stats(nodes, now=None):
+    """Counts for each node's subtree: households by category, visits, overdue.
+
+    Four grouped queries whatever the number of nodes; leaf counts are summed
+    up to the requested nodes in Python using their lft/rght ranges.
+    """
+    nodes = list(nodes)
+    if not nodes:
+        return {}
+    now = now or timezone.now()
+    month_start = timezone.localtime(now).replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    subtree = Q()
+    for node in nodes:
+        subtree |= Q(tree_id=node.tree_id, lft__gte=node.lft, rght__lte=node.rght)
+    leaves = {g.pk: g for g in Grid.objects.filter(subtree).only("tree_id", "lft", "rght")}
+    in_leaves = Q(grid_id__in=list(leaves))
+
+    per_leaf = defaultdict(GridStats)
+    for row in Household.objects.filter(in_leaves).values("grid_id", "category").annotate(n=Count("id")):
+        stats = per_leaf[row["grid_id"]]
+        stats.households += row["n"]
+        stats.by_category[row["category"]] = row["n"]
+    for row in (
+        overdue_households(Household.objects.filter(in_leaves), now).values("grid_id").annotate(n=Count("id"))
+    ):
+        per_leaf[row["grid_id"]].overdue = row["n"]
+    for row in (
+        Visit.objects.filter(in_leaves, visited_at__gte=month_start).values("grid_id").annotate(n=Count("id"))
+    ):
+        per_leaf[row["grid_id"]].visits_this_month = row["n"]
+    for row in (
+        Visit.objects.filter(in_leaves, follow_up_needed=True, follow_up_done_at__isnull=True)
+        .values("grid_id")
+        .annotate(n=Count("id"))
+    ):
+        per_leaf[row["grid_id"]].follow_ups_open = row["n"]
+
+    result = {}
+    for node in nodes:
+        total = GridStats()
+        for leaf_id, stats in per_leaf.items():
+            leaf = leaves[leaf_id]
+            if leaf.tree_id == node.tree_id and node.lft <= leaf.lft and leaf.rght <= node.rght:
+                total.add(stats)
+        result[node.pk] = total
+    return result

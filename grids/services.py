@@ -1,0 +1,130 @@
+"""Writes for the red micro-grid: tree nodes, buildings, households, visits."""
+
+import datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.db.models.functions import Coalesce, Greatest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from grids.models import Grid, Household, Visit
+from portal.locks import advisory_xact_lock
+from portal.models import PersonalDataLog
+from portal.privacy import personal_data_record
+from portal.scoping import in_scope
+
+TREE_LOCK = "grids.tree"
+
+
+def _lock_tree():
+    # django-mptt computes lft/rght from the values it last read, so two
+    # concurrent inserts or moves would both claim the same gap and corrupt
+    # the tree. Tree writes are rare; one lock for all of them is enough.
+    advisory_xact_lock(TREE_LOCK)
+
+
+def _fresh(node):
+    return None if node is None else Grid.objects.get(pk=node.pk)
+
+
+@transaction.atomic
+def grid_create(*, name, code, kind, parent=None, address=""):
+    _lock_tree()
+    grid = Grid(name=name, code=code, kind=kind, parent=_fresh(parent), address=address)
+    grid.full_clean()
+    grid.save()
+    return grid
+
+
+@transaction.atomic
+def grid_update(*, grid, name, code, kind, parent, address=""):
+    """Rename or move a node; a move carries its whole subtree along."""
+    _lock_tree()
+    fresh = Grid.objects.get(pk=grid.pk)
+    fresh.name, fresh.code, fresh.kind, fresh.address = name, code, kind, address
+    fresh.parent = _fresh(parent)
+    if fresh.parent is not None and fresh.parent.is_descendant_of(fresh, include_self=True):
+        raise ValidationError({"parent": _("不能把节点移到它自己或它的下级之下。")})
+    fresh.full_clean()
+    fresh.save()
+    return fresh
+
+
+@transaction.atomic
+def grid_delete(*, grid):
+    _lock_tree()
+    fresh = Grid.objects.get(pk=grid.pk)
+    if not fresh.is_leaf_node():
+        raise ValidationError(_("该节点还有下级节点，不能删除。"))
+    fresh.delete()
+
+
+def _personal_changes(instance, changed_fields):
+    return [name for name in instance.PERSONAL_FIELDS if name in changed_fields]
+
+
+@transaction.atomic
+def household_save(*, household, actor, changed_fields=()):
+    """Create or update a household, recording changes to personal data."""
+    if not in_scope(actor, household.building.grid):
+        raise PermissionDenied(_("该楼栋不在您的管辖范围内。"))
+    is_new = household.pk is None
+    household.full_clean()
+    household.save()
+    personal = _personal_changes(household, household.PERSONAL_FIELDS if is_new else changed_fields)
+    if personal and any(getattr(household, name) for name in personal):
+        personal_data_record(
+            actor=actor,
+            action=PersonalDataLog.Action.CHANGE,
+            subject=household,
+            fields=personal,
+            grid=household.grid,
+            detail=_("新建住户") if is_new else _("修改住户信息"),
+        )
+    return household
+
+
+@transaction.atomic
+def visit_log(*, visitor, household, method, findings, follow_up_needed=False, visited_at=None):
+    """Record a household visit and move the household's last-visited mark."""
+    household = Household.objects.select_related("grid").get(pk=household.pk)
+    if not in_scope(visitor, household.grid):
+        raise PermissionDenied(_("这户不在您负责的网格内。"))
+    visited_at = visited_at or timezone.now()
+    if visited_at > timezone.now() + datetime.timedelta(minutes=5):
+        raise ValidationError({"visited_at": _("走访时间不能晚于现在。")})
+    visit = Visit(
+        household=household,
+        grid=household.grid,
+        visitor=visitor,
+        visited_at=visited_at,
+        method=method,
+        findings=findings,
+        follow_up_needed=follow_up_needed,
+    )
+    visit.full_clean()
+    visit.save()
+    # Greatest() keeps the mark right when an older visit is logged late.
+    Household.objects.filter(pk=household.pk).update(
+        last_visited_at=Greatest(Coalesce(F("last_visited_at"), visited_at), visited_at)
+    )
+    return visit
+
+
+@transaction.atomic
+def visit_follow_up_done(*, visit, user, note=""):
+    """Mark a visit's follow-up done: lock, re-check, change."""
+    visit = Visit.objects.select_for_update().select_related("grid").get(pk=visit.pk)
+    if not in_scope(user, visit.grid):
+        raise PermissionDenied(_("这条走访记录不在您的管辖范围内。"))
+    if not visit.follow_up_needed:
+        raise ValidationError(_("这次走访没有需要跟进的事项。"))
+    if visit.follow_up_done_at is not None:
+        raise ValidationError(_("这条跟进已经标记为完成。"))
+    visit.follow_up_done_at = timezone.now()
+    visit.follow_up_by = user
+    visit.follow_up_note = note
+    visit.save(update_fields=["follow_up_done_at", "follow_up_by", "follow_up_note"])
+    return visit

@@ -1,0 +1,295 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.models import Group
+from django.http import Http404
+from django.utils.translation import gettext_lazy as _
+
+from portal.models import PersonalDataLog, StaffProfile, User
+from portal.privacy import can_view_personal_data, mask_id_number, mask_phone, personal_data_record
+from portal.roles import ADMIN_ROLES, Role, has_role
+from portal.scoping import scope_queryset
+
+admin.site.site_header = _("街道党建引领基层治理平台")
+admin.site.site_title = _("基层治理平台")
+admin.site.index_title = _("管理")
+
+
+def _scoped(model, queryset, user):
+    if getattr(model, "scope_field", None) is None:
+        return queryset
+    return scope_queryset(queryset, user)
+
+
+class ScopedAdminMixin:
+    """Applies the one scoping rule to a ModelAdmin.
+
+    Lists, change and delete pages, actions and exports all start from
+    `get_queryset`; foreign-key and many-to-many choices (and therefore any
+    tampered POST naming an object outside the scope) are limited too.
+    """
+
+    def get_queryset(self, request):
+        return scope_queryset(super().get_queryset(request), request.user)
+
+    def get_object(self, request, object_id, from_field=None):
+        obj = super().get_object(request, object_id, from_field)
+        if obj is None:
+            # Outside the scope looks exactly like absent: no hint it exists.
+            raise Http404
+        return obj
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        model = db_field.related_model
+        base = kwargs.get("queryset", model._default_manager.all())
+        kwargs["queryset"] = _scoped(model, base, request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        model = db_field.related_model
+        base = kwargs.get("queryset", model._default_manager.all())
+        kwargs["queryset"] = _scoped(model, base, request.user)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+class ScopedInlineMixin:
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        model = db_field.related_model
+        base = kwargs.get("queryset", model._default_manager.all())
+        kwargs["queryset"] = _scoped(model, base, request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class StaffProfileInline(ScopedInlineMixin, admin.StackedInline):
+    model = StaffProfile
+    can_delete = False
+    extra = 1
+    max_num = 1
+    verbose_name_plural = _("管辖范围")
+
+    def get_min_num(self, request, obj=None, **kwargs):
+        # Staff other than superusers must give every account they create a
+        # scope inside their own; otherwise it would vanish from their list.
+        return 0 if request.user.is_superuser else 1
+
+
+def _grantable_roles(user):
+    if user.is_superuser or has_role(user, Role.STREET_STAFF):
+        return list(Role)
+    return [Role.GRID_WORKER, Role.VOLUNTEER, Role.UNIT_LIAISON]
+
+
+@admin.register(User)
+class UserAdmin(ScopedAdminMixin, BaseUserAdmin):
+    inlines = [StaffProfileInline]
+    list_display = ("username", "full_name", "role_list", "scope", "is_active", "last_login")
+    list_filter = ("is_active", "groups")
+    search_fields = ("username", "full_name")
+    ordering = ("username",)
+    fieldsets = (
+        (None, {"fields": ("username", "password")}),
+        (_("基本信息"), {"fields": ("full_name", "phone", "email")}),
+        (_("角色"), {"fields": ("is_active", "groups")}),
+        (_("超级管理员"), {"fields": ("is_staff", "is_superuser", "user_permissions")}),
+        (_("时间"), {"fields": ("last_login", "date_joined")}),
+    )
+    add_fieldsets = (
+        (
+            None,
+            {
+                "classes": ("wide",),
+                "fields": ("username", "full_name", "password1", "password2", "groups"),
+            },
+        ),
+    )
+    readonly_fields = ("last_login", "date_joined")
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        return queryset.select_related("staff_profile__scope").prefetch_related("groups")
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if request.user.is_superuser:
+            return fieldsets
+        return tuple(fs for fs in fieldsets if fs[1]["fields"][0] != "is_staff")
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "groups":
+            names = [role.value for role in _grantable_roles(request.user)]
+            kwargs["queryset"] = Group.objects.filter(name__in=names)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        user = form.instance
+        holds_admin_role = user.groups.filter(name__in=[r.value for r in ADMIN_ROLES]).exists()
+        if not user.is_superuser and user.is_staff != holds_admin_role:
+            User.objects.filter(pk=user.pk).update(is_staff=holds_admin_role)
+
+    @admin.display(description=_("角色"))
+    def role_list(self, obj):
+        labels = {role.value: role.label for role in Role}
+        return "、".join(str(labels.get(g.name, g.name)) for g in obj.groups.all())
+
+    @admin.display(description=_("管辖范围"))
+    def scope(self, obj):
+        profile = getattr(obj, "staff_profile", None)
+        return profile.scope if profile else "—"
+
+
+@admin.register(PersonalDataLog)
+class PersonalDataLogAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    list_display = (
+        "created_at",
+        "actor_username",
+        "action",
+        "subject_type",
+        "subject_label",
+        "fields",
+        "detail",
+    )
+    list_filter = ("action", "subject_type")
+    search_fields = ("actor_username", "subject_label")
+    date_hierarchy = "created_at"
+    list_select_related = ("subject_type",)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+# --- list filters that follow the scope ---------------------------------------------
+
+
+def _grid_model():
+    from grids.models import Grid
+
+    return Grid
+
+
+class CommunityListFilter(admin.SimpleListFilter):
+    """Communities inside the user's scope; rows are matched through `scope_field`."""
+
+    title = _("社区")
+    parameter_name = "community"
+
+    def lookups(self, request, model_admin):
+        Grid = _grid_model()
+        communities = scope_queryset(Grid.objects.filter(kind=Grid.Kind.COMMUNITY), request.user)
+        return [(str(g.pk), g.name) for g in communities.order_by("code")]
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(**{f"{queryset.model.scope_field}__parent_id": self.value()})
+        return queryset
+
+
+class GridListFilter(admin.SimpleListFilter):
+    """Grids inside the user's scope, narrowed to the chosen community."""
+
+    title = _("网格")
+    parameter_name = "grid"
+
+    def lookups(self, request, model_admin):
+        Grid = _grid_model()
+        grids = scope_queryset(Grid.objects.filter(kind=Grid.Kind.GRID), request.user)
+        community = request.GET.get(CommunityListFilter.parameter_name, "")
+        if community.isdigit():
+            grids = grids.filter(parent_id=community)
+        return [(str(g.pk), g.name) for g in grids.order_by("code")]
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(**{f"{queryset.model.scope_field}_id": self.value()})
+        return queryset
+
+
+class PersonalDataAdminMixin:
+    """Masks the model's PERSONAL_FIELDS for users without the permission.
+
+    Lists always show masked values: the full number is one click away on the
+    change page, where showing it is recorded in the access log, as is every
+    change of it.
+    """
+
+    def _personal_fields(self):
+        return getattr(self.model, "PERSONAL_FIELDS", ())
+
+    def get_fields(self, request, obj=None):
+        names = list(super().get_fields(request, obj))
+        if can_view_personal_data(request.user):
+            return names
+        return [f"masked_{n}" if n in self._personal_fields() else n for n in names]
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if not can_view_personal_data(request.user):
+            readonly += [f"masked_{n}" for n in self._personal_fields()]
+        return readonly
+
+    def get_exclude(self, request, obj=None):
+        exclude = list(super().get_exclude(request, obj) or [])
+        if not can_view_personal_data(request.user):
+            exclude += list(self._personal_fields())
+        return exclude
+
+    @admin.display(description=_("联系电话"))
+    def masked_phone(self, obj):
+        return mask_phone(obj.phone)
+
+    @admin.display(description=_("身份证号"))
+    def masked_id_number(self, obj):
+        return mask_id_number(obj.id_number)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        response = super().change_view(request, object_id, form_url, extra_context)
+        if request.method == "GET" and response.status_code == 200:
+            obj = response.context_data.get("original") if hasattr(response, "context_data") else None
+            if obj is not None and can_view_personal_data(request.user):
+                shown = [n for n in self._personal_fields() if getattr(obj, n)]
+                if shown:
+                    personal_data_record(
+                        actor=request.user,
+                        action=PersonalDataLog.Action.VIEW,
+                        subject=obj,
+                        fields=shown,
+                        grid=self._grid_of(obj),
+                        detail=_("在管理后台查看"),
+                    )
+        return response
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        changed = [n for n in self._personal_fields() if n in form.changed_data]
+        if changed:
+            personal_data_record(
+                actor=request.user,
+                action=PersonalDataLog.Action.CHANGE,
+                subject=obj,
+                fields=changed,
+                grid=self._grid_of(obj),
+                detail=_("在管理后台修改") if change else _("在管理后台新建"),
+            )
+
+    @staticmethod
+    def _grid_of(obj):
+        path = obj.scope_field.split("__")
+        value = obj
+        for step in path:
+            value = getattr(value, step)
+        return value
+
+
+class ImportExportScopedMixin:
+    """Hands the signed-in user to import/export resources, for scope and masking."""
+
+    def get_import_resource_kwargs(self, request, **kwargs):
+        return {**super().get_import_resource_kwargs(request, **kwargs), "user": request.user}
+
+    def get_export_resource_kwargs(self, request, **kwargs):
+        return {**super().get_export_resource_kwargs(request, **kwargs), "user": request.user}

@@ -1,0 +1,193 @@
+"""Shared rules for every spreadsheet import and export.
+
+- Column headers are fixed Chinese names: a sheet is a file format that street
+  offices exchange, so it does not change with the interface language.
+- Imports are all-or-nothing: any bad row rolls back the whole file, and the
+  preview lists every bad row with its row number and reason.
+- Rows are matched on a natural key (`import_id_fields`), so importing the
+  same file twice updates rows instead of duplicating them.
+- Everything is limited to the importing or exporting user's scope; a row
+  that points outside it is an error. Without a user, nothing is in scope.
+- Personal data is masked on export unless the user may see it; a masked
+  value read back unchanged keeps the stored value.
+"""
+
+from django.utils.translation import gettext as _
+from import_export import resources, widgets
+from import_export.results import Result
+
+from portal.models import PersonalDataLog
+from portal.privacy import can_view_personal_data, mask_id_number, mask_phone, personal_data_record
+from portal.scoping import scope_queryset
+
+MASKS = {"phone": mask_phone, "id_number": mask_id_number}
+
+
+class PreviewResult(Result):
+    """A result that keeps every error but only the first rows for the preview.
+
+    The stock Result keeps a RowResult (and the instance) for every row; for a
+    sheet of 100,000 households that is most of the import's memory, and the
+    preview page would be a table nobody can read.
+    """
+
+    PREVIEW_ROWS = 100
+
+    def append_row_result(self, row_result):
+        if len(self.rows) < self.PREVIEW_ROWS:
+            super().append_row_result(row_result)
+
+
+class ScopedLookupWidget(widgets.Widget):
+    """Resolves a cell to an object inside the importing user's scope.
+
+    `field` names the model field the cell holds; `not_found` is the row's
+    error message, with %(value)s. Objects are cached per value, so a sheet of
+    thousands of rows costs one query per distinct value.
+    """
+
+    def __init__(self, model, field, not_found, queryset=None, **kwargs):
+        super().__init__(**kwargs)
+        self.model = model
+        self.field = field
+        self.not_found = not_found
+        self.base_queryset = queryset
+        self.user = None
+        self._cache = {}
+
+    def queryset(self):
+        base = self.base_queryset if self.base_queryset is not None else self.model._default_manager.all()
+        return scope_queryset(base, self.user)
+
+    def lookup(self, value, row):
+        return {self.field: value}
+
+    def cache_key(self, value, row):
+        return value
+
+    def clean(self, value, row=None, **kwargs):
+        value = "" if value is None else str(value).strip()
+        if not value:
+            return None
+        key = self.cache_key(value, row)
+        if key not in self._cache:
+            self._cache[key] = self.queryset().filter(**self.lookup(value, row)).first()
+        obj = self._cache[key]
+        if obj is None:
+            raise ValueError(self.not_found % {"value": value})
+        return obj
+
+    def render(self, value, obj=None, **kwargs):
+        if value is None:
+            return ""
+        return str(getattr(value, self.field, value))
+
+
+class ChoiceLabelWidget(widgets.Widget):
+    """Reads and writes a TextChoices field by its Chinese label (the code is accepted too)."""
+
+    def __init__(self, choices, message, **kwargs):
+        super().__init__(**kwargs)
+        self.choices = choices
+        self.message = message
+
+    def clean(self, value, row=None, **kwargs):
+        value = "" if value is None else str(value).strip()
+        for choice in self.choices:
+            if value in (choice.value, str(choice.label)):
+                return choice.value
+        raise ValueError(self.message % {"value": value})
+
+    def render(self, value, obj=None, **kwargs):
+        for choice in self.choices:
+            if choice.value == value:
+                return str(choice.label)
+        return value or ""
+
+
+class TextWidget(widgets.CharWidget):
+    """Text cells; numbers typed into a spreadsheet (301.0) come back as "301"."""
+
+    def clean(self, value, row=None, **kwargs):
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        return "" if value is None else str(value).strip()
+
+
+class ScopedResource(resources.ModelResource):
+    """Base for the portal's import/export resources; see the module docstring."""
+
+    scoped_widgets = ()
+
+    def __init__(self, user=None, **kwargs):
+        super().__init__(**kwargs)
+        self.user = user
+        for name in self.scoped_widgets:
+            self.fields[name].widget.user = user
+
+    def get_result_class(self):
+        return PreviewResult
+
+    def import_data(self, dataset, **kwargs):
+        kwargs["use_transactions"] = True
+        kwargs["rollback_on_validation_errors"] = True
+        return super().import_data(dataset, **kwargs)
+
+    def filter_export(self, queryset, **kwargs):
+        return scope_queryset(queryset, self.user)
+
+    # --- personal data ---------------------------------------------------------------
+
+    # Attributes (field paths) holding personal data; by default the model's own.
+    personal_attributes = None
+
+    def personal_fields(self):
+        if self.personal_attributes is not None:
+            return self.personal_attributes
+        return getattr(self._meta.model, "PERSONAL_FIELDS", ())
+
+    @staticmethod
+    def _mask_for(attribute):
+        return MASKS.get((attribute or "").rsplit("__", 1)[-1])
+
+    def export_field(self, field, instance, **kwargs):
+        value = super().export_field(field, instance, **kwargs)
+        mask = self._mask_for(field.attribute)
+        if mask and field.attribute in self.personal_fields() and not self._unmasked():
+            return mask(value)
+        return value
+
+    def _unmasked(self):
+        return can_view_personal_data(self.user)
+
+    def import_field(self, field, instance, row, is_m2m=False, **kwargs):
+        mask = self._mask_for(field.attribute) if field.attribute in self.personal_fields() else None
+        cell = row.get(field.column_name)
+        if mask and isinstance(cell, str) and "*" in cell:
+            if instance.pk and mask(getattr(instance, field.attribute)) == cell:
+                return  # a masked export read back: keep what is stored
+            raise ValueError(_("该单元格是打码后的号码，请填写完整号码，或保留导出时的原值。"))
+        super().import_field(field, instance, row, is_m2m, **kwargs)
+
+    def after_export(self, queryset, dataset, **kwargs):
+        super().after_export(queryset, dataset, **kwargs)
+        if self.personal_fields() and self._unmasked():
+            personal_data_record(
+                actor=self.user,
+                action=PersonalDataLog.Action.EXPORT,
+                subject=self._meta.model,
+                fields=self.personal_fields(),
+                detail=_("%(count)s 行") % {"count": len(dataset)},
+            )
+
+    def after_import(self, dataset, result, **kwargs):
+        super().after_import(dataset, result, **kwargs)
+        if self.personal_fields() and not kwargs.get("dry_run") and not result.has_errors():
+            personal_data_record(
+                actor=self.user,
+                action=PersonalDataLog.Action.IMPORT,
+                subject=self._meta.model,
+                fields=self.personal_fields(),
+                detail=_("%(file)s %(count)s 行")
+                % {"file": kwargs.get("file_name") or "", "count": len(dataset)},
+            )

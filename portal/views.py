@@ -1,0 +1,92 @@
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.db import connection
+from django.http import JsonResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+
+from grids.models import Grid
+from grids.selectors import grid_stats, grids_visible_to
+from portal.decorators import scope_required
+from portal.roles import Role, has_role, role_names, works_in_admin
+from portal.scoping import scope_node
+
+
+def landing(request):
+    return render(request, "portal/landing.html")
+
+
+def _database_ok():
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception:
+        return False
+    return True
+
+
+def _redis_ok():
+    import redis
+
+    try:
+        client = redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=2, socket_timeout=2)
+        return bool(client.ping())
+    except redis.RedisError:
+        return False
+
+
+@never_cache
+def healthz(request):
+    """200 when the database (and Redis, where configured) answer; 503 otherwise."""
+    checks = {"database": _database_ok()}
+    if settings.REDIS_URL:
+        checks["redis"] = _redis_ok()
+    healthy = all(checks.values())
+    body = {
+        "status": "ok" if healthy else "error",
+        **{name: "ok" if ok else "unavailable" for name, ok in checks.items()},
+    }
+    return JsonResponse(body, status=200 if healthy else 503)
+
+
+@login_required
+def after_login(request):
+    """Send each role to where its work is."""
+    user = request.user
+    if works_in_admin(user):
+        return redirect("portal:dashboard")
+    if has_role(user, Role.GRID_WORKER):
+        return redirect("grids:visit_new")
+    return redirect("portal:me")
+
+
+@login_required
+def me(request):
+    user = request.user
+    roles = [role for role in Role if role.value in role_names(user)]
+    return render(
+        request,
+        "portal/me.html",
+        {"roles": roles, "scope": scope_node(user)},
+    )
+
+
+@scope_required
+def dashboard(request):
+    """Staff overview of the user's scope."""
+    root = scope_node(request.user)
+    if root is None:
+        nodes = list(grids_visible_to(request.user).filter(kind=Grid.Kind.STREET))
+    else:
+        nodes = [root, *root.get_children()]
+    stats = grid_stats(nodes)
+    return render(
+        request,
+        "portal/dashboard.html",
+        {"rows": [(node, stats[node.pk]) for node in nodes], "root": root},
+    )
+
+
+def ratelimited(request, exception):
+    return render(request, "429.html", status=429)

@@ -1,0 +1,93 @@
+"""Shared fixtures: a small world with one user per role, on two streets."""
+
+from types import SimpleNamespace
+
+import pytest
+
+from portal.roles import Role
+from tests.factories import (
+    BuildingFactory,
+    CommunityFactory,
+    GridNodeFactory,
+    HouseholdFactory,
+    StreetFactory,
+    make_user,
+)
+
+
+@pytest.fixture(autouse=True)
+def _fast_and_plain_settings(settings):
+    # Hashing with PBKDF2 costs ~0.3 s per password; tests only need it to work.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # The manifest storage needs collectstatic; tests read the source files.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def world(db):
+    """Street S (communities A and B, one grid each, a building each) and street T.
+
+    Users: superuser, street staff of S, secretaries of A and B, a grid worker
+    of grid A, a volunteer (no scope), a staff account with no profile.
+    """
+    street = StreetFactory(name="刘家堡街道")
+    other_street = StreetFactory(name="西一路街道")
+    community_a = CommunityFactory(parent=street, name="兰苑社区")
+    community_b = CommunityFactory(parent=street, name="金港社区")
+    community_c = CommunityFactory(parent=other_street, name="民主社区")
+    grid_a = GridNodeFactory(parent=community_a, name="兰苑第1网格")
+    grid_b = GridNodeFactory(parent=community_b, name="金港第1网格")
+    grid_c = GridNodeFactory(parent=community_c, name="民主第1网格")
+    building_a = BuildingFactory(grid=grid_a, name="1号楼")
+    building_b = BuildingFactory(grid=grid_b, name="1号楼")
+    return SimpleNamespace(
+        street=street,
+        other_street=other_street,
+        community_a=community_a,
+        community_b=community_b,
+        community_c=community_c,
+        grid_a=grid_a,
+        grid_b=grid_b,
+        grid_c=grid_c,
+        building_a=building_a,
+        building_b=building_b,
+        household_a=HouseholdFactory(building=building_a, room="101"),
+        household_b=HouseholdFactory(building=building_b, room="101"),
+        superuser=make_user(username="root", is_superuser=True, is_staff=True),
+        street_staff=make_user(Role.STREET_STAFF, street, username="street"),
+        secretary_a=make_user(Role.COMMUNITY_SECRETARY, community_a, username="secretary_a"),
+        secretary_b=make_user(Role.COMMUNITY_SECRETARY, community_b, username="secretary_b"),
+        gridworker_a=make_user(Role.GRID_WORKER, grid_a, username="gridworker_a"),
+        volunteer=make_user(Role.VOLUNTEER, username="volunteer"),
+        unscoped_staff=make_user(username="unscoped", is_staff=True),
+    )
+
+
+def _refetch(user):
+    # A fresh object: no cached scope, roles or permissions from setup.
+    from portal.models import User
+
+    return User.objects.get(pk=user.pk)
+
+
+@pytest.fixture
+def login(client):
+    """login(user) signs the test client in as that user and returns the client."""
+
+    def _login(user):
+        client.force_login(_refetch(user))
+        return client
+
+    return _login
