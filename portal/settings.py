@@ -213,6 +213,7 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_CLIENT_IP_CALLABLE = "portal.net.client_ip"
+AXES_VERBOSE = False
 
 RATELIMIT_VIEW = "portal.views.ratelimited"
 
