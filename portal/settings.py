@@ -90,11 +90,12 @@ INSTALLED_APPS = [
     "import_export",
     "axes",
     "django_ratelimit",
+    # Order matters to seed_demo: each app's demo data may use the ones above it.
     "portal",
     "grids",
-    "wishes",
     "volunteers",
     "alliances",
+    "wishes",
 ]
 
 MIDDLEWARE = [

@@ -1,5 +1,6 @@
-"""Shared fixtures: a small world with one user per role, on two streets."""
+"""Shared fixtures: a small world with one user per role, on two streets, and browser pages."""
 
+import os
 from types import SimpleNamespace
 
 import pytest
@@ -91,3 +92,50 @@ def login(client):
         return client
 
     return _login
+
+
+@pytest.fixture
+def phone_page(live_server, transactional_db, monkeypatch):
+    """A Playwright page in Debian's chromium at phone size (375×812), signed out.
+
+    `phone_page.goto(path)` is relative to the live server; `shoot(name)`
+    saves a screenshot under test-output/screenshots/.
+    """
+    yield from _browser_page(live_server, monkeypatch, {"width": 375, "height": 812}, mobile=True)
+
+
+@pytest.fixture
+def desktop_page(live_server, transactional_db, monkeypatch):
+    yield from _browser_page(live_server, monkeypatch, {"width": 1366, "height": 900}, mobile=False)
+
+
+def _browser_page(live_server, monkeypatch, viewport, mobile):
+    from tests.utils import CHROMIUM, SCREENSHOTS, browser_args
+
+    if not os.path.exists(CHROMIUM):
+        pytest.skip("needs Debian's chromium at /usr/bin/chromium (scripts/system-deps test)")
+    # Playwright's sync API runs an event loop in this thread; the ORM calls
+    # the test itself makes here are still plain synchronous ones.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=browser_args())
+        context = browser.new_context(
+            viewport=viewport,
+            is_mobile=mobile,
+            has_touch=mobile,
+            locale="zh-CN",
+            base_url=live_server.url,
+        )
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+
+        def shoot(name):
+            SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+        page.shoot = shoot
+        yield page
+        context.close()
+        browser.close()

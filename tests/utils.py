@@ -23,3 +23,30 @@ requires_chromium = pytest.mark.skipif(
 def result_pks(response):
     """Primary keys listed on an admin changelist response."""
     return {obj.pk for obj in response.context["cl"].result_list}
+
+
+SCREENSHOTS = settings.BASE_DIR / "test-output" / "screenshots"
+
+
+def browser_args():
+    # Headless on a closed network: no sandbox (runs as root in CI), no
+    # background requests that the network would refuse.
+    return [
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+    ]
+
+
+def sign_in(page, username, password="pass-12345"):
+    """Sign a Playwright page in through the login form."""
+    page.goto("/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    page.click("button[type=submit]")
+    page.wait_for_load_state("networkidle")

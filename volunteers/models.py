@@ -1,8 +1,11 @@
+from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+from portal.validators import validate_mobile
 
 
 class SubjectKind(models.TextChoices):
@@ -129,3 +132,85 @@ class PointsEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionError("points ledger entries are never deleted; add a reversing entry")
+
+
+class VolunteerTeam(models.Model):
+    """A volunteer service team (志愿服务队): a community team, a unit's team or a social organisation."""
+
+    class Kind(models.TextChoices):
+        COMMUNITY = "community", _("社区志愿服务队")
+        UNIT = "unit", _("单位志愿服务队")
+        SOCIAL = "social", _("社会组织")
+
+    name = models.CharField(_("名称"), max_length=80)
+    kind = models.CharField(_("类型"), max_length=12, choices=Kind.choices, default=Kind.COMMUNITY)
+    community = models.ForeignKey(
+        "grids.Grid",
+        on_delete=models.PROTECT,
+        related_name="volunteer_teams",
+        verbose_name=_("所属社区"),
+        help_text=_("队伍的主管社区（或街道）；决定谁能管理它。"),
+    )
+    leader = models.ForeignKey(
+        "Volunteer",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="led_teams",
+        verbose_name=_("队长"),
+    )
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    scope_field = "community"
+    points_subject_kind = SubjectKind.TEAM
+
+    class Meta:
+        verbose_name = _("志愿服务队")
+        verbose_name_plural = _("志愿服务队")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["community", "name"], name="team_unique_name_in_community"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Volunteer(models.Model):
+    """A person who volunteers: a resident or an in-service party member, optionally with a login."""
+
+    class Gender(models.TextChoices):
+        MALE = "M", _("男")
+        FEMALE = "F", _("女")
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="volunteer",
+        verbose_name=_("登录账号"),
+    )
+    name = models.CharField(_("姓名"), max_length=50)
+    gender = models.CharField(_("性别"), max_length=1, choices=Gender.choices, blank=True)
+    phone = models.CharField(_("手机号"), max_length=11, blank=True, validators=[validate_mobile])
+    community = models.ForeignKey(
+        "grids.Grid",
+        on_delete=models.PROTECT,
+        related_name="volunteers",
+        verbose_name=_("居住社区"),
+    )
+    is_party_member = models.BooleanField(_("党员"), default=False)
+    created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+
+    scope_field = "community"
+    points_subject_kind = SubjectKind.PERSON
+    PERSONAL_FIELDS = ("phone",)
+
+    class Meta:
+        verbose_name = _("志愿者")
+        verbose_name_plural = _("志愿者")
+        ordering = ["name", "pk"]
+
+    def __str__(self):
+        return self.name
