@@ -11,10 +11,12 @@ import factory
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 
+from alliances.models import MemberUnit
 from grids import services as grid_services
 from grids.models import Building, Grid, GridAssignment, Household, Resident, Visit
 from portal.models import PersonalDataLog, StaffProfile, User
 from portal.services import user_grant_role
+from volunteers.models import PointsRule, Volunteer, VolunteerTeam
 
 _codes = itertools.count(1)
 
@@ -167,3 +169,34 @@ SCOPED_OBJECT_MAKERS = {
     PersonalDataLog: _personal_data_log,
     User: _staff_profile_user,
 }
+
+
+class VolunteerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Volunteer
+
+    name = factory.Sequence(lambda n: f"志愿者{n}")
+    phone = "13912345678"
+    community = factory.SubFactory(CommunityFactory)
+
+
+class VolunteerTeamFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = VolunteerTeam
+
+    name = factory.Sequence(lambda n: f"志愿服务队{n}")
+    community = factory.SubFactory(CommunityFactory)
+
+
+class MemberUnitFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = MemberUnit
+
+    name = factory.Sequence(lambda n: f"驻区单位{n}")
+    kind = MemberUnit.Kind.ENTERPRISE
+    grid = factory.SubFactory(StreetFactory)
+
+
+def points_rule(code):
+    """One of the default rules (created by a migration), by code."""
+    return PointsRule.objects.get(code=code)
