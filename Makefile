@@ -55,7 +55,7 @@ lint: $(VENV)/.dev
 	$(PY) manage.py makemigrations --check --dry-run -v0
 
 messages: $(VENV)/.runtime
-	$(PY) manage.py makemessages -l en --ignore=.venv --ignore=bench --ignore=tests --no-obsolete
+	$(PY) manage.py makemessages -l en --ignore=.venv --ignore=bench --ignore=tests --no-obsolete --no-wrap
 	$(PY) manage.py compilemessages -v0 --ignore=.venv
 
 worker: setup

@@ -28,7 +28,7 @@ class GridAdminForm(forms.ModelForm):
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        if user is not None and not user.is_superuser:
+        if user is not None and not user.is_superuser and "parent" in self.fields:
             # Only superusers add streets (roots); staff add below their scope.
             self.fields["parent"].required = True
 
@@ -120,9 +120,11 @@ class BuildingInGridFilter(admin.SimpleListFilter):
         return [(str(b.pk), b.name) for b in buildings]
 
     def queryset(self, request, queryset):
-        if self.value():
-            return queryset.filter(building_id=self.value())
-        return queryset
+        if not self.value():
+            return queryset
+        if not self.value().isdigit():
+            return queryset.none()
+        return queryset.filter(building_id=self.value())
 
 
 @admin.register(Household)

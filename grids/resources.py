@@ -50,11 +50,8 @@ class BuildingWidget(ScopedLookupWidget):
     def cache_key(self, value, row):
         return (self._grid_code(row), value)
 
-    def clean(self, value, row=None, **kwargs):
-        try:
-            return super().clean(value, row, **kwargs)
-        except ValueError:
-            raise ValueError(self.not_found % {"value": value, "grid": self._grid_code(row)}) from None
+    def not_found_message(self, value, row):
+        return self.not_found % {"value": value, "grid": self._grid_code(row)}
 
 
 class BuildingResource(ScopedResource):

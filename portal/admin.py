@@ -184,9 +184,11 @@ class CommunityListFilter(admin.SimpleListFilter):
         return [(str(g.pk), g.name) for g in communities.order_by("code")]
 
     def queryset(self, request, queryset):
-        if self.value():
-            return queryset.filter(**{f"{queryset.model.scope_field}__parent_id": self.value()})
-        return queryset
+        if not self.value():
+            return queryset
+        if not self.value().isdigit():
+            return queryset.none()  # a tampered URL: show nothing rather than fail
+        return queryset.filter(**{f"{queryset.model.scope_field}__parent_id": self.value()})
 
 
 class GridListFilter(admin.SimpleListFilter):
@@ -204,9 +206,11 @@ class GridListFilter(admin.SimpleListFilter):
         return [(str(g.pk), g.name) for g in grids.order_by("code")]
 
     def queryset(self, request, queryset):
-        if self.value():
-            return queryset.filter(**{f"{queryset.model.scope_field}_id": self.value()})
-        return queryset
+        if not self.value():
+            return queryset
+        if not self.value().isdigit():
+            return queryset.none()
+        return queryset.filter(**{f"{queryset.model.scope_field}_id": self.value()})
 
 
 class PersonalDataAdminMixin:

@@ -65,6 +65,9 @@ class ScopedLookupWidget(widgets.Widget):
     def cache_key(self, value, row):
         return value
 
+    def not_found_message(self, value, row):
+        return self.not_found % {"value": value}
+
     def clean(self, value, row=None, **kwargs):
         value = "" if value is None else str(value).strip()
         if not value:
@@ -74,7 +77,7 @@ class ScopedLookupWidget(widgets.Widget):
             self._cache[key] = self.queryset().filter(**self.lookup(value, row)).first()
         obj = self._cache[key]
         if obj is None:
-            raise ValueError(self.not_found % {"value": value})
+            raise ValueError(self.not_found_message(value, row))
         return obj
 
     def render(self, value, obj=None, **kwargs):
@@ -127,6 +130,14 @@ class ScopedResource(resources.ModelResource):
 
     def get_result_class(self):
         return PreviewResult
+
+    def get_instance(self, instance_loader, row):
+        try:
+            return super().get_instance(instance_loader, row)
+        except ValueError:
+            # A bad key cell: treat the row as new, so import_instance reports
+            # the cell as a validation error on its row instead of a crash.
+            return None
 
     def import_data(self, dataset, **kwargs):
         kwargs["use_transactions"] = True

@@ -25,19 +25,25 @@ class Role(models.TextChoices):
 # Roles that work in the Django admin; the others use the phone pages.
 ADMIN_ROLES = frozenset({Role.STREET_STAFF, Role.COMMUNITY_SECRETARY})
 
+# Managing accounts below one's scope: the user and its scope (staff profile).
+_ACCOUNTS = [
+    "portal.view_user",
+    "portal.add_user",
+    "portal.change_user",
+    "portal.view_staffprofile",
+    "portal.add_staffprofile",
+    "portal.change_staffprofile",
+]
+
 PERMISSIONS = {
     Role.STREET_STAFF: [
         "portal.view_personal_data",
         "portal.view_personaldatalog",
-        "portal.view_user",
-        "portal.add_user",
-        "portal.change_user",
+        *_ACCOUNTS,
     ],
     Role.COMMUNITY_SECRETARY: [
         "portal.view_personal_data",
-        "portal.view_user",
-        "portal.add_user",
-        "portal.change_user",
+        *_ACCOUNTS,
     ],
 }
 

@@ -10,6 +10,7 @@ from pathlib import Path
 import environ
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
+from import_export.formats import base_formats
 
 from portal.env import (
     env_bool,
@@ -24,7 +25,7 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 
 # A local `.env` (created by `make setup`, never committed) fills in variables
 # the real environment does not set; the environment always wins.
-if (BASE_DIR / ".env").is_file():
+if (BASE_DIR / ".env").is_file() and not env_bool("PORTAL_IGNORE_DOTENV", False):
     environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 DEBUG = env_bool("DEBUG", False)
@@ -250,8 +251,8 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "portal@localhost")
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
-IMPORT_FORMATS = ["import_export.formats.base_formats.XLSX", "import_export.formats.base_formats.CSV"]
-EXPORT_FORMATS = ["import_export.formats.base_formats.XLSX", "import_export.formats.base_formats.CSV"]
+IMPORT_FORMATS = [base_formats.XLSX, base_formats.CSV]
+EXPORT_FORMATS = [base_formats.XLSX, base_formats.CSV]
 
 # --- Logging -----------------------------------------------------------------------
 LOGGING = {
@@ -260,6 +261,8 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    # django-axes logs every successful login at INFO; keep its warnings only.
+    "loggers": {"axes": {"level": "WARNING"}},
 }
 
 # --- Portal policy ----------------------------------------------------------------------

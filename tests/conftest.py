@@ -16,6 +16,21 @@ from tests.factories import (
 )
 
 
+def pytest_collection_modifyitems(items):
+    """Transactional tests restore what migrations created (role groups, default rules).
+
+    A transactional test ends by emptying every table; without serialized
+    rollback the rows that data migrations wrote would be gone for every test
+    that runs after it.
+    """
+    for item in items:
+        names = getattr(item, "fixturenames", None)
+        if names is None or "django_db_serialized_rollback" in names:
+            continue
+        if "transactional_db" in names or "live_server" in names:
+            names.append("django_db_serialized_rollback")
+
+
 @pytest.fixture(autouse=True)
 def _fast_and_plain_settings(settings):
     # Hashing with PBKDF2 costs ~0.3 s per password; tests only need it to work.
@@ -117,6 +132,11 @@ def _browser_page(live_server, monkeypatch, viewport, mobile):
     # Playwright's sync API runs an event loop in this thread; the ORM calls
     # the test itself makes here are still plain synchronous ones.
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    # The live server answers each request in a thread of its own; persistent
+    # connections would outlive the test and block dropping the test database.
+    from django.db import connection
+
+    monkeypatch.setitem(connection.settings_dict, "CONN_MAX_AGE", 0)
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
