@@ -163,6 +163,7 @@ class Household(models.Model):
         related_name="households",
         verbose_name=_("网格"),
         editable=False,
+        blank=True,  # derived from the building in save(), never entered
         help_text=_("与楼栋所在网格一致，自动填写。"),
     )
     building = models.ForeignKey(
@@ -358,7 +359,12 @@ class Visit(models.Model):
         Household, on_delete=models.PROTECT, related_name="visits", verbose_name=_("住户")
     )
     grid = models.ForeignKey(
-        Grid, on_delete=models.PROTECT, related_name="visits", verbose_name=_("网格"), editable=False
+        Grid,
+        on_delete=models.PROTECT,
+        related_name="visits",
+        verbose_name=_("网格"),
+        editable=False,
+        blank=True,  # the household's grid, set in save()
     )
     visitor = models.ForeignKey(
         settings.AUTH_USER_MODEL,

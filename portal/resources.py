@@ -68,6 +68,15 @@ class ScopedLookupWidget(widgets.Widget):
     def not_found_message(self, value, row):
         return self.not_found % {"value": value}
 
+    def preload(self, keys, lookups):
+        """Fill the cache for many cells with one query; `lookups` filters a superset."""
+        found = {self.cache_key_of(obj): obj for obj in self.queryset().filter(**lookups)}
+        for key in keys:
+            self._cache[key] = found.get(key)
+
+    def cache_key_of(self, obj):
+        return getattr(obj, self.field)
+
     def clean(self, value, row=None, **kwargs):
         value = "" if value is None else str(value).strip()
         if not value:

@@ -20,6 +20,7 @@ from portal.env import (
     env_redis_url,
     env_str,
 )
+from portal.formats import FastXLSX
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -251,7 +252,8 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "portal@localhost")
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
-IMPORT_FORMATS = [base_formats.XLSX, base_formats.CSV]
+IMPORT_EXPORT_IMPORT_IGNORE_BLANK_LINES = True
+IMPORT_FORMATS = [FastXLSX, base_formats.CSV]
 EXPORT_FORMATS = [base_formats.XLSX, base_formats.CSV]
 
 # --- Logging -----------------------------------------------------------------------
