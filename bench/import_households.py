@@ -74,7 +74,9 @@ def prepare(rows, fmt):
     env.pop("REDIS_URL", None)
     subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
     # DEBUG is off in the measured runs, as in production: pages need the collected static files.
-    subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True
+    )
     code = (
         "import sys; sys.path.insert(0, 'bench');"
         f"from import_households import build_street_and_sheet; build_street_and_sheet({rows}, '{fmt}')"
@@ -275,7 +277,9 @@ def _tree_ok():
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--format", choices=["xlsx", "csv"], default="xlsx")
     parser.add_argument("--run", help=argparse.SUPPRESS)
@@ -310,15 +314,21 @@ def main():
 
     default, tuned = results
     table = io.StringIO()
-    table.write(f"\nHousehold import through the admin, {args.rows:,} rows ({args.format.upper()}), PostgreSQL\n\n")
-    table.write(f"{'path':<10} {'rows':>9} {'preview s':>10} {'total s':>9} {'rows/s':>9} {'peak MB':>8}  same rows  tree ok\n")
+    table.write(
+        f"\nHousehold import through the admin, {args.rows:,} rows ({args.format.upper()}), PostgreSQL\n\n"
+    )
+    table.write(
+        f"{'path':<10} {'rows':>9} {'preview s':>10} {'total s':>9} {'rows/s':>9} {'peak MB':>8}  same rows  tree ok\n"
+    )
     for r in results:
         table.write(
             f"{r['which']:<10} {r['rows']:>9,} {r['preview_seconds']:>10.1f} {r['seconds']:>9.1f} "
             f"{r['rows'] / r['seconds']:>9,.0f} {r['peak_mb']:>8.0f}  {r['digest'] == default['digest']!s:>9}  {r['tree_ok']!s:>7}\n"
         )
     speedup = default["seconds"] / tuned["seconds"]
-    table.write(f"\ntuned is {speedup:.1f}x the default path (target ≥ 10x); tuned peak {tuned['peak_mb']:.0f} MB (target < 200 MB)\n")
+    table.write(
+        f"\ntuned is {speedup:.1f}x the default path (target ≥ 10x); tuned peak {tuned['peak_mb']:.0f} MB (target < 200 MB)\n"
+    )
     print(table.getvalue())
 
 
