@@ -31,6 +31,26 @@ def pytest_collection_modifyitems(items):
             names.append("django_db_serialized_rollback")
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _no_stray_connections(django_db_setup, django_db_blocker):
+    """End connections the live server's request threads left open.
+
+    Those threads serve the browser's keep-alive sockets and can outlive the
+    browser; on PostgreSQL an open connection stops the test database from
+    being dropped at the end of the run.
+    """
+    yield
+    with django_db_blocker.unblock():
+        from django.db import connection
+
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                    "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                )
+
+
 @pytest.fixture(autouse=True)
 def _fast_and_plain_settings(settings):
     # Hashing with PBKDF2 costs ~0.3 s per password; tests only need it to work.
