@@ -102,12 +102,15 @@ class UnitWidget(ScopedLookupWidget):
         return (self._grid_code(row), value)
 
     def clean(self, value, row=None, **kwargs):
-        if not str(value or "").strip():
+        value = "" if value is None else str(value).strip()
+        if not value:
             raise ValueError(_("请填写单位名称。"))
-        try:
-            return super().clean(value, row, **kwargs)
-        except ValueError:
-            raise ValueError(self.not_found % {"value": value, "grid": self._grid_code(row)}) from None
+        key = self.cache_key(value, row)
+        if key not in self._cache:
+            self._cache[key] = self.queryset().filter(**self.lookup(value, row)).first()
+        if self._cache[key] is None:
+            raise ValueError(self.not_found % {"value": value, "grid": self._grid_code(row)})
+        return self._cache[key]
 
 
 class LiaisonsWidget(widgets.ManyToManyWidget):

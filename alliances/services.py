@@ -97,24 +97,45 @@ def membership_sign_covenant(*, membership, actor, signed_on=None):
 
 # --- the rotating chair ---------------------------------------------------------------
 #
-# Who chairs next: among the units that are members for the whole month, the one
-# that has waited longest — since its last month as chair, or since joining if it
-# has never chaired. Ties go to the earlier joining date, then the name. With an
-# unchanged membership this is a plain round robin in joining order, each unit
-# once a round; after a swap, a leaver or a newcomer no unit chairs a second time
-# while another eligible unit has waited longer.
+# The rule, in rounds: a month's chair is chosen among the units that are members
+# for the whole month. Within a round every such unit chairs once, in joining
+# order (then by name); when all of them have chaired, a new round begins. A
+# unit that joins during a round takes its turn at the end of that round, a unit
+# that leaves is skipped, and a month whose chair was swapped counts as a turn of
+# the unit that holds it now. So no unit chairs a second time while another
+# current member is still waiting for its turn in the round.
 
 
-def _waiting_since(membership, last_chaired):
-    last = last_chaired.get(membership.unit_id)
-    return (last or membership.joined_on, membership.joined_on, membership.unit.name, membership.unit_id)
+def _rotation_key(membership):
+    return (membership.joined_on, membership.unit.name, membership.unit_id)
 
 
-def _choose_chair(memberships, month, last_chaired):
-    eligible = [m for m in memberships if m.can_chair(month)]
-    if not eligible:
-        return None
-    return min(eligible, key=lambda m: _waiting_since(m, last_chaired))
+class _Rotation:
+    """Replays the schedule month by month and picks the next chair."""
+
+    def __init__(self, memberships):
+        self.memberships = memberships
+        self.done = set()  # units that have chaired in the current round
+
+    def _eligible(self, month):
+        return [m for m in self.memberships if m.can_chair(month)]
+
+    def record(self, month, unit_id):
+        eligible = {m.unit_id for m in self._eligible(month)}
+        if eligible <= self.done or unit_id in self.done:
+            self.done = set()  # the round is over (or a swap started a new one)
+        self.done.add(unit_id)
+
+    def choose(self, month):
+        eligible = self._eligible(month)
+        if not eligible:
+            return None
+        waiting = [m for m in eligible if m.unit_id not in self.done]
+        if not waiting:
+            self.done, waiting = set(), eligible
+        chosen = min(waiting, key=_rotation_key)
+        self.done.add(chosen.unit_id)
+        return chosen
 
 
 @transaction.atomic
@@ -129,25 +150,22 @@ def chair_schedule_generate(*, alliance, start, months):
     # One writer per alliance at a time: both would choose from the same history.
     alliance = Alliance.objects.select_for_update().get(pk=alliance.pk)
     start = month_start(start)
-    memberships = list(alliance.memberships.select_related("unit"))
-    existing = {t.month: t.unit_id for t in alliance.chair_terms.all()}
-    last_chaired = {}
-    for month in sorted(existing):
-        if month < start:
-            last_chaired[existing[month]] = month
+    rotation = _Rotation(list(alliance.memberships.select_related("unit")))
+    existing = dict(alliance.chair_terms.values_list("month", "unit_id"))
+    for month in sorted(m for m in existing if m < start):
+        rotation.record(month, existing[month])
     new_terms = []
     for offset in range(months):
         month = add_months(start, offset)
         if month in existing:
-            last_chaired[existing[month]] = month
+            rotation.record(month, existing[month])
             continue
-        chosen = _choose_chair(memberships, month, last_chaired)
+        chosen = rotation.choose(month)
         if chosen is None:
             raise ValidationError(
                 _("%(month)s 没有全月在联盟内的成员单位，无法安排轮值主席。") % {"month": f"{month:%Y-%m}"}
             )
         new_terms.append(ChairTerm(alliance=alliance, month=month, unit=chosen.unit))
-        last_chaired[chosen.unit_id] = month
     ChairTerm.objects.bulk_create(new_terms)
     _sync_planned_meeting_chairs(alliance, [t.month for t in new_terms])
     return new_terms
