@@ -46,7 +46,9 @@ def _require(condition, message=None):
 def membership_join(*, alliance, unit, joined_on=None, covenant_signed_on=None):
     """Add a unit to an alliance, or bring back one that had left."""
     joined_on = joined_on or timezone.localdate()
-    membership = Membership.objects.select_for_update().filter(alliance=alliance, unit=unit).first()
+    membership = (
+        Membership.objects.select_for_update(of=("self",)).filter(alliance=alliance, unit=unit).first()
+    )
     if membership is not None and membership.left_on is None:
         raise ValidationError(_("“%(unit)s”已经是该联盟的成员。") % {"unit": unit})
     if membership is None:
@@ -63,7 +65,9 @@ def membership_join(*, alliance, unit, joined_on=None, covenant_signed_on=None):
 @transaction.atomic
 def membership_leave(*, membership, left_on=None, today=None):
     """Record that a unit left; its chair months from then on are given to others."""
-    membership = Membership.objects.select_for_update().select_related("alliance").get(pk=membership.pk)
+    membership = (
+        Membership.objects.select_for_update(of=("self",)).select_related("alliance").get(pk=membership.pk)
+    )
     if membership.left_on is not None:
         raise ValidationError(_("该单位已于 %(day)s 退出联盟。") % {"day": membership.left_on})
     membership.left_on = left_on or timezone.localdate()
@@ -77,7 +81,9 @@ def membership_leave(*, membership, left_on=None, today=None):
 def membership_sign_covenant(*, membership, actor, signed_on=None):
     """Record the unit's signing of the alliance covenant (联盟公约)."""
     membership = (
-        Membership.objects.select_for_update().select_related("alliance", "unit__grid").get(pk=membership.pk)
+        Membership.objects.select_for_update(of=("self",))
+        .select_related("alliance", "unit__grid")
+        .get(pk=membership.pk)
     )
     _require(
         access.is_liaison_of(actor, membership.unit)
@@ -148,7 +154,7 @@ def chair_schedule_generate(*, alliance, start, months):
     if months < 1 or months > 36:
         raise ValidationError(_("一次可以安排 1 到 36 个月。"))
     # One writer per alliance at a time: both would choose from the same history.
-    alliance = Alliance.objects.select_for_update().get(pk=alliance.pk)
+    alliance = Alliance.objects.select_for_update(of=("self",)).get(pk=alliance.pk)
     start = month_start(start)
     rotation = _Rotation(list(alliance.memberships.select_related("unit")))
     existing = dict(alliance.chair_terms.values_list("month", "unit_id"))
@@ -180,7 +186,7 @@ def chair_schedule_repair(*, alliance, today=None):
     the schedule is generated afresh for as many months as it covered (swaps in
     those months are undone). Returns the number of months rescheduled.
     """
-    alliance = Alliance.objects.select_for_update().get(pk=alliance.pk)
+    alliance = Alliance.objects.select_for_update(of=("self",)).get(pk=alliance.pk)
     current = month_start(today or timezone.localdate())
     memberships = {m.unit_id: m for m in alliance.memberships.all()}
     terms = list(alliance.chair_terms.filter(month__gte=current).order_by("month"))
@@ -208,7 +214,7 @@ def chair_swap(*, alliance, first_month, second_month, actor, reason="", today=N
     if min(first_month, second_month) < current:
         raise ValidationError(_("已经过去的月份不能调换。"))
     terms = list(
-        ChairTerm.objects.select_for_update()
+        ChairTerm.objects.select_for_update(of=("self",))
         .filter(alliance=alliance, month__in=[first_month, second_month])
         .select_related("unit")
         .order_by("pk")
@@ -284,7 +290,7 @@ def resource_save(*, actor, unit, resource=None, **data):
     if resource is None:
         resource = Resource(unit=unit)
     else:
-        resource = Resource.objects.select_for_update().get(pk=resource.pk)
+        resource = Resource.objects.select_for_update(of=("self",)).get(pk=resource.pk)
         if resource.unit_id != unit.pk:
             raise PermissionDenied(_("只能编辑本单位的资源清单。"))
     for name in RESOURCE_FIELDS:
@@ -298,7 +304,9 @@ def resource_save(*, actor, unit, resource=None, **data):
 @transaction.atomic
 def resource_set_active(*, actor, resource, active):
     """Withdraw a resource from matching, or offer it again."""
-    resource = Resource.objects.select_for_update().select_related("unit__grid").get(pk=resource.pk)
+    resource = (
+        Resource.objects.select_for_update(of=("self",)).select_related("unit__grid").get(pk=resource.pk)
+    )
     _require(access.can_edit_unit_lists(actor, resource.unit), _("只能编辑本单位的资源清单。"))
     if resource.is_active != active:
         resource.is_active = active
@@ -369,7 +377,7 @@ def _need_transition(need, to_status, actor, note="", at=None):
 
 @transaction.atomic
 def need_close(*, need, actor, reason):
-    need = Need.objects.select_for_update().select_related("community").get(pk=need.pk)
+    need = Need.objects.select_for_update(of=("self",)).select_related("community").get(pk=need.pk)
     _require(access.is_staff_over(actor, need.community, "alliances.change_need"))
     if not (reason or "").strip():
         raise ValidationError(_("请写明关闭原因。"))
@@ -380,7 +388,7 @@ def need_close(*, need, actor, reason):
 
 @transaction.atomic
 def need_reopen(*, need, actor, reason=""):
-    need = Need.objects.select_for_update().select_related("community").get(pk=need.pk)
+    need = Need.objects.select_for_update(of=("self",)).select_related("community").get(pk=need.pk)
     _require(access.is_staff_over(actor, need.community, "alliances.change_need"))
     if need.status != Need.Status.CLOSED:
         raise ValidationError(_("只有已关闭的需求可以重新打开。"))
@@ -430,7 +438,7 @@ def project_create_from_match(
     description="",
 ):
     """Turn a suggested match into a project in one step; the need becomes matched."""
-    need = Need.objects.select_for_update().select_related("community__parent").get(pk=need.pk)
+    need = Need.objects.select_for_update(of=("self",)).select_related("community__parent").get(pk=need.pk)
     _require(access.is_staff_over(actor, need.community, "alliances.add_project"))
     if need.status != Need.Status.OPEN:
         raise ValidationError(
@@ -500,7 +508,7 @@ def _project_need_follows(project, actor, at):
     """A completed project closes its need; a cancelled one sends it back to matching."""
     if project.need_id is None:
         return
-    need = Need.objects.select_for_update().get(pk=project.need_id)
+    need = Need.objects.select_for_update(of=("self",)).get(pk=project.need_id)
     if project.status == Project.Status.COMPLETED and need.status == Need.Status.MATCHED:
         _need_transition(need, Need.Status.CLOSED, actor, _("项目完成：%(p)s") % {"p": project.title}, at)
     elif project.status == Project.Status.CANCELLED and need.status == Need.Status.MATCHED:
@@ -513,7 +521,9 @@ def _project_need_follows(project, actor, at):
 def project_set_status(*, project, to_status, actor, note=""):
     """Start, complete (验收) or cancel a project; staff only. Completion earns the lead unit points."""
     project = (
-        Project.objects.select_for_update().select_related("community", "lead_unit__grid").get(pk=project.pk)
+        Project.objects.select_for_update(of=("self",))
+        .select_related("community", "lead_unit__grid")
+        .get(pk=project.pk)
     )
     _require(access.can_manage_project(actor, project))
     if to_status == Project.Status.CANCELLED and not (note or "").strip():
@@ -541,7 +551,11 @@ def project_post_update(*, project, actor, text, progress_percent=None, photos=(
     (or staff) states the progress in percent. The first update of a project in
     preparation marks it as started.
     """
-    project = Project.objects.select_for_update().select_related("community", "lead_unit").get(pk=project.pk)
+    project = (
+        Project.objects.select_for_update(of=("self",))
+        .select_related("community", "lead_unit")
+        .get(pk=project.pk)
+    )
     _require(access.can_post_update(actor, project), _("只有参与该项目的单位联络员可以发布进展。"))
     if project.is_finished:
         raise ValidationError(
@@ -618,7 +632,11 @@ def meeting_record(*, meeting, actor, attendance, minutes, now=None):
     on the day must be listed, and no other. Units present earn points. Once
     recorded, attendance is final; corrections of points go through the ledger.
     """
-    meeting = JointMeeting.objects.select_for_update().select_related("alliance__grid").get(pk=meeting.pk)
+    meeting = (
+        JointMeeting.objects.select_for_update(of=("self",))
+        .select_related("alliance__grid")
+        .get(pk=meeting.pk)
+    )
     _require(access.is_staff_over(actor, meeting.alliance.grid, "alliances.change_jointmeeting"))
     if meeting.status != JointMeeting.Status.PLANNED:
         raise ValidationError(
@@ -670,7 +688,11 @@ def award_meeting_points(meeting):
 
 @transaction.atomic
 def meeting_cancel(*, meeting, actor, reason):
-    meeting = JointMeeting.objects.select_for_update().select_related("alliance__grid").get(pk=meeting.pk)
+    meeting = (
+        JointMeeting.objects.select_for_update(of=("self",))
+        .select_related("alliance__grid")
+        .get(pk=meeting.pk)
+    )
     _require(access.is_staff_over(actor, meeting.alliance.grid, "alliances.change_jointmeeting"))
     if meeting.status != JointMeeting.Status.PLANNED:
         raise ValidationError(_("只有尚未召开的会议可以取消。"))
@@ -712,7 +734,7 @@ def problem_raise(
 def problem_follow_up(*, problem, actor, status, note, at=None):
     """Add a dated follow-up to a problem and move it to `status` (the owner unit's liaison or staff)."""
     problem = (
-        MeetingProblem.objects.select_for_update()
+        MeetingProblem.objects.select_for_update(of=("self",))
         .select_related("meeting__alliance__grid", "owner_unit")
         .get(pk=problem.pk)
     )
@@ -742,7 +764,7 @@ def unit_set_liaisons(*, unit, users):
     from portal.roles import Role
     from portal.services import user_grant_role
 
-    unit = MemberUnit.objects.select_for_update().get(pk=unit.pk)
+    unit = MemberUnit.objects.select_for_update(of=("self",)).get(pk=unit.pk)
     unit.liaisons.set(users)
     for user in users:
         user_grant_role(user=user, role=Role.UNIT_LIAISON)
