@@ -101,6 +101,8 @@ class ChairSwapForm(forms.Form):
         for name in ("first_month", "second_month"):
             self.fields[name].choices = choices
             self.fields[name].error_messages["invalid_choice"] = _("请从轮值表中选择月份。")
+        if len(choices) > 1:
+            self.fields["second_month"].initial = choices[1][0]
 
 
 class MatchForm(forms.Form):

@@ -711,8 +711,8 @@ def problem_raise(
     """A problem raised at a meeting, with an owner (unit or person) to follow it up."""
     meeting = JointMeeting.objects.select_related("alliance__grid").get(pk=meeting.pk)
     _require(access.is_staff_over(actor, meeting.alliance.grid, "alliances.add_meetingproblem"))
-    if meeting.status == JointMeeting.Status.CANCELLED:
-        raise ValidationError(_("会议已取消，不能登记问题。"))
+    if meeting.status != JointMeeting.Status.HELD:
+        raise ValidationError(_("会议召开并记录出席情况后，才能登记会上提出的问题。"))
     member_ids = set(meeting.alliance.memberships.values_list("unit_id", flat=True))
     for unit in (owner_unit, raised_by_unit):
         if unit is not None and unit.pk not in member_ids:

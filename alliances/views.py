@@ -204,7 +204,9 @@ def unit_detail(request, pk):
             "resources": unit.resources.select_related("community").order_by("-is_active", "kind", "title"),
             "memberships": memberships,
             "projects": projects,
-            "chairs": unit.chair_terms.filter(month__gte=month_start(today)).select_related("alliance")[:6],
+            "chairs": unit.chair_terms.filter(month__gte=month_start(today))
+            .select_related("alliance")
+            .order_by("month", "alliance__name")[:4],
             "problems": unit.owned_problems.exclude(status=MeetingProblem.Status.RESOLVED).select_related(
                 "meeting"
             ),
@@ -533,8 +535,9 @@ def _meeting_context(request, meeting, **extra):
         "problems": problems,
         "can_record": meeting.status == JointMeeting.Status.PLANNED
         and access.is_staff_over(user, meeting.alliance.grid, "alliances.change_jointmeeting"),
-        "can_raise": meeting.status != JointMeeting.Status.CANCELLED
+        "can_raise": meeting.status == JointMeeting.Status.HELD
         and access.is_staff_over(user, meeting.alliance.grid, "alliances.add_meetingproblem"),
+        "not_yet_held": meeting.held_at > timezone.now(),
         "problem_form": ProblemForm(units=units),
         "follow_up_form": FollowUpForm(),
         "cancel_form": ReasonForm(),
@@ -553,6 +556,14 @@ def meeting_detail(request, pk):
 def meeting_record(request, pk):
     meeting = selectors.get_meeting_for_user_or_404(request.user, pk)
     _staff_only(request.user, meeting.alliance.grid, "alliances.change_jointmeeting")
+    if meeting.status != JointMeeting.Status.PLANNED or meeting.held_at > timezone.now():
+        messages.error(
+            request,
+            _("会议还没有召开，召开后再记录出席情况。")
+            if meeting.status == JointMeeting.Status.PLANNED
+            else _("这次会议已经%(status)s，不能再次记录。") % {"status": meeting.get_status_display()},
+        )
+        return redirect("alliances:meeting_detail", pk=meeting.pk)
     members = services.meeting_members(meeting)
     form = MeetingRecordForm(request.POST or None, members=members)
     context = {"meeting": meeting, "form": form}

@@ -21,6 +21,12 @@ def objects(aw):
         agenda="议程",
         actor=aw.world.street_staff,
     )
+    services.meeting_record(
+        meeting=meeting,
+        actor=aw.world.street_staff,
+        minutes="纪要",
+        attendance={u.pk: ("present", "") for u in (aw.unit_a, aw.unit_b, aw.unit_s)},
+    )
     problem = services.problem_raise(
         meeting=meeting, actor=aw.world.street_staff, description="问题", owner_name="王"
     )

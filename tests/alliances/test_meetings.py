@@ -29,6 +29,13 @@ def everyone(aw, status="present"):
     return {unit.pk: (status, "") for unit in (aw.unit_a, aw.unit_b, aw.unit_s)}
 
 
+@pytest.fixture
+def held(aw, meeting):
+    return services.meeting_record(
+        meeting=meeting, actor=aw.world.street_staff, attendance=everyone(aw), minutes="纪要", now=AFTER
+    )
+
+
 def test_a_meeting_needs_a_chair_schedule_first(aw):
     with pytest.raises(ValidationError, match="请先在联盟页面生成轮值表"):
         services.meeting_schedule(
@@ -105,9 +112,9 @@ def test_recording_from_the_page(aw, meeting, login):
     assert PointsEntry.objects.count() == 3
 
 
-def test_problems_have_an_owner_and_dated_follow_ups(aw, meeting, login):
+def test_problems_have_an_owner_and_dated_follow_ups(aw, held, login):
     problem = services.problem_raise(
-        meeting=meeting,
+        meeting=held,
         actor=aw.world.street_staff,
         description="学校门口早高峰拥堵",
         owner_unit=aw.unit_a,
@@ -127,20 +134,20 @@ def test_problems_have_an_owner_and_dated_follow_ups(aw, meeting, login):
         )
 
 
-def test_a_problem_needs_an_owner_from_the_alliance(aw, meeting):
+def test_a_problem_needs_an_owner_from_the_alliance(aw, held):
     with pytest.raises(ValidationError, match="责任单位或责任人"):
-        services.problem_raise(meeting=meeting, actor=aw.world.street_staff, description="问题")
+        services.problem_raise(meeting=held, actor=aw.world.street_staff, description="问题")
     with pytest.raises(ValidationError, match="不是该联盟的成员单位"):
         services.problem_raise(
-            meeting=meeting, actor=aw.world.street_staff, description="问题", owner_unit=aw.unit_c
+            meeting=held, actor=aw.world.street_staff, description="问题", owner_unit=aw.unit_c
         )
     assert not MeetingProblem.objects.exists()
 
 
 @pytest.mark.parametrize("who, status", [("liaison_b", 403), ("liaison_c", 404), ("other_staff", 404)])
-def test_only_the_owner_unit_or_staff_follow_up(aw, meeting, login, who, status):
+def test_only_the_owner_unit_or_staff_follow_up(aw, held, login, who, status):
     problem = services.problem_raise(
-        meeting=meeting, actor=aw.world.street_staff, description="停车难", owner_unit=aw.unit_a
+        meeting=held, actor=aw.world.street_staff, description="停车难", owner_unit=aw.unit_a
     )
     client = login(getattr(aw, who))
     response = client.post(
@@ -197,3 +204,19 @@ def test_cancelling_needs_a_reason(aw, meeting):
     services.meeting_cancel(meeting=meeting, actor=aw.world.street_staff, reason="台风")
     meeting.refresh_from_db()
     assert meeting.status == JointMeeting.Status.CANCELLED
+
+
+def test_problems_wait_until_the_meeting_is_recorded(aw, meeting, login):
+    with pytest.raises(ValidationError, match="才能登记会上提出的问题"):
+        services.problem_raise(
+            meeting=meeting, actor=aw.world.street_staff, description="停车难", owner_name="王"
+        )
+    assert not MeetingProblem.objects.exists()
+
+
+def test_a_meeting_still_ahead_cannot_be_recorded_from_the_page(aw, meeting, login):
+    JointMeeting.objects.filter(pk=meeting.pk).update(held_at=timezone.now() + datetime.timedelta(days=3))
+    client = login(aw.world.street_staff)
+    response = client.get(reverse("alliances:meeting_record", args=[meeting.pk]), follow=True)
+    assert "会议还没有召开" in response.content.decode()
+    assert not MeetingAttendance.objects.exists()
