@@ -195,15 +195,28 @@ class ProjectUpdateForm(forms.Form):
 
 
 class ProjectStatusForm(forms.Form):
-    to_status = forms.ChoiceField(
-        label=_("改为"),
-        choices=[
+    """The next steps a project may take from where it is now."""
+
+    STEPS = {
+        Project.Status.PLANNED: [
             (Project.Status.IN_PROGRESS, _("开始实施")),
+            (Project.Status.CANCELLED, _("取消项目")),
+        ],
+        Project.Status.IN_PROGRESS: [
             (Project.Status.COMPLETED, _("验收完成")),
             (Project.Status.CANCELLED, _("取消项目")),
         ],
+    }
+
+    to_status = forms.ChoiceField(
+        label=_("改为"),
+        error_messages={"invalid_choice": _("项目当前的状态不能这样改。")},
     )
     note = PlainTextField(label=_("说明"), max_length=200, required=False)
+
+    def __init__(self, *args, current, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to_status"].choices = self.STEPS.get(current, [])
 
 
 class MeetingForm(forms.ModelForm):

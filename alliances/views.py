@@ -408,7 +408,7 @@ def _project_context(request, project, **extra):
         "update_form": ProjectUpdateForm(can_set_progress=access.can_set_progress(user, project))
         if can_post
         else None,
-        "status_form": ProjectStatusForm(),
+        "status_form": ProjectStatusForm(current=project.status),
     }
     context.update(extra)
     return context
@@ -456,26 +456,22 @@ def project_status(request, pk):
     project = selectors.get_project_for_user_or_404(request.user, pk)
     if not access.can_manage_project(request.user, project):
         raise PermissionDenied
-    form = ProjectStatusForm(request.POST)
-    if form.is_valid():
-        try:
-            services.project_set_status(
-                project=project,
-                to_status=form.cleaned_data["to_status"],
-                actor=request.user,
-                note=form.cleaned_data["note"],
-            )
-        except ValidationError as error:
-            messages.error(request, _error_text(error))
-        else:
-            messages.success(request, _("项目状态已更新。"))
+    form = ProjectStatusForm(request.POST, current=project.status)
+    if not form.is_valid():
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
         return redirect("alliances:project_detail", pk=project.pk)
-    return render(
-        request,
-        "alliances/project_detail.html",
-        _project_context(request, project, status_form=form),
-        status=400,
-    )
+    try:
+        services.project_set_status(
+            project=project,
+            to_status=form.cleaned_data["to_status"],
+            actor=request.user,
+            note=form.cleaned_data["note"],
+        )
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+    else:
+        messages.success(request, _("项目状态已更新。"))
+    return redirect("alliances:project_detail", pk=project.pk)
 
 
 @login_required
