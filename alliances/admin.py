@@ -125,6 +125,19 @@ class MemberUnitAdmin(SheetFormatsMixin, ImportExportScopedMixin, ScopedAdminMix
         return _page_link(reverse("alliances:unit_detail", args=[obj.pk]))
 
 
+class AllianceLevelFilter(admin.SimpleListFilter):
+    title = _("层级")
+    parameter_name = "level"
+
+    def lookups(self, request, model_admin):
+        return [(Grid.Kind.STREET, _("区域党建联盟")), (Grid.Kind.COMMUNITY, _("区域化党委委员会"))]
+
+    def queryset(self, request, queryset):
+        if self.value() in (Grid.Kind.STREET, Grid.Kind.COMMUNITY):
+            return queryset.filter(grid__kind=self.value())
+        return queryset
+
+
 class MembershipInline(ScopedInlineMixin, admin.TabularInline):
     model = Membership
     extra = 0
@@ -136,7 +149,8 @@ class MembershipInline(ScopedInlineMixin, admin.TabularInline):
 class AllianceAdmin(ScopedAdminMixin, admin.ModelAdmin):
     inlines = [MembershipInline]
     list_display = ("name", "grid", "level", "founded_on", "member_count", "page")
-    list_filter = ("grid__kind",)
+    list_filter = (AllianceLevelFilter,)
+    ordering = ("grid__tree_id", "grid__lft")
     search_fields = ("name", "grid__name")
     list_select_related = ("grid",)
     fields = ("name", "grid", "founded_on", "covenant", "covenant_updated_on")

@@ -394,7 +394,7 @@ def _projects(ctx, needs, resources, street_alliance, committees, staff, now):
             status = Project.Status.CANCELLED
         elif age > duration + 5:
             status = Project.Status.COMPLETED
-        elif age > 10 or rng.random() < 0.5:
+        elif age > 12:  # the first update comes within 11 days of the creation
             status = Project.Status.IN_PROGRESS
         else:
             status = Project.Status.PLANNED
@@ -461,7 +461,10 @@ def _project_histories(ctx, rng, plans, staff, now):
         end = project.completed_at or now
         if project.status == Project.Status.CANCELLED:
             end = created + datetime.timedelta(days=rng.randint(15, 40))
-        when, progress, first = created + datetime.timedelta(days=rng.randint(4, 9)), 0, None
+        when = _at(project.start_on, 10) + datetime.timedelta(
+            days=rng.randint(1, 5), minutes=rng.randint(0, 300)
+        )
+        progress, first = 0, None
         while when < end and when < now:
             first = first or when
             share = (when - created) / datetime.timedelta(days=duration)

@@ -388,6 +388,15 @@ class Need(models.Model):
         if self.community_id and self.community.kind != Grid.Kind.COMMUNITY:
             raise ValidationError({"community": _("需求必须属于一个社区。")})
 
+    @property
+    def is_overdue(self):
+        """Still open after the date the community wanted it done by."""
+        return (
+            self.status == self.Status.OPEN
+            and self.wanted_by is not None
+            and self.wanted_by < timezone.localdate()
+        )
+
 
 class NeedStatusChange(models.Model):
     """History: a need's status changed (dated, with who and why)."""

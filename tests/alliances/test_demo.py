@@ -81,6 +81,11 @@ def test_it_seeds_the_street_as_the_case_reports_describe(ctx):
     }
     assert ProjectUpdate.objects.count() > 100
     assert Project.objects.filter(status="completed").exclude(progress_percent=100).count() == 0
+    started = Project.objects.filter(status__in=["in_progress", "completed"]).annotate(n=Count("updates"))
+    assert not started.filter(n=0).exists()
+    for update in ProjectUpdate.objects.select_related("project"):
+        assert timezone_month(update.posted_at) >= update.project.start_on.replace(day=1)
+        assert update.posted_at <= ctx.now
     assert Need.objects.filter(status="open").exists() and Need.objects.filter(status="matched").exists()
     held = JointMeeting.objects.filter(alliance=street_alliance, status="held")
     assert held.count() >= 8

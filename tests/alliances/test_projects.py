@@ -157,7 +157,9 @@ def test_completing_a_project_awards_the_lead_unit_once_and_closes_the_need(aw, 
     response = client.post(url, {"to_status": "cancelled", "note": "x"}, follow=True)
     assert "不能这样改" in response.content.decode()
     with pytest.raises(ValidationError, match="不能改为"):
-        services.project_set_status(project=project, to_status="cancelled", actor=aw.world.street_staff, note="x")
+        services.project_set_status(
+            project=project, to_status="cancelled", actor=aw.world.street_staff, note="x"
+        )
     assert PointsEntry.objects.count() == 1
 
 
