@@ -128,3 +128,19 @@ def test_a_secretary_does_not_reach_the_street_alliance(aw, objects, login, name
     assert (
         login(aw.world.secretary_a).get(reverse(f"alliances:{name}", args=[objects[kind]])).status_code == 404
     )
+
+
+def test_a_secretary_of_another_street_reaches_no_alliance_here(aw, objects, login):
+    from portal.roles import Role
+    from tests.factories import make_user
+
+    secretary_c = make_user(Role.COMMUNITY_SECRETARY, aw.world.community_c, username="secretary_c")
+    client = login(secretary_c)
+    for pk in (aw.street_alliance.pk, aw.committee_a.pk):
+        assert client.get(f"/alliances/{pk}/").status_code == 404
+        assert (
+            client.post(f"/alliances/{pk}/chairs/generate/", {"start": "2026-01", "months": "2"}).status_code
+            == 404
+        )
+    assert client.get(f"/alliances/meetings/{objects['meeting']}/").status_code == 404
+    assert client.get(f"/alliances/needs/{objects['need']}/").status_code == 404
