@@ -720,6 +720,11 @@ class JointMeeting(models.Model):
     def month(self):
         return month_start(timezone.localtime(self.held_at).date())
 
+    @property
+    def awaiting_record(self):
+        """Its time has passed but nobody has recorded attendance and minutes yet."""
+        return self.status == self.Status.PLANNED and self.held_at <= timezone.now()
+
 
 class MeetingAttendance(models.Model):
     """Whether one member unit attended a meeting. Present units earn points."""

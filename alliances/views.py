@@ -160,9 +160,10 @@ def chair_swap(request, pk):
 def covenant_sign(request, pk):
     """A liaison signs the covenant for their unit (or staff record the signing today)."""
     alliance = selectors.get_alliance_for_user_or_404(request.user, pk)
-    membership = (
-        alliance.memberships.select_related("unit__grid").filter(unit_id=request.POST.get("unit")).first()
-    )
+    unit_id = request.POST.get("unit", "")
+    if not unit_id.isdigit():
+        raise Http404
+    membership = alliance.memberships.select_related("unit__grid").filter(unit_id=int(unit_id)).first()
     if membership is None:
         raise Http404
     try:
@@ -269,7 +270,11 @@ def resource_edit(request, pk):
 @login_required
 def resource_toggle(request, pk):
     resource = selectors.get_resource_for_user_or_404(request.user, pk)
-    active = request.POST.get("active") == "1"
+    choice = request.POST.get("active")
+    if choice not in ("0", "1"):
+        messages.error(request, _("请求无效，资源没有变化。"))
+        return redirect("alliances:unit_detail", pk=resource.unit_id)
+    active = choice == "1"
     services.resource_set_active(actor=request.user, resource=resource, active=active)
     messages.success(request, _("已重新提供该资源。") if active else _("已撤回该资源，它不再参与匹配。"))
     return redirect("alliances:unit_detail", pk=resource.unit_id)

@@ -144,3 +144,53 @@ def test_a_secretary_of_another_street_reaches_no_alliance_here(aw, objects, log
         )
     assert client.get(f"/alliances/meetings/{objects['meeting']}/").status_code == 404
     assert client.get(f"/alliances/needs/{objects['need']}/").status_code == 404
+
+
+JUNK = {
+    "start": "x",
+    "months": "-1",
+    "first_month": "zzz",
+    "second_month": "2026-02-30",
+    "unit": "abc",
+    "active": "maybe",
+    "resource": "'; drop table",
+    "budget": "很多",
+    "start_on": "31/31/2026",
+    "end_on": "昨天",
+    "reason": "<script>x</script>" * 50,
+    "to_status": "completed",
+    "note": "x" * 5000,
+    "text": "",
+    "progress_percent": "一百",
+    "minutes": "",
+    "description": "",
+    "owner_unit": "999999",
+    "raised_by_unit": "-4",
+    "due_on": "soon",
+    "status": "done",
+    "held_at": "tomorrow",
+    "agenda": "",
+    "kind": "gold",
+    "title": "",
+    "quantity": "1e99",
+    "community": "x",
+    "available_from": "nope",
+}
+
+
+@pytest.mark.parametrize(
+    "name, kind, method",
+    [p for p in PAGES if p[2] == "post"]
+    + [
+        ("meeting_new", "alliance", "post"),
+        ("resource_new", "unit", "post"),
+        ("resource_edit", "resource", "post"),
+        ("project_update_new", "project", "post"),
+        ("meeting_record", "meeting", "post"),
+    ],
+)
+@pytest.mark.parametrize("who", ["street_staff", "liaison_a"])
+def test_junk_input_never_breaks_a_page(aw, objects, login, name, kind, method, who):
+    client = login(getattr(aw, who, None) or getattr(aw.world, who))
+    response = client.post(reverse(f"alliances:{name}", args=[objects[kind]]), JUNK)
+    assert response.status_code in (200, 302, 400, 403, 404)

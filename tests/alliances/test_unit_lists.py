@@ -123,3 +123,13 @@ def test_the_liaison_finds_their_unit_from_the_menu_and_me(aw, login):
     me = client.get(reverse("portal:me")).content.decode()
     assert "我联络的单位" in me and "兰苑小学" in me
     assert login(aw.world.volunteer).get(reverse("alliances:my_unit")).status_code == 404
+
+
+def test_a_garbled_toggle_changes_nothing(aw, login):
+    resource = ResourceFactory(unit=aw.unit_a, title="操场")
+    response = login(aw.liaison_a).post(
+        reverse("alliances:resource_toggle", args=[resource.pk]), {"active": "maybe"}, follow=True
+    )
+    assert "资源没有变化" in response.content.decode()
+    resource.refresh_from_db()
+    assert resource.is_active
