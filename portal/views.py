@@ -5,6 +5,7 @@ from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 
+from alliances.selectors import units_of_liaison
 from grids.models import Grid
 from grids.selectors import grid_stats, grids_visible_to
 from portal.decorators import scope_required
@@ -68,7 +69,11 @@ def me(request):
     return render(
         request,
         "portal/me.html",
-        {"roles": roles, "scope": scope_node(user)},
+        {
+            "roles": roles,
+            "scope": scope_node(user),
+            "liaison_units": units_of_liaison(user),
+        },
     )
 
 

@@ -200,3 +200,140 @@ class MemberUnitFactory(factory.django.DjangoModelFactory):
 def points_rule(code):
     """One of the default rules (created by a migration), by code."""
     return PointsRule.objects.get(code=code)
+
+
+# --- alliances -------------------------------------------------------------------------
+
+import datetime as _datetime  # noqa: E402
+
+from alliances.models import (  # noqa: E402
+    Alliance,
+    ChairTerm,
+    JointMeeting,
+    MeetingProblem,
+    Membership,
+    Need,
+    Project,
+    ProjectUpdate,
+    Resource,
+    ResourceKind,
+)
+
+
+class AllianceFactory(factory.django.DjangoModelFactory):
+    """One alliance per grid node: the street's alliance or a community's committee."""
+
+    class Meta:
+        model = Alliance
+        django_get_or_create = ("grid",)
+
+    grid = factory.SubFactory(StreetFactory)
+    name = factory.LazyAttribute(
+        lambda o: (
+            f"{o.grid.name}区域党建联盟"
+            if o.grid.kind == Grid.Kind.STREET
+            else f"{o.grid.name}区域化党委委员会"
+        )
+    )
+    covenant = "一、资源共享；二、活动共办；三、难题共解。"
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    alliance = factory.SubFactory(AllianceFactory)
+    unit = factory.SubFactory(MemberUnitFactory, grid=factory.SelfAttribute("..alliance.grid"))
+    joined_on = _datetime.date(2024, 1, 1)
+
+
+def member_of(alliance, **kwargs):
+    """A new unit that is a member of `alliance` (located at the alliance's node)."""
+    joined_on = kwargs.pop("joined_on", _datetime.date(2024, 1, 1))
+    unit = MemberUnitFactory(grid=alliance.grid, **kwargs)
+    Membership.objects.create(alliance=alliance, unit=unit, joined_on=joined_on)
+    return unit
+
+
+class ChairTermFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ChairTerm
+
+    alliance = factory.SubFactory(AllianceFactory)
+    unit = factory.LazyAttribute(lambda o: member_of(o.alliance))
+    month = _datetime.date(2026, 1, 1)
+
+
+class ResourceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Resource
+
+    unit = factory.SubFactory(MemberUnitFactory)
+    kind = ResourceKind.VENUE
+    title = factory.Sequence(lambda n: f"资源{n}")
+    quantity = 1
+
+
+class NeedFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Need
+
+    community = factory.SubFactory(CommunityFactory)
+    title = factory.Sequence(lambda n: f"需求{n}")
+    kind = ResourceKind.VENUE
+
+
+class ProjectFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Project
+
+    community = factory.SubFactory(CommunityFactory)
+    alliance = factory.LazyAttribute(lambda o: AllianceFactory(grid=o.community))
+    lead_unit = factory.LazyAttribute(lambda o: member_of(o.alliance))
+    title = factory.Sequence(lambda n: f"微项目{n}")
+
+
+class ProjectUpdateFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ProjectUpdate
+
+    project = factory.SubFactory(ProjectFactory)
+    posted_by = factory.SubFactory(UserFactory)
+    text = "完成了第一次活动。"
+
+
+class JointMeetingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = JointMeeting
+
+    alliance = factory.SubFactory(AllianceFactory)
+    chair_unit = factory.LazyAttribute(lambda o: member_of(o.alliance))
+    title = factory.Sequence(lambda n: f"联席会议{n}")
+    held_at = factory.LazyFunction(lambda: _datetime.datetime(2026, 3, 12, 14, 30, tzinfo=_datetime.UTC))
+    agenda = "通报项目进展；研究热点需求。"
+
+
+class MeetingProblemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = MeetingProblem
+
+    meeting = factory.SubFactory(JointMeetingFactory)
+    description = "小区停车难"
+    owner_name = "王主任"
+
+
+SCOPED_OBJECT_MAKERS.update(
+    {
+        MemberUnit: lambda community: MemberUnitFactory(grid=community),
+        Alliance: lambda community: AllianceFactory(grid=community),
+        ChairTerm: lambda community: ChairTermFactory(alliance=AllianceFactory(grid=community)),
+        Resource: lambda community: ResourceFactory(unit=MemberUnitFactory(grid=community)),
+        Need: lambda community: NeedFactory(community=community),
+        Project: lambda community: ProjectFactory(community=community),
+        ProjectUpdate: lambda community: ProjectUpdateFactory(project=ProjectFactory(community=community)),
+        JointMeeting: lambda community: JointMeetingFactory(alliance=AllianceFactory(grid=community)),
+        MeetingProblem: lambda community: MeetingProblemFactory(
+            meeting=JointMeetingFactory(alliance=AllianceFactory(grid=community))
+        ),
+    }
+)

@@ -1,0 +1,90 @@
+"""Alliances on top of the shared `world`: the street's alliance, community A's committee,
+units with liaisons, and the same on the other street."""
+
+import datetime
+import importlib
+import io
+from types import SimpleNamespace
+
+import pytest
+from PIL import Image
+
+from alliances.models import Membership
+from portal.roles import Role
+from tests.factories import AllianceFactory, MemberUnitFactory, make_user
+
+
+@pytest.fixture(autouse=True)
+def _private_media(settings, tmp_path):
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private-media"
+
+
+@pytest.fixture(autouse=True)
+def _default_points_rules(request):
+    """The points rules are migration data. A transactional test (the browser ones) flushes
+    the database when it ends, and --reuse-db then starts the next run without them."""
+    names = request.fixturenames
+    if "transactional_db" in names or "live_server" in names:
+        request.getfixturevalue("transactional_db")
+    elif "db" in names:
+        request.getfixturevalue("db")
+    else:
+        return
+    from volunteers.models import PointsRule
+
+    migration = importlib.import_module("volunteers.migrations.0002_default_points_rules")
+    for code, name, kind, basis, points in migration.DEFAULT_RULES:
+        PointsRule.objects.get_or_create(
+            code=code, defaults={"name": name, "subject_kind": kind, "basis": basis, "points": points}
+        )
+
+
+def join(alliance, unit, joined_on=datetime.date(2024, 1, 1), left_on=None):
+    return Membership.objects.create(alliance=alliance, unit=unit, joined_on=joined_on, left_on=left_on)
+
+
+@pytest.fixture
+def aw(world):
+    """alliance world: street S's alliance with units A (community A), B (community B) and
+    S (the street itself); community A's committee with unit A; street T's alliance with unit C.
+    Liaisons: liaison_a of A, liaison_b of B, liaison_c of C."""
+    street_alliance = AllianceFactory(grid=world.street, name="刘家堡街道区域党建联盟")
+    committee_a = AllianceFactory(grid=world.community_a, name="兰苑社区区域化党委委员会")
+    other_alliance = AllianceFactory(grid=world.other_street, name="西一路街道区域党建联盟")
+    unit_a = MemberUnitFactory(grid=world.community_a, name="兰苑小学", kind="school")
+    unit_b = MemberUnitFactory(grid=world.community_b, name="金港医院", kind="hospital")
+    unit_s = MemberUnitFactory(grid=world.street, name="街道供电所", kind="enterprise")
+    unit_c = MemberUnitFactory(grid=world.community_c, name="民主超市", kind="merchant")
+    join(street_alliance, unit_a, datetime.date(2024, 1, 10))
+    join(street_alliance, unit_b, datetime.date(2024, 2, 1))
+    join(street_alliance, unit_s, datetime.date(2024, 3, 1))
+    join(committee_a, unit_a, datetime.date(2024, 1, 10))
+    join(other_alliance, unit_c, datetime.date(2024, 1, 1))
+    liaison_a = make_user(Role.UNIT_LIAISON, username="liaison_a")
+    liaison_b = make_user(Role.UNIT_LIAISON, username="liaison_b")
+    liaison_c = make_user(Role.UNIT_LIAISON, username="liaison_c")
+    unit_a.liaisons.add(liaison_a)
+    unit_b.liaisons.add(liaison_b)
+    unit_c.liaisons.add(liaison_c)
+    return SimpleNamespace(
+        world=world,
+        street_alliance=street_alliance,
+        committee_a=committee_a,
+        other_alliance=other_alliance,
+        unit_a=unit_a,
+        unit_b=unit_b,
+        unit_s=unit_s,
+        unit_c=unit_c,
+        liaison_a=liaison_a,
+        liaison_b=liaison_b,
+        liaison_c=liaison_c,
+        other_staff=make_user(Role.STREET_STAFF, world.other_street, username="street_t"),
+    )
+
+
+def image_bytes(fmt="JPEG", size=(800, 600), colour=(200, 30, 30), exif=None):
+    buffer = io.BytesIO()
+    image = Image.new("RGB", size, colour)
+    kwargs = {"exif": exif} if exif is not None else {}
+    image.save(buffer, format=fmt, **kwargs)
+    return buffer.getvalue()
