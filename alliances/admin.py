@@ -6,7 +6,6 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportModelAdmin
-from import_export.formats.base_formats import CSV, XLSX
 
 from alliances import services
 from alliances.models import (
@@ -29,18 +28,6 @@ from grids.models import Grid
 from portal.admin import ImportExportScopedMixin, ScopedAdminMixin, ScopedInlineMixin
 from portal.roles import Role
 from portal.scoping import scope_queryset
-
-
-class SheetFormatsMixin:
-    """XLSX and CSV, as classes.
-
-    settings.IMPORT_FORMATS / EXPORT_FORMATS hold dotted paths, but
-    django-import-export 4 calls each entry, so the admin's import and export
-    screens fail with them; these screens name the classes themselves.
-    """
-
-    import_formats = [XLSX, CSV]
-    export_formats = [XLSX, CSV]
 
 
 class PlaceFilter(admin.SimpleListFilter):
@@ -88,7 +75,7 @@ def liaison_candidates(user):
 
 
 @admin.register(MemberUnit)
-class MemberUnitAdmin(SheetFormatsMixin, ImportExportScopedMixin, ScopedAdminMixin, ImportExportModelAdmin):
+class MemberUnitAdmin(ImportExportScopedMixin, ScopedAdminMixin, ImportExportModelAdmin):
     resource_classes = [MemberUnitResource]
     list_display = ("name", "kind", "grid", "party_organisation", "liaison_list", "page")
     list_filter = ("kind", UnitPlaceFilter)
@@ -207,7 +194,7 @@ class ChairTermAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Resource)
-class ResourceAdmin(SheetFormatsMixin, ImportExportScopedMixin, ScopedAdminMixin, ImportExportModelAdmin):
+class ResourceAdmin(ImportExportScopedMixin, ScopedAdminMixin, ImportExportModelAdmin):
     resource_classes = [ResourceResource]
     list_display = ("title", "unit", "kind", "quantity_label", "community", "available_until", "is_active")
     list_filter = ("kind", "is_active", ResourceUnitPlaceFilter)
@@ -232,7 +219,7 @@ class NeedStatusChangeInline(admin.TabularInline):
 
 
 @admin.register(Need)
-class NeedAdmin(SheetFormatsMixin, ImportExportScopedMixin, ScopedAdminMixin, ImportExportModelAdmin):
+class NeedAdmin(ImportExportScopedMixin, ScopedAdminMixin, ImportExportModelAdmin):
     resource_classes = [NeedResource]
     inlines = [NeedStatusChangeInline]
     list_display = ("title", "community", "kind", "priority", "status", "raised_on", "wanted_by", "page")

@@ -2,7 +2,6 @@
 units with liaisons, and the same on the other street."""
 
 import datetime
-import importlib
 import io
 from types import SimpleNamespace
 
@@ -17,26 +16,6 @@ from tests.factories import AllianceFactory, MemberUnitFactory, make_user
 @pytest.fixture(autouse=True)
 def _private_media(settings, tmp_path):
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private-media"
-
-
-@pytest.fixture(autouse=True)
-def _default_points_rules(request):
-    """The points rules are migration data. A transactional test (the browser ones) flushes
-    the database when it ends, and --reuse-db then starts the next run without them."""
-    names = request.fixturenames
-    if "transactional_db" in names or "live_server" in names:
-        request.getfixturevalue("transactional_db")
-    elif "db" in names:
-        request.getfixturevalue("db")
-    else:
-        return
-    from volunteers.models import PointsRule
-
-    migration = importlib.import_module("volunteers.migrations.0002_default_points_rules")
-    for code, name, kind, basis, points in migration.DEFAULT_RULES:
-        PointsRule.objects.get_or_create(
-            code=code, defaults={"name": name, "subject_kind": kind, "basis": basis, "points": points}
-        )
 
 
 def join(alliance, unit, joined_on=datetime.date(2024, 1, 1), left_on=None):
