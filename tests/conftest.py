@@ -24,6 +24,12 @@ def pytest_collection_modifyitems(items):
     that runs after it.
     """
     for item in items:
+        marker = item.get_closest_marker("django_db")
+        if marker is not None:
+            wanted = {**marker.kwargs, "serialized_rollback": True}
+            if marker.kwargs.get("transaction") and not marker.kwargs.get("serialized_rollback"):
+                item.add_marker(pytest.mark.django_db(*marker.args, **wanted), append=False)
+            continue
         names = getattr(item, "fixturenames", None)
         if names is None or "django_db_serialized_rollback" in names:
             continue
@@ -49,6 +55,15 @@ def _no_stray_connections(django_db_setup, django_db_blocker):
                     "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
                     "WHERE datname = current_database() AND pid <> pg_backend_pid()"
                 )
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _tasks_run_in_process():
+    """No worker runs during tests: Celery tasks run in-process even when REDIS_URL is set."""
+    from portal.celery import app
+
+    app.conf.task_always_eager = True
+    app.conf.task_eager_propagates = True
 
 
 @pytest.fixture(autouse=True)
