@@ -10,6 +10,5 @@ def portal(request):
         "nav": {
             "admin": works_in_admin(user),
             "grid_worker": has_role(user, Role.GRID_WORKER) or works_in_admin(user),
-            "wish_review": user.has_perm("wishes.review_wish"),
         }
     }

@@ -39,12 +39,18 @@ class WishForm(forms.Form):
         max_length=20,
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
         help_text=_("只给社区工作人员看，不会公开。"),
+        error_messages={
+            "required": _("请填写您的姓名。"),
+            "min_length": _("姓名至少 2 个字。"),
+            "max_length": _("姓名最多 20 个字。"),
+        },
     )
     phone = MobileField(
         label=_("手机号"),
         max_length=20,
         widget=forms.TextInput(attrs={"type": "tel", "inputmode": "numeric", "autocomplete": "tel"}),
         help_text=_("方便社区与您联系，不会公开。"),
+        error_messages={"required": _("请填写手机号。")},
     )
     community = forms.IntegerField(
         label=_("所在社区"),
@@ -58,17 +64,30 @@ class WishForm(forms.Form):
         widget=forms.TextInput(attrs={"placeholder": _("楼栋-单元-房号，如 3-2-301")}),
         help_text=_("只给社区工作人员核对，不会公开。"),
     )
-    category = forms.ChoiceField(label=_("类别"), choices=Wish.Category.choices, widget=forms.RadioSelect)
+    category = forms.ChoiceField(
+        label=_("类别"),
+        choices=Wish.Category.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("请选择心愿的类别。"), "invalid_choice": _("请选择心愿的类别。")},
+    )
     text = PlainTextAreaField(
         label=_("我的心愿"),
         min_length=5,
         max_length=300,
         widget=forms.Textarea(attrs={"rows": 4, "placeholder": _("例如：希望有人每周陪我去一次医院复查。")}),
+        error_messages={
+            "required": _("请写下您的心愿。"),
+            "min_length": _("心愿请至少写 5 个字（现在 %(show_value)d 个字）。"),
+            "max_length": _("心愿最多 300 个字（现在 %(show_value)d 个字）。"),
+        },
     )
     wanted_by = forms.DateField(
         label=_("希望在哪天之前实现"),
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        error_messages={"invalid": _("请填写有效的日期，例如 2026-06-30。")},
+        error_messages={
+            "required": _("请选择希望在哪天之前实现。"),
+            "invalid": _("请填写有效的日期，例如 2026-06-30。"),
+        },
     )
     # A field people never see: bots that fill every input fill this one too.
     website = forms.CharField(
@@ -141,19 +160,36 @@ class PublishForm(forms.Form):
         label=_("公开内容"),
         min_length=5,
         max_length=300,
+        error_messages={
+            "required": _("请填写公开内容。"),
+            "min_length": _("公开内容至少 5 个字。"),
+            "max_length": _("公开内容最多 300 个字。"),
+        },
         help_text=_("心愿墙上显示的文字：请去掉姓名、电话、门牌号等个人信息。"),
         widget=forms.Textarea(attrs={"rows": 4}),
     )
-    category = forms.ChoiceField(label=_("类别"), choices=Wish.Category.choices)
+    category = forms.ChoiceField(
+        label=_("类别"), choices=Wish.Category.choices, error_messages={"invalid_choice": _("请选择类别。")}
+    )
     slots = forms.IntegerField(
         label=_("认领名额"),
         min_value=1,
         max_value=Wish.MAX_SLOTS,
         initial=1,
+        error_messages={
+            "required": _("请填写认领名额。"),
+            "invalid": _("认领名额应为 1 到 20 的整数。"),
+            "min_value": _("认领名额应为 1 到 20 的整数。"),
+            "max_value": _("认领名额应为 1 到 20 的整数。"),
+        },
         help_text=_("1 = 一对一；大于 1 = 多对一，最多这么多个志愿者、服务队或单位认领。"),
     )
     priority = forms.TypedChoiceField(
-        label=_("优先级"), choices=Wish.Priority.choices, coerce=int, initial=Wish.Priority.NORMAL
+        label=_("优先级"),
+        choices=Wish.Priority.choices,
+        coerce=int,
+        initial=Wish.Priority.NORMAL,
+        error_messages={"invalid_choice": _("请选择优先级。")},
     )
 
 
@@ -162,6 +198,11 @@ class ReasonForm(forms.Form):
         label=_("原因（居民会看到）"),
         min_length=2,
         max_length=200,
+        error_messages={
+            "required": _("请写明原因，居民会看到它。"),
+            "min_length": _("原因至少 2 个字。"),
+            "max_length": _("原因最多 200 个字。"),
+        },
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
@@ -204,6 +245,11 @@ class FulfilForm(forms.Form):
         label=_("完成情况"),
         min_length=2,
         max_length=1000,
+        error_messages={
+            "required": _("请简单写一下完成情况。"),
+            "min_length": _("完成情况至少 2 个字。"),
+            "max_length": _("完成情况最多 1000 个字。"),
+        },
         widget=forms.Textarea(attrs={"rows": 3, "placeholder": _("做了什么、什么时候，居民会看到。")}),
     )
     photo = forms.FileField(
@@ -261,5 +307,9 @@ class ConfirmForm(forms.Form):
         error_messages={"required": _("请选择 1 到 5 星。"), "invalid_choice": _("请选择 1 到 5 星。")},
     )
     comment = PlainTextAreaField(
-        label=_("说几句（选填）"), required=False, max_length=300, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("说几句（选填）"),
+        required=False,
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"max_length": _("评价最多 300 个字。")},
     )

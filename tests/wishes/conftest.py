@@ -1,0 +1,64 @@
+"""Fixtures for the micro-wish tests: claimants of every kind and wishes in each state."""
+
+import datetime
+import io
+from types import SimpleNamespace
+
+import pytest
+from django.utils import timezone
+from PIL import Image
+
+from portal.roles import Role
+from tests.factories import MemberUnitFactory, VolunteerFactory, VolunteerTeamFactory, WishFactory, make_user
+from wishes import services
+from wishes.models import Wish
+
+
+@pytest.fixture(autouse=True)
+def _private_media(settings, tmp_path):
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+
+
+@pytest.fixture
+def people(world):
+    """A volunteer (world.volunteer's own record), a team leader and a unit liaison, in community A."""
+    volunteer = VolunteerFactory(user=world.volunteer, community=world.community_a, name="李志强")
+    leader_user = make_user(Role.VOLUNTEER, username="leader")
+    leader = VolunteerFactory(user=leader_user, community=world.community_a, name="赵队长")
+    team = VolunteerTeamFactory(community=world.community_a, leader=leader, name="兰苑助老服务队")
+    liaison = make_user(Role.UNIT_LIAISON, username="liaison")
+    unit = MemberUnitFactory(grid=world.street, name="兰州银行刘家堡支行")
+    unit.liaisons.add(liaison)
+    return SimpleNamespace(
+        volunteer=volunteer,
+        volunteer_user=world.volunteer,
+        leader_user=leader_user,
+        leader=leader,
+        team=team,
+        liaison=liaison,
+        unit=unit,
+    )
+
+
+@pytest.fixture
+def submitted(world):
+    """A wish as the public form makes it, with its first history row."""
+    return services.wish_submit(
+        name="王秀英",
+        phone="13700001111",
+        grid=world.grid_a,
+        category=Wish.Category.DAILY,
+        text="希望有人帮忙修理家里漏水的水龙头",
+        wanted_by=timezone.localdate() + datetime.timedelta(days=30),
+    )
+
+
+@pytest.fixture
+def published(world):
+    return WishFactory(grid=world.grid_a, status=Wish.Status.PUBLISHED)
+
+
+def image_bytes(fmt="JPEG", size=(64, 48)):
+    buffer = io.BytesIO()
+    Image.new("RGB", size, (200, 30, 30)).save(buffer, format=fmt)
+    return buffer.getvalue()
