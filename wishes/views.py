@@ -470,7 +470,9 @@ def _review_action(request, pk, form_class, prefix, context_key, act, done):
         try:
             act(wish, form.cleaned_data)
         except ValidationError as error:
-            form.add_error(None, error.messages)
+            # Shown at the top: the form itself may be gone once the wish has moved on.
+            messages.error(request, " ".join(error.messages))
+            wish.refresh_from_db()
         else:
             messages.success(request, done)
             return redirect("wishes:review_queue")
