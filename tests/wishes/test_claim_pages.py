@@ -169,7 +169,7 @@ def test_photos_are_served_only_to_those_allowed(client, login, world, people, p
     _fulfil(login(people.volunteer_user), claim, photo=photo)
     claim.refresh_from_db()
     with pytest.raises(ValueError):
-        claim.photo.url  # no public URL: the file is not under MEDIA_ROOT
+        _ = claim.photo.url  # no public URL: the file is not under MEDIA_ROOT
 
     def fetch(c, url):
         response = c.get(url)
