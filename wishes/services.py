@@ -287,9 +287,15 @@ def wish_claim(*, wish, user, claimant):
     taken = {slot for slot, _holder in live}
     slot_no = min(n for n in range(1, wish.slots + 1) if n not in taken)
     now = timezone.now()
-    claim = Claim.objects.create(
-        wish=wish, slot_no=slot_no, claimed_by=user, claimed_at=now, **{field: claimant}
-    )
+    try:
+        with transaction.atomic():
+            claim = Claim.objects.create(
+                wish=wish, slot_no=slot_no, claimed_by=user, claimed_at=now, **{field: claimant}
+            )
+    except IntegrityError:
+        # Only reachable if some path wrote a claim without the lock: the
+        # constraint held, and the person gets the same answer as a full wish.
+        raise ValidationError(_("来晚了一步：这个心愿的名额已经认领满了。")) from None
     _record(wish, WishEvent.Kind.CLAIMED, at=now, actor=user, claim=claim, note=public_claimant_label(claim))
     _settle(wish, now)
     return claim
