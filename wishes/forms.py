@@ -18,6 +18,14 @@ from wishes.models import Wish, normalise_code
 MAX_WANTED_DAYS = 365
 
 
+class PlainForm(forms.Form):
+    """Labels without a trailing colon, like the rest of the phone pages."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+
 class MobileField(forms.CharField):
     """A mainland mobile number; spaces, dashes and a +86 prefix are forgiven."""
 
@@ -30,7 +38,7 @@ class MobileField(forms.CharField):
         return value
 
 
-class WishForm(forms.Form):
+class WishForm(PlainForm):
     """The resident's public form. Community options are drawn by the template from a cached list."""
 
     name = PlainTextField(
@@ -135,11 +143,11 @@ class WishForm(forms.Form):
         return data
 
 
-class FollowForm(forms.Form):
+class FollowForm(PlainForm):
     follow = forms.IntegerField(widget=forms.HiddenInput)
 
 
-class TrackLookupForm(forms.Form):
+class TrackLookupForm(PlainForm):
     code = forms.CharField(
         label=_("查询码"),
         max_length=30,
@@ -155,7 +163,7 @@ class TrackLookupForm(forms.Form):
         return code
 
 
-class PublishForm(forms.Form):
+class PublishForm(PlainForm):
     public_text = PlainTextAreaField(
         label=_("公开内容"),
         min_length=5,
@@ -193,7 +201,7 @@ class PublishForm(forms.Form):
     )
 
 
-class ReasonForm(forms.Form):
+class ReasonForm(PlainForm):
     reason = PlainTextAreaField(
         label=_("原因（居民会看到）"),
         min_length=2,
@@ -207,7 +215,7 @@ class ReasonForm(forms.Form):
     )
 
 
-class ClaimForm(forms.Form):
+class ClaimForm(PlainForm):
     claimant = forms.ChoiceField(label=_("以谁的名义认领"), widget=forms.RadioSelect)
 
     def __init__(self, *args, claimants, **kwargs):
@@ -240,7 +248,7 @@ MAX_IMAGE_PIXELS = 40_000_000
 PHOTO_LONG_SIDE = 1600
 
 
-class FulfilForm(forms.Form):
+class FulfilForm(PlainForm):
     note = PlainTextAreaField(
         label=_("完成情况"),
         min_length=2,
@@ -298,7 +306,7 @@ def _clean_image(upload):
     return ContentFile(buffer.getvalue(), name="photo.jpg")
 
 
-class ConfirmForm(forms.Form):
+class ConfirmForm(PlainForm):
     rating = forms.TypedChoiceField(
         label=_("评分"),
         choices=[(n, "★" * n) for n in range(5, 0, -1)],
