@@ -138,6 +138,7 @@ def wall_page(*, community=None, category=None, page=1):
             "slots",
             "claimed_count",
             "priority",
+            "overdue_at",
             "community__name",
             "grid__name",
             "grid__kind",

@@ -18,7 +18,8 @@ from grids.selectors import get_grid_for_user_or_404
 from portal.decorators import scope_required
 from portal.net import ratelimit_key
 from portal.pdf import pdf_response, render_pdf
-from portal.privacy import can_view_personal_data
+from portal.models import PersonalDataLog
+from portal.privacy import can_view_personal_data, personal_data_record
 from portal.qr import qr_data_uri, qr_svg
 from wishes import selectors, services
 from wishes.forms import (
@@ -460,6 +461,16 @@ def _review_context(request, wish, **forms):
 @_staff
 def review_detail(request, pk):
     wish = selectors.get_wish_for_user_or_404(request.user, pk)
+    if can_view_personal_data(request.user):
+        # The full number is shown on this page: the read is recorded, like a reveal.
+        personal_data_record(
+            actor=request.user,
+            action=PersonalDataLog.Action.VIEW,
+            subject=wish,
+            fields=wish.PERSONAL_FIELDS,
+            grid=wish.grid,
+            detail=_("在心愿审核页面查看"),
+        )
     return render(request, "wishes/review_detail.html", _review_context(request, wish))
 
 

@@ -41,7 +41,9 @@ def test_a_volunteer_claims_from_the_wall_on_a_phone(world, phone_page):
     wish = WishFactory(
         grid=world.grid_a, status=Wish.Status.PUBLISHED, priority=1, public_text="希望有人帮忙更换楼道灯泡"
     )
-    WishFactory(grid=world.grid_b, status=Wish.Status.PUBLISHED, public_text="想学习用手机视频通话", category="study")
+    WishFactory(
+        grid=world.grid_b, status=Wish.Status.PUBLISHED, public_text="想学习用手机视频通话", category="study"
+    )
     page = phone_page
     sign_in(page, world.volunteer.username)
     page.goto("/wishes/")

@@ -54,6 +54,18 @@ def test_a_wish_outside_the_scope_is_404_on_every_review_page(login, world):
     assert wish.status == Wish.Status.SUBMITTED
 
 
+def test_lists_mask_phones_and_the_review_page_records_showing_one(login, world, submitted):
+    from portal.models import PersonalDataLog
+
+    client = login(world.secretary_a)
+    queue = client.get("/wishes/review/").content.decode()
+    assert "137****1111" in queue and "13700001111" not in queue
+    page = client.get(f"/wishes/review/{submitted.pk}/").content.decode()
+    assert "13700001111" in page
+    log = PersonalDataLog.objects.get()
+    assert (log.actor, log.subject_id, log.fields) == (world.secretary_a, str(submitted.pk), "phone")
+
+
 def test_the_review_page_suggests_priority_from_the_household(login, world, submitted):
     HouseholdFactory(building=world.building_a, phone=submitted.phone, category=Household.Category.DISABLED)
     Wish.objects.filter(pk=submitted.pk).update(household_category="disabled")
