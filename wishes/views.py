@@ -16,9 +16,9 @@ from django_ratelimit.exceptions import Ratelimited
 from grids.models import Grid
 from grids.selectors import get_grid_for_user_or_404
 from portal.decorators import scope_required
+from portal.models import PersonalDataLog
 from portal.net import ratelimit_key
 from portal.pdf import pdf_response, render_pdf
-from portal.models import PersonalDataLog
 from portal.privacy import can_view_personal_data, personal_data_record
 from portal.qr import qr_data_uri, qr_svg
 from wishes import selectors, services
