@@ -5,6 +5,8 @@ import re
 from django.core.cache import cache
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 from alliances.models import MemberUnit
 from grids.models import Grid, Household
@@ -93,27 +95,81 @@ def best_household(*, phone, address, grid):
 # --- the public wall --------------------------------------------------------------------
 
 WALL_PAGE_SIZE = 20
-COMMUNITIES_CACHE_KEY = "wishes:communities:v1"
+PLACES_CACHE_KEY = "wishes:places:v3"
 
 
-def wall_communities():
-    """[(street name, [(community pk, name), …]), …] for the filters and the form; cached."""
-    cached = cache.get(COMMUNITIES_CACHE_KEY)
+def _places():
+    """Streets and their communities, with ready-made <option> markup; cached for five minutes.
+
+    A district has up to 100 streets and 1,200 communities. Pages list the
+    streets and only the chosen street's communities, and the markup is built
+    here once: looping over a thousand options in a template costs more than
+    everything else on the page.
+    """
+    cached = cache.get(PLACES_CACHE_KEY)
     if cached is None:
-        groups = {}
+        streets = list(Grid.objects.filter(kind=Grid.Kind.STREET).order_by("code").values_list("pk", "name"))
+        by_street = {pk: [] for pk, _name in streets}
         rows = (
             Grid.objects.filter(kind=Grid.Kind.COMMUNITY)
-            .order_by("parent__code", "code")
-            .values_list("pk", "name", "parent__name")
+            .order_by("code")
+            .values_list("pk", "name", "parent_id")
         )
         for pk, name, street in rows:
-            groups.setdefault(street, []).append((pk, name))
-        cached = list(groups.items())
-        cache.set(COMMUNITIES_CACHE_KEY, cached, 300)
+            by_street.setdefault(street, []).append((pk, name))
+        cached = {
+            "streets": streets,
+            "street_options": "".join(
+                format_html('<option value="{}">{}</option>', pk, name) for pk, name in streets
+            ),
+            "communities": {
+                street: "".join(format_html('<option value="{}">{}</option>', pk, name) for pk, name in items)
+                for street, items in by_street.items()
+            },
+            "community_street": {pk: street for street, items in by_street.items() for pk, _name in items},
+            "json": {street: items for street, items in by_street.items()},
+        }
+        cache.set(PLACES_CACHE_KEY, cached, 300)
     return cached
 
 
-def wall_page(*, community=None, category=None, page=1):
+def _select(html, value):
+    if value:
+        html = html.replace(f'<option value="{value}">', f'<option value="{value}" selected>', 1)
+    return mark_safe(html)  # built with format_html in _places
+
+
+def place_choices(*, street=None, community=None):
+    """Markup and state for the street and community pickers of the wall and the form.
+
+    `street` is the chosen street's pk (taken from `community` when only that
+    is known); with a single street in the database it is chosen already.
+    """
+    places = _places()
+    if community and not street:
+        street = places["community_street"].get(community)
+    if street not in places["communities"]:
+        street = None
+    if street is None and len(places["streets"]) == 1:
+        street = places["streets"][0][0]
+    return {
+        "street": street,
+        "many_streets": len(places["streets"]) > 1,
+        "street_options": _select(places["street_options"], street),
+        "community_options": _select(places["communities"][street], community) if street else "",
+    }
+
+
+def street_communities(street):
+    """[(pk, name), …] of one street's communities, for the form's picker script."""
+    return _places()["json"].get(street, [])
+
+
+def community_street(community):
+    return _places()["community_street"].get(community)
+
+
+def wall_page(*, street=None, community=None, category=None, page=1):
     """One page of open wishes, vulnerable first, then nearest wanted-by.
 
     One query on a partial index (see Wish.Meta.indexes); no COUNT: the pager
@@ -122,6 +178,8 @@ def wall_page(*, community=None, category=None, page=1):
     wishes = Wish.objects.filter(status__in=Wish.OPEN)
     if community:
         wishes = wishes.filter(community_id=community)
+    elif street:
+        wishes = wishes.filter(community_id__in=[pk for pk, _name in street_communities(street)])
     if category:
         wishes = wishes.filter(category=category)
     start = (page - 1) * WALL_PAGE_SIZE

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.wall, name="wall"),
     path("new/", views.wish_new, name="new"),
     path("new/done/", views.wish_submitted, name="submitted"),
+    path("places/<int:pk>/", views.street_communities, name="street_communities"),
     path("track/", views.track_lookup, name="track_lookup"),
     path("track/<str:code>/", views.track, name="track"),
     path("track/<str:code>/claims/<int:claim_id>/confirm/", views.track_confirm, name="track_confirm"),

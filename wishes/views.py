@@ -3,8 +3,10 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, JsonResponse
+from django.core.cache import cache
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -37,6 +39,7 @@ from wishes.models import Claim, Wish
 REVIEW = "wishes.review_wish"
 SESSION_NEW_CODE = "wishes_new_code"
 MAX_WALL_PAGE = 500  # deeper pages are never useful and cost a long OFFSET
+WALL_CACHE_SECONDS = 10  # a card claimed meanwhile answers "名额已满" when someone tries
 
 
 # --- rate limits -------------------------------------------------------------------------
@@ -95,28 +98,37 @@ def _int_param(request, name, default=None, maximum=None):
 
 
 def wall(request):
+    street = _int_param(request, "street")
     community = _int_param(request, "community")
     category = request.GET.get("category", "")
     if category not in Wish.Category.values:
         category = ""
     page = _int_param(request, "page", 1, MAX_WALL_PAGE)
-    wishes, has_next = selectors.wall_page(community=community, category=category, page=page)
+    places = selectors.place_choices(street=street, community=community)
+    street = places["street"]
+    if community and selectors.community_street(community) != street:
+        community = None  # a community of another street, or none at all
     claimants = selectors.claimants_for(request.user)
-    return render(
-        request,
-        "wishes/wall.html",
-        {
-            "wishes": wishes,
-            "page": page,
-            "has_next": has_next,
-            "community": community,
-            "category": category,
-            "communities": selectors.wall_communities(),
-            "categories": Wish.Category.choices,
-            "claimants": claimants,
-            "mine": selectors.live_claims_on(wishes, claimants),
-        },
-    )
+    context = {
+        **places,
+        "page": page,
+        "community": community,
+        "category": category,
+        "categories": Wish.Category.choices,
+    }
+    # The wall is the same for everyone who cannot claim, so their copy of the
+    # cards is cached briefly; claimants get theirs live, marked "我已认领".
+    key = f"wishes:wall:{street or 0}:{community or 0}:{category}:{page}"
+    cards = None if claimants else cache.get(key)
+    if cards is None:
+        wishes, has_next = selectors.wall_page(
+            street=street, community=community, category=category, page=page
+        )
+        context.update(wishes=wishes, has_next=has_next, mine=selectors.live_claims_on(wishes, claimants))
+        cards = render_to_string("wishes/_wall_cards.html", context, request=request)
+        if not claimants:
+            cache.set(key, cards, WALL_CACHE_SECONDS)
+    return render(request, "wishes/wall.html", {**context, "cards": cards})
 
 
 def wish_detail(request, pk):
@@ -200,6 +212,7 @@ def wish_new(request):
 
 
 def _form_page(request, form, *, similar=(), status=200, community_pk=None, grid_node=None):
+    street = _int_param(request, "street")
     if form.is_bound:
         value = str(form.data.get("community", ""))
         community_pk = int(value) if value.isdigit() else None
@@ -211,12 +224,18 @@ def _form_page(request, form, *, similar=(), status=200, community_pk=None, grid
         {
             "form": form,
             "similar": similar,
-            "communities": selectors.wall_communities(),
-            "community_pk": community_pk,
             "grid_node": grid_node,
+            **selectors.place_choices(street=street, community=community_pk),
         },
         status=status,
     )
+
+
+def street_communities(request, pk):
+    """The communities of one street, for the form's picker (public, cacheable)."""
+    response = JsonResponse({"communities": selectors.street_communities(pk)})
+    response["Cache-Control"] = "public, max-age=300"
+    return response
 
 
 def _save(request, form):

@@ -320,13 +320,37 @@ def test_the_wall_costs_a_constant_number_of_queries(
     client, login, world, people, django_assert_max_num_queries
 ):
     WishFactory.create_batch(30, grid=world.grid_a, status=Wish.Status.PUBLISHED)
-    with django_assert_max_num_queries(2):
+    with django_assert_max_num_queries(3):  # streets and communities (then cached), one page of wishes
         client.get("/wishes/")
-    with django_assert_max_num_queries(2):  # the community list now comes from the cache
-        client.get("/wishes/", {"page": 2, "community": world.community_a.pk})
+    with django_assert_max_num_queries(1):
+        client.get("/wishes/", {"page": 2, "street": world.street.pk, "community": world.community_a.pk})
     signed_in = login(people.volunteer_user)
     with django_assert_max_num_queries(8):  # + session, user, groups, three claimant kinds, my claims
         signed_in.get("/wishes/")
+    with django_assert_max_num_queries(8):
+        signed_in.get("/wishes/", {"page": 2})
+
+
+def test_the_wall_filters_by_street(client, world):
+    WishFactory(grid=world.grid_a, status=Wish.Status.PUBLISHED, public_text="兰苑的心愿")
+    WishFactory(grid=world.grid_c, status=Wish.Status.PUBLISHED, public_text="民主的心愿")
+    html = client.get("/wishes/", {"street": world.other_street.pk}).content.decode()
+    assert "民主的心愿" in html and "兰苑的心愿" not in html
+    # a community of another street is ignored rather than showing nothing
+    html = client.get(
+        "/wishes/", {"street": world.other_street.pk, "community": world.community_a.pk}
+    ).content.decode()
+    assert "民主的心愿" in html and "兰苑的心愿" not in html
+
+
+def test_the_form_lists_the_communities_of_a_chosen_street(client, world):
+    html = client.get(NEW).content.decode()
+    assert world.street.name in html and world.community_a.name not in html
+    html = client.get(NEW, {"street": world.street.pk}).content.decode()
+    assert world.community_a.name in html and world.community_c.name not in html
+    data = client.get(f"/wishes/places/{world.other_street.pk}/").json()
+    assert data == {"communities": [[world.community_c.pk, world.community_c.name]]}
+    assert client.get("/wishes/places/999999/").json() == {"communities": []}
 
 
 def test_the_wish_page_is_public_only_once_published(client, world, submitted, published):
