@@ -1,6 +1,7 @@
 """Reads for micro-wishes: scoped for staff, public for the wall, by code for residents."""
 
 import re
+import time
 
 from django.core.cache import cache
 from django.db.models import Count, Q
@@ -106,6 +107,9 @@ def _places():
     here once: looping over a thousand options in a template costs more than
     everything else on the page.
     """
+    memo = _PLACES_MEMO
+    if memo and memo[0] > time.monotonic():
+        return memo[1]
     cached = cache.get(PLACES_CACHE_KEY)
     if cached is None:
         streets = list(Grid.objects.filter(kind=Grid.Kind.STREET).order_by("code").values_list("pk", "name"))
@@ -127,10 +131,22 @@ def _places():
                 for street, items in by_street.items()
             },
             "community_street": {pk: street for street, items in by_street.items() for pk, _name in items},
-            "json": {street: items for street, items in by_street.items()},
+            "json": dict(by_street),
         }
         cache.set(PLACES_CACHE_KEY, cached, 300)
+    # Each process also keeps its copy for a minute: the lists are ~100 kB,
+    # and unpickling them from Redis on every request would cost more than the page.
+    _PLACES_MEMO[:] = [time.monotonic() + 60, cached]
     return cached
+
+
+_PLACES_MEMO = []
+
+
+def forget_places():
+    """Drop this process's copy and the shared one (tests, or after editing the grid tree)."""
+    _PLACES_MEMO.clear()
+    cache.delete(PLACES_CACHE_KEY)
 
 
 def _select(html, value):

@@ -19,6 +19,16 @@ def _private_media(settings, tmp_path):
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
 
 
+@pytest.fixture(autouse=True)
+def _fresh_places():
+    # Each test builds its own grid tree; forget the previous test's street lists.
+    from wishes.selectors import forget_places
+
+    forget_places()
+    yield
+    forget_places()
+
+
 @pytest.fixture
 def people(world):
     """A volunteer (world.volunteer's own record), a team leader and a unit liaison, in community A."""
