@@ -11,6 +11,7 @@ circle.
 import datetime
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
@@ -35,9 +36,26 @@ REVIEW_PERMISSION = "wishes.review_wish"
 
 def _record(wish, kind, *, at, actor=None, claim=None, note=""):
     event = WishEvent.objects.create(wish=wish, claim=claim, kind=kind, actor=actor, note=note[:300], at=at)
+    transaction.on_commit(lambda: _bump_track_versions({wish.pk: event.pk}))
     if kind in _RESIDENT_SMS:
         transaction.on_commit(lambda: _enqueue("notify_resident", event.pk))
     return event
+
+
+# The tracking page caches a wish's claims and timeline under the id of its
+# latest event; every new event moves the version on, so nothing stale shows.
+TRACK_VERSION_SECONDS = 30 * 24 * 60 * 60
+
+
+def track_version_key(wish_pk):
+    return f"wishes:track-version:{wish_pk}"
+
+
+def _bump_track_versions(latest_event_by_wish):
+    cache.set_many(
+        {track_version_key(pk): event_pk for pk, event_pk in latest_event_by_wish.items()},
+        TRACK_VERSION_SECONDS,
+    )
 
 
 # Events a resident hears about by SMS (through the logging sender for now).
@@ -400,9 +418,10 @@ def wishes_flag_overdue(*, today=None):
     if not ids:
         return 0
     Wish.objects.filter(pk__in=ids, overdue_at__isnull=True).update(overdue_at=now)
-    WishEvent.objects.bulk_create(
+    events = WishEvent.objects.bulk_create(
         [WishEvent(wish_id=pk, kind=WishEvent.Kind.OVERDUE, at=now) for pk in ids], batch_size=1000
     )
+    transaction.on_commit(lambda: _bump_track_versions({e.wish_id: e.pk for e in events}))
     return len(ids)
 
 

@@ -39,6 +39,7 @@ from wishes.models import Claim, Wish
 REVIEW = "wishes.review_wish"
 SESSION_NEW_CODE = "wishes_new_code"
 MAX_WALL_PAGE = 500  # deeper pages are never useful and cost a long OFFSET
+TRACK_CACHE_SECONDS = 300
 WALL_CACHE_SECONDS = 10  # a card claimed meanwhile answers "名额已满" when someone tries
 
 
@@ -306,24 +307,52 @@ def track(request, code):
 
 
 def _track_page(request, wish, follower, forms_by_claim=None, status=200):
-    claims = selectors.wish_claims_for_resident(wish)
-    forms_by_claim = forms_by_claim or {}
-    for claim in claims:
-        claim.public_label = services.public_claimant_label(claim)
-        claim.confirm_form = forms_by_claim.get(claim.pk) or ConfirmForm(prefix=f"c{claim.pk}")
+    context = {
+        "wish": wish,
+        "follower": follower,
+        "is_owner": follower is None,
+        "code": follower.code if follower else wish.code,
+    }
     return render(
         request,
         "wishes/track.html",
-        {
-            "wish": wish,
-            "follower": follower,
-            "is_owner": follower is None,
-            "claims": claims,
-            "events": selectors.wish_timeline(wish),
-            "code": follower.code if follower else wish.code,
-        },
+        {**context, "body": _track_body(request, context, forms_by_claim)},
         status=status,
     )
+
+
+def _track_body(request, context, forms_by_claim):
+    """Claims and timeline, cached until the wish's next event (see services._record).
+
+    A body holding a confirmation form (with its CSRF token) is never cached.
+    """
+    wish = context["wish"]
+    version_key = services.track_version_key(wish.pk)
+    version = cache.get(version_key)
+    key = f"wishes:track:{wish.pk}:{version}:{context['is_owner']:d}:{wish.status}:{wish.claimed_count}"
+    if version is not None and not forms_by_claim:
+        body = cache.get(key)
+        if body is not None:
+            return body
+    claims = selectors.wish_claims_for_resident(wish)
+    for claim in claims:
+        claim.public_label = services.public_claimant_label(claim)
+        claim.confirm_form = (forms_by_claim or {}).get(claim.pk) or ConfirmForm(prefix=f"c{claim.pk}")
+    events = selectors.wish_timeline(wish)
+    body = render_to_string(
+        "wishes/_track_body.html", {**context, "claims": claims, "events": events}, request=request
+    )
+    has_form = context["is_owner"] and any(c.status == Claim.Status.FULFILLED for c in claims)
+    if not has_form and not forms_by_claim and events:
+        if version is None:
+            # add, not set: an event committed meanwhile may have set a newer version.
+            cache.add(version_key, events[-1].pk, services.TRACK_VERSION_SECONDS)
+            version = events[-1].pk
+            key = (
+                f"wishes:track:{wish.pk}:{version}:{context['is_owner']:d}:{wish.status}:{wish.claimed_count}"
+            )
+        cache.set(key, body, TRACK_CACHE_SECONDS)
+    return body
 
 
 @require_POST

@@ -359,3 +359,22 @@ def test_the_wish_page_is_public_only_once_published(client, world, submitted, p
     assert response.status_code == 200
     assert published.phone not in response.content.decode()
     assert "登录后认领" in response.content.decode()
+
+
+def test_the_track_page_follows_every_change_although_it_is_cached(
+    client, people, published, django_capture_on_commit_callbacks
+):
+    published.slots = 3
+    published.save()
+    follower = services.wish_follow(wish=published, name="张大爷", phone="13912340000")
+    with django_capture_on_commit_callbacks(execute=True):
+        first = services.wish_claim(wish=published, user=people.volunteer_user, claimant=people.volunteer)
+        services.wish_claim(wish=published, user=people.leader_user, claimant=people.team)
+    url = f"/wishes/track/{follower.code}/"
+    assert "已完成，待确认" not in client.get(url).content.decode()
+    assert "已完成，待确认" not in client.get(url).content.decode()  # now from the cache
+    with django_capture_on_commit_callbacks(execute=True):
+        services.claim_fulfil(claim=first, user=people.volunteer_user, note="第一次上门")
+    published.refresh_from_db()
+    assert published.status == Wish.Status.PARTLY_CLAIMED  # same status and count: only the version moved
+    assert "已完成，待确认" in client.get(url).content.decode()
