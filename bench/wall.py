@@ -40,6 +40,7 @@ GRIDS_PER_COMMUNITY = 3
 BUILDINGS_PER_GRID = 12
 HOUSEHOLDS_PER_BUILDING = 37  # 3,600 grids × 12 × 37 = 1,598,400 households
 WISHES = 500_000
+ROUNDS = 5
 VOLUNTEERS = 20_000
 
 
@@ -366,7 +367,7 @@ def _client(port, urls, seconds, seed, queue):
 
 
 def load(port, urls, seconds, clients):
-    """Run `clients` processes against `urls` for `seconds`; (count, errors, rps, p50 ms, p95 ms)."""
+    """Run `clients` processes against `urls` for `seconds`; (latencies, errors, elapsed)."""
     queue = multiprocessing.Queue()
     procs = [
         multiprocessing.Process(target=_client, args=(port, urls, seconds, n, queue)) for n in range(clients)
@@ -378,8 +379,12 @@ def load(port, urls, seconds, clients):
     for proc in procs:
         proc.join()
     elapsed = time.monotonic() - started
-    latencies = sorted(x for lat, _e in results for x in lat)
-    errors = sum(e for _lat, e in results)
+    return [x for lat, _e in results for x in lat], sum(e for _lat, e in results), elapsed
+
+
+def summary(latencies, errors, elapsed):
+    """(count, errors, rps, p50 ms, p95 ms)."""
+    latencies = sorted(latencies)
     p95 = latencies[int(len(latencies) * 0.95) - 1] if latencies else float("nan")
     return len(latencies), errors, len(latencies) / elapsed, statistics.median(latencies) * 1000, p95 * 1000
 
@@ -402,19 +407,28 @@ def main():
     pages = targets(database_url)
     queries = count_queries(database_url, pages)
     server, port = start_server(database_url, args.workers)
-    rows = []
+    totals = {label: ([], 0, 0.0) for label in pages}
+    load_before = os.getloadavg()[0]
     try:
-        for label, urls in pages.items():
-            load(port, urls, 2, args.clients)  # warm up every worker
-            rows.append((label, *load(port, urls, args.seconds, args.clients)))
+        for urls in pages.values():
+            load(port, urls, 2, args.clients)  # warm up every worker and cache
+        # Short rounds, pages interleaved: load from anything else on the
+        # machine then weighs on every page alike instead of on one.
+        for _round in range(ROUNDS):
+            for label, urls in pages.items():
+                latencies, errors, elapsed = load(port, urls, args.seconds / ROUNDS, args.clients)
+                kept, failed, took = totals[label]
+                totals[label] = (kept + latencies, failed + errors, took + elapsed)
     finally:
         stop_server(server)
+    rows = [(label, *summary(*totals[label])) for label in pages]
 
     hello_rps = rows[0][3]
     print()
     print(
-        f"gunicorn {args.workers} sync workers, {args.clients} client processes, {args.seconds:.0f} s per page, "
-        f"{os.cpu_count()} CPU cores, DEBUG off"
+        f"gunicorn {args.workers} sync workers, {args.clients} client processes, {args.seconds:.0f} s per page "
+        f"in {ROUNDS} interleaved rounds, {os.cpu_count()} CPU cores, DEBUG off, "
+        f"load average {load_before:.1f} before and {os.getloadavg()[0]:.1f} after"
     )
     header = f"{'page':<22} {'requests':>9} {'errors':>6} {'req/s':>8} {'vs hello':>8} {'p50 ms':>7} {'p95 ms':>7} {'SQL/page':>8}"
     print(header)
