@@ -184,7 +184,7 @@ def _check_reviewer(user, wish):
 
 @transaction.atomic
 def wish_publish(*, wish, by, public_text, category, slots, priority):
-    wish = Wish.objects.select_for_update().select_related("grid").get(pk=wish.pk)
+    wish = Wish.objects.select_for_update(of=("self",)).select_related("grid").get(pk=wish.pk)
     _check_reviewer(by, wish)
     if wish.status != Wish.Status.SUBMITTED:
         raise ValidationError(
@@ -211,7 +211,7 @@ def wish_publish(*, wish, by, public_text, category, slots, priority):
 
 @transaction.atomic
 def wish_reject(*, wish, by, reason):
-    wish = Wish.objects.select_for_update().select_related("grid").get(pk=wish.pk)
+    wish = Wish.objects.select_for_update(of=("self",)).select_related("grid").get(pk=wish.pk)
     _check_reviewer(by, wish)
     if wish.status != Wish.Status.SUBMITTED:
         raise ValidationError(
@@ -234,7 +234,7 @@ def wish_reject(*, wish, by, reason):
 @transaction.atomic
 def wish_close(*, wish, by, reason):
     """Staff close a published wish nobody has claimed (for example long overdue)."""
-    wish = Wish.objects.select_for_update().select_related("grid").get(pk=wish.pk)
+    wish = Wish.objects.select_for_update(of=("self",)).select_related("grid").get(pk=wish.pk)
     _check_reviewer(by, wish)
     if wish.status != Wish.Status.PUBLISHED or wish.claimed_count:
         raise ValidationError(_("只能关闭尚无人认领的心愿。"))
@@ -324,7 +324,9 @@ def claim_withdraw(*, claim, user):
     """Give the slot back, before fulfilment."""
     wish = Wish.objects.select_for_update().get(pk=claim.wish_id)
     claim = (
-        Claim.objects.select_for_update().select_related("volunteer", "team__leader", "unit").get(pk=claim.pk)
+        Claim.objects.select_for_update(of=("self",))
+        .select_related("volunteer", "team__leader", "unit")
+        .get(pk=claim.pk)
     )
     if not can_act_for(user, claim.claimant):
         raise PermissionDenied(_("只有认领方本人可以撤回认领。"))
@@ -344,7 +346,9 @@ def claim_fulfil(*, claim, user, note, photo=None):
     """The claimant marks the claim fulfilled, with a note and an optional (checked) photo."""
     wish = Wish.objects.select_for_update().get(pk=claim.wish_id)
     claim = (
-        Claim.objects.select_for_update().select_related("volunteer", "team__leader", "unit").get(pk=claim.pk)
+        Claim.objects.select_for_update(of=("self",))
+        .select_related("volunteer", "team__leader", "unit")
+        .get(pk=claim.pk)
     )
     if not can_act_for(user, claim.claimant):
         raise PermissionDenied(_("只有认领方本人可以标记完成。"))

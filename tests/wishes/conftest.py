@@ -20,6 +20,18 @@ def _private_media(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def _tasks_in_process():
+    # With REDIS_URL set (the PostgreSQL + Redis run) tasks would go to a
+    # broker no worker reads in tests; run them here, as without Redis.
+    from portal.celery import app
+
+    saved = app.conf.task_always_eager, app.conf.task_eager_propagates
+    app.conf.task_always_eager = app.conf.task_eager_propagates = True
+    yield
+    app.conf.task_always_eager, app.conf.task_eager_propagates = saved
+
+
+@pytest.fixture(autouse=True)
 def _fresh_places():
     # Each test builds its own grid tree; forget the previous test's street lists.
     from wishes.selectors import forget_places
