@@ -2,6 +2,7 @@
 
 import re
 import time
+from dataclasses import dataclass
 
 from django.core.cache import cache
 from django.db.models import Count, Q
@@ -96,7 +97,7 @@ def best_household(*, phone, address, grid):
 # --- the public wall --------------------------------------------------------------------
 
 WALL_PAGE_SIZE = 20
-PLACES_CACHE_KEY = "wishes:places:v3"
+PLACES_CACHE_KEY = "wishes:places:v4"
 
 
 def _places():
@@ -131,6 +132,7 @@ def _places():
                 for street, items in by_street.items()
             },
             "community_street": {pk: street for street, items in by_street.items() for pk, _name in items},
+            "qr": _qr_places(),
             "json": dict(by_street),
         }
         cache.set(PLACES_CACHE_KEY, cached, 300)
@@ -147,6 +149,43 @@ def forget_places():
     """Drop this process's copy and the shared one (tests, or after editing the grid tree)."""
     _PLACES_MEMO.clear()
     cache.delete(PLACES_CACHE_KEY)
+
+
+def _qr_places():
+    """code -> (kind, pk, name, community pk, community name) of every community and grid."""
+    rows = Grid.objects.exclude(kind=Grid.Kind.STREET).values_list(
+        "code", "kind", "pk", "name", "parent_id", "parent__name"
+    )
+    places = {}
+    for code, kind, pk, name, parent_pk, parent_name in rows:
+        if kind == Grid.Kind.COMMUNITY:
+            places[code] = (kind, pk, name, pk, name)
+        else:
+            places[code] = (kind, pk, name, parent_pk, parent_name)
+    return places
+
+
+@dataclass(frozen=True)
+class Place:
+    """Enough of a grid node for the form: what a QR code points at, without a query."""
+
+    kind: str
+    pk: int
+    name: str
+    code: str
+    parent: "Place | None" = None
+
+
+def qr_place(code):
+    """The community or grid a QR code names, or None for a street or an unknown code."""
+    found = _places()["qr"].get(code)
+    if found is None:
+        return None
+    kind, pk, name, community_pk, community_name = found
+    if kind == Grid.Kind.COMMUNITY:
+        return Place(kind=kind, pk=pk, name=name, code=code)
+    community = Place(kind=Grid.Kind.COMMUNITY, pk=community_pk, name=community_name, code="")
+    return Place(kind=kind, pk=pk, name=name, code=code, parent=community)
 
 
 def _select(html, value):

@@ -173,12 +173,12 @@ def wish_claim(request, pk):
 
 
 def _preselected(request):
-    """(community, grid) from ?grid=CODE on a QR poster, or (None, None)."""
+    """(community, grid) from ?grid=CODE on a QR poster, or (None, None); from the cached place lists."""
     code = (request.GET.get("grid") or "").strip().upper()[:20]
     if not code:
         return None, None
-    node = Grid.objects.filter(code=code).select_related("parent").first()
-    if node is None or node.kind == Grid.Kind.STREET:
+    node = selectors.qr_place(code)
+    if node is None:
         messages.warning(request, _("二维码中的网格编码无效，请直接选择您所在的社区。"))
         return None, None
     if node.kind == Grid.Kind.GRID:

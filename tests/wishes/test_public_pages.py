@@ -320,7 +320,7 @@ def test_the_wall_costs_a_constant_number_of_queries(
     client, login, world, people, django_assert_max_num_queries
 ):
     WishFactory.create_batch(30, grid=world.grid_a, status=Wish.Status.PUBLISHED)
-    with django_assert_max_num_queries(3):  # streets and communities (then cached), one page of wishes
+    with django_assert_max_num_queries(4):  # streets, communities, QR codes (then cached); one page of wishes
         client.get("/wishes/")
     with django_assert_max_num_queries(1):
         client.get("/wishes/", {"page": 2, "street": world.street.pk, "community": world.community_a.pk})
