@@ -34,7 +34,7 @@ from wishes.forms import (
     TrackLookupForm,
     WishForm,
 )
-from wishes.models import Claim, Wish
+from wishes.models import Claim, Wish, normalise_code
 
 REVIEW = "wishes.review_wish"
 SESSION_NEW_CODE = "wishes_new_code"
@@ -73,11 +73,15 @@ def _track_rate():
     return f"{settings.WISH_TRACK_MISSES_PER_HOUR}/h"
 
 
-def _resident_wish_or_404(request, code):
-    """The wish (and follower) behind a tracking code; wrong codes count against the address."""
+def _check_track_limit(request):
     usage = get_usage(request, group="wishes.track.miss", key=ratelimit_key, rate=_track_rate())
     if usage["count"] >= usage["limit"]:
         raise Ratelimited
+
+
+def _resident_wish_or_404(request, code):
+    """The wish (and follower) behind a tracking code; wrong codes count against the address."""
+    _check_track_limit(request)
     wish, follower = selectors.find_by_code(code)
     if wish is None:
         get_usage(request, group="wishes.track.miss", key=ratelimit_key, rate=_track_rate(), increment=True)
@@ -302,8 +306,12 @@ def track_lookup(request):
 
 @never_cache
 def track(request, code):
-    wish, follower = _resident_wish_or_404(request, code)
-    return _track_page(request, wish, follower)
+    _check_track_limit(request)
+    content = _cached_track_content(normalise_code(code))
+    if content is None:
+        wish, follower = _resident_wish_or_404(request, code)
+        return _track_page(request, wish, follower)
+    return render(request, "wishes/track.html", {"content": content})
 
 
 def _track_page(request, wish, follower, forms_by_claim=None, status=200):
@@ -313,46 +321,55 @@ def _track_page(request, wish, follower, forms_by_claim=None, status=200):
         "is_owner": follower is None,
         "code": follower.code if follower else wish.code,
     }
-    return render(
-        request,
-        "wishes/track.html",
-        {**context, "body": _track_body(request, context, forms_by_claim)},
-        status=status,
-    )
+    content = _track_content(request, context, forms_by_claim)
+    return render(request, "wishes/track.html", {"content": content}, status=status)
 
 
-def _track_body(request, context, forms_by_claim):
-    """Claims and timeline, cached until the wish's next event (see services._record).
+# The tracking page of a wish changes only with its events: every change of
+# state writes one (services._record), and its id is the cache version. A page
+# holding a confirmation form (with its CSRF token) is never cached.
 
-    A body holding a confirmation form (with its CSRF token) is never cached.
-    """
-    wish = context["wish"]
+
+def _content_key(wish_pk, version, is_owner):
+    return f"wishes:track:{wish_pk}:{version}:{is_owner:d}"
+
+
+def _code_key(code):
+    return f"wishes:code:{code}"
+
+
+def _cached_track_content(code):
+    ref = cache.get(_code_key(code))
+    if ref is None:
+        return None
+    wish_pk, is_owner = ref
+    version = cache.get(services.track_version_key(wish_pk))
+    return None if version is None else cache.get(_content_key(wish_pk, version, is_owner))
+
+
+def _track_content(request, context, forms_by_claim):
+    wish, is_owner = context["wish"], context["is_owner"]
     version_key = services.track_version_key(wish.pk)
     version = cache.get(version_key)
-    key = f"wishes:track:{wish.pk}:{version}:{context['is_owner']:d}:{wish.status}:{wish.claimed_count}"
-    if version is not None and not forms_by_claim:
-        body = cache.get(key)
-        if body is not None:
-            return body
     claims = selectors.wish_claims_for_resident(wish)
     for claim in claims:
         claim.public_label = services.public_claimant_label(claim)
         claim.confirm_form = (forms_by_claim or {}).get(claim.pk) or ConfirmForm(prefix=f"c{claim.pk}")
     events = selectors.wish_timeline(wish)
-    body = render_to_string(
-        "wishes/_track_body.html", {**context, "claims": claims, "events": events}, request=request
+    content = render_to_string(
+        "wishes/_track_content.html", {**context, "claims": claims, "events": events}, request=request
     )
-    has_form = context["is_owner"] and any(c.status == Claim.Status.FULFILLED for c in claims)
-    if not has_form and not forms_by_claim and events:
-        if version is None:
-            # add, not set: an event committed meanwhile may have set a newer version.
-            cache.add(version_key, events[-1].pk, services.TRACK_VERSION_SECONDS)
-            version = events[-1].pk
-            key = (
-                f"wishes:track:{wish.pk}:{version}:{context['is_owner']:d}:{wish.status}:{wish.claimed_count}"
-            )
-        cache.set(key, body, TRACK_CACHE_SECONDS)
-    return body
+    has_form = is_owner and any(c.status == Claim.Status.FULFILLED for c in claims)
+    if has_form or forms_by_claim or not events:
+        return content
+    if version is None:
+        # add, not set: an event committed meanwhile may have set a newer version.
+        cache.add(version_key, events[-1].pk, services.TRACK_VERSION_SECONDS)
+        version = events[-1].pk
+    if version == events[-1].pk:
+        cache.set(_code_key(context["code"]), (wish.pk, is_owner), services.TRACK_VERSION_SECONDS)
+        cache.set(_content_key(wish.pk, version, is_owner), content, TRACK_CACHE_SECONDS)
+    return content
 
 
 @require_POST
