@@ -191,6 +191,18 @@ CELERY_BEAT_SCHEDULE = {
         "task": "portal.tasks.housekeeping",
         "schedule": crontab(minute=5, hour=3),
     },
+    "wishes-flag-overdue": {
+        "task": "wishes.tasks.flag_overdue_wishes",
+        "schedule": crontab(minute=10, hour=0),
+    },
+    "wishes-close-unconfirmed": {
+        "task": "wishes.tasks.close_unconfirmed_wishes",
+        "schedule": crontab(minute=20, hour=0),
+    },
+    "wishes-staff-digest": {
+        "task": "wishes.tasks.send_staff_digests",
+        "schedule": crontab(minute=0, hour=8),
+    },
 }
 
 # --- Auth --------------------------------------------------------------------------
@@ -234,7 +246,8 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
-# Files that only a view checking access may hand out (project progress photos).
+# Files that only a view checking access may hand out (project progress and
+# wish fulfilment photos).
 # Kept outside MEDIA_ROOT so that no web server, and not the development media
 # route, serves them by path.
 PRIVATE_MEDIA_ROOT = Path(env_str("PRIVATE_MEDIA_ROOT", str(BASE_DIR / "private-media")))
@@ -275,3 +288,18 @@ LOGGING = {
 # A vulnerable household (any rainbow category but 一般户) not visited for this
 # many days is flagged on the grid page.
 VISIT_OVERDUE_DAYS = env_int("VISIT_OVERDUE_DAYS", 30, minimum=1)
+
+# --- Micro-wishes -------------------------------------------------------------------------
+# A fulfilled wish the resident has not confirmed closes by itself after this many days.
+WISH_CONFIRM_DAYS = env_int("WISH_CONFIRM_DAYS", 14, minimum=1)
+# Claims a volunteer, team or unit may hold at once before marking any fulfilled.
+WISH_MAX_OPEN_CLAIMS = env_int("WISH_MAX_OPEN_CLAIMS", 3, minimum=1)
+# Wishes one client address may submit on the public form, per hour and per day.
+WISH_SUBMITS_PER_HOUR = env_int("WISH_SUBMITS_PER_HOUR", 5, minimum=1)
+WISH_SUBMITS_PER_DAY = env_int("WISH_SUBMITS_PER_DAY", 20, minimum=1)
+# Wrong tracking codes one client address may try per hour before it must wait.
+WISH_TRACK_MISSES_PER_HOUR = env_int("WISH_TRACK_MISSES_PER_HOUR", 10, minimum=1)
+# Largest fulfilment photo accepted, in megabytes.
+WISH_PHOTO_MAX_MB = env_int("WISH_PHOTO_MAX_MB", 5, minimum=1)
+# Dotted path of the SMS sender; the default only writes a log line.
+SMS_SENDER = env_str("SMS_SENDER", "wishes.notifications.LoggingSmsSender")

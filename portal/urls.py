@@ -22,6 +22,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("grids/", include("grids.urls")),
     path("alliances/", include("alliances.urls")),
+    path("wishes/", include("wishes.urls")),
     path("admin/", admin.site.urls),
 ]
 

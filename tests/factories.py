@@ -337,3 +337,52 @@ SCOPED_OBJECT_MAKERS.update(
         ),
     }
 )
+
+
+# --- micro-wishes ------------------------------------------------------------------------
+
+from django.utils import timezone  # noqa: E402
+
+from wishes.models import Claim, Wish, new_tracking_code  # noqa: E402
+
+
+def _community_of(grid):
+    return grid if grid.kind == Grid.Kind.COMMUNITY else grid.parent
+
+
+class WishFactory(factory.django.DjangoModelFactory):
+    """A submitted wish; pass status=Wish.Status.PUBLISHED (and slots=) for one on the wall."""
+
+    class Meta:
+        model = Wish
+
+    code = factory.LazyFunction(new_tracking_code)
+    grid = factory.SubFactory(GridNodeFactory)
+    community = factory.LazyAttribute(lambda o: _community_of(o.grid))
+    name = "王秀英"
+    phone = "13700001111"
+    category = Wish.Category.DAILY
+    text = "希望有人帮忙修理家里漏水的水龙头"
+    public_text = factory.LazyAttribute(lambda o: "" if o.status == Wish.Status.SUBMITTED else o.text)
+    wanted_by = factory.LazyFunction(lambda: timezone.localdate() + timezone.timedelta(days=30))
+    submitted_at = factory.LazyFunction(timezone.now)
+    status = Wish.Status.SUBMITTED
+
+
+class ClaimFactory(factory.django.DjangoModelFactory):
+    """A live claim by a volunteer; keep the wish's claimed_count in step when it matters."""
+
+    class Meta:
+        model = Claim
+
+    wish = factory.SubFactory(WishFactory, status=Wish.Status.CLAIMED, claimed_count=1)
+    volunteer = factory.SubFactory(VolunteerFactory)
+    slot_no = 1
+    claimed_by = factory.SubFactory(UserFactory)
+    claimed_at = factory.LazyFunction(timezone.now)
+
+
+SCOPED_OBJECT_MAKERS[Wish] = lambda community: WishFactory(grid=first_grid(community))
+SCOPED_OBJECT_MAKERS[Claim] = lambda community: ClaimFactory(
+    wish__grid=first_grid(community), volunteer__community=community
+)

@@ -1,0 +1,406 @@
+"""Reads for micro-wishes: scoped for staff, public for the wall, by code for residents."""
+
+import re
+import time
+from dataclasses import dataclass
+
+from django.core.cache import cache
+from django.db.models import Count, Q
+from django.shortcuts import get_object_or_404
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+
+from alliances.models import MemberUnit
+from grids.models import Grid, Household
+from portal.scoping import scope_queryset
+from volunteers.models import Volunteer, VolunteerTeam
+from wishes.models import Claim, Wish, WishFollower, normalise_code
+
+# --- staff: the one scoping rule ----------------------------------------------------
+
+
+def wishes_visible_to(user):
+    return scope_queryset(Wish.objects.select_related("grid", "community", "household"), user)
+
+
+def get_wish_for_user_or_404(user, pk):
+    return get_object_or_404(wishes_visible_to(user), pk=pk)
+
+
+def review_queue(user):
+    """Submitted wishes in the user's subtree, oldest first."""
+    return wishes_visible_to(user).filter(status=Wish.Status.SUBMITTED).order_by("submitted_at", "pk")
+
+
+def overdue_wishes(user):
+    """Published wishes past their wanted-by date that nobody claimed (flagged by the daily job)."""
+    return (
+        wishes_visible_to(user)
+        .filter(status=Wish.Status.PUBLISHED, overdue_at__isnull=False)
+        .order_by("wanted_by", "pk")
+    )
+
+
+def staff_counts(user):
+    """Numbers for the staff pages: waiting review, overdue, waiting for the resident."""
+    counts = scope_queryset(Wish.objects.all(), user).aggregate(
+        waiting=Count("pk", filter=Q(status=Wish.Status.SUBMITTED)),
+        overdue=Count("pk", filter=Q(status=Wish.Status.PUBLISHED, overdue_at__isnull=False)),
+        unconfirmed=Count("pk", filter=Q(status=Wish.Status.FULFILLED)),
+    )
+    return counts
+
+
+def scope_communities(user):
+    """Communities inside the user's scope, for the QR sheets."""
+    return scope_queryset(Grid.objects.filter(kind=Grid.Kind.COMMUNITY), user).order_by("code")
+
+
+def same_phone_wishes(wish):
+    """Other wishes from the same phone number, for staff spotting duplicates."""
+    return Wish.objects.filter(phone=wish.phone).exclude(pk=wish.pk).order_by("-submitted_at")[:5]
+
+
+# --- households: the rainbow category of the person asking ----------------------------
+
+_ADDRESS_RE = re.compile(r"^\s*(\d+)\D+(\d+)\D+(\d+)\s*$")
+_BUILDING_SUFFIXES = ("", "号楼", "栋", "幢", "号")
+
+
+def _community_of(grid):
+    return grid if grid.kind == Grid.Kind.COMMUNITY else grid.parent
+
+
+def household_matches(*, phone, address, grid):
+    """Households of the wish's community whose phone or building-unit-room match.
+
+    Vulnerable households come first, so the priority suggested at review
+    errs towards the people who most need help.
+    """
+    community = _community_of(grid)
+    households = Household.objects.filter(grid__parent=community).select_related("building")
+    match = Q(phone=phone) if phone else Q(pk__in=[])
+    parts = _ADDRESS_RE.match(address or "")
+    if parts:
+        building, unit, room = parts.groups()
+        match |= Q(building__name__in=[f"{building}{s}" for s in _BUILDING_SUFFIXES], unit=unit, room=room)
+    found = list(households.filter(match)[:10])
+    found.sort(key=lambda h: (h.category == Household.Category.GENERAL, h.pk))
+    return found
+
+
+def best_household(*, phone, address, grid):
+    found = household_matches(phone=phone, address=address, grid=grid)
+    return found[0] if found else None
+
+
+# --- the public wall --------------------------------------------------------------------
+
+WALL_PAGE_SIZE = 20
+PLACES_CACHE_KEY = "wishes:places:v4"
+
+
+def _places():
+    """Streets and their communities, with ready-made <option> markup; cached for five minutes.
+
+    A district has up to 100 streets and 1,200 communities. Pages list the
+    streets and only the chosen street's communities, and the markup is built
+    here once: looping over a thousand options in a template costs more than
+    everything else on the page.
+    """
+    memo = _PLACES_MEMO
+    if memo and memo[0] > time.monotonic():
+        return memo[1]
+    cached = cache.get(PLACES_CACHE_KEY)
+    if cached is None:
+        streets = list(Grid.objects.filter(kind=Grid.Kind.STREET).order_by("code").values_list("pk", "name"))
+        by_street = {pk: [] for pk, _name in streets}
+        rows = (
+            Grid.objects.filter(kind=Grid.Kind.COMMUNITY)
+            .order_by("code")
+            .values_list("pk", "name", "parent_id")
+        )
+        for pk, name, street in rows:
+            by_street.setdefault(street, []).append((pk, name))
+        cached = {
+            "streets": streets,
+            "street_options": "".join(
+                format_html('<option value="{}">{}</option>', pk, name) for pk, name in streets
+            ),
+            "communities": {
+                street: "".join(format_html('<option value="{}">{}</option>', pk, name) for pk, name in items)
+                for street, items in by_street.items()
+            },
+            "community_street": {pk: street for street, items in by_street.items() for pk, _name in items},
+            "qr": _qr_places(),
+            "json": dict(by_street),
+        }
+        cache.set(PLACES_CACHE_KEY, cached, 300)
+    # Each process also keeps its copy for a minute: the lists are ~100 kB,
+    # and unpickling them from Redis on every request would cost more than the page.
+    _PLACES_MEMO[:] = [time.monotonic() + 60, cached]
+    return cached
+
+
+_PLACES_MEMO = []
+
+
+def forget_places():
+    """Drop this process's copy and the shared one (tests, or after editing the grid tree)."""
+    _PLACES_MEMO.clear()
+    cache.delete(PLACES_CACHE_KEY)
+
+
+def _qr_places():
+    """code -> (kind, pk, name, community pk, community name) of every community and grid."""
+    rows = Grid.objects.exclude(kind=Grid.Kind.STREET).values_list(
+        "code", "kind", "pk", "name", "parent_id", "parent__name"
+    )
+    places = {}
+    for code, kind, pk, name, parent_pk, parent_name in rows:
+        if kind == Grid.Kind.COMMUNITY:
+            places[code] = (kind, pk, name, pk, name)
+        else:
+            places[code] = (kind, pk, name, parent_pk, parent_name)
+    return places
+
+
+@dataclass(frozen=True)
+class Place:
+    """Enough of a grid node for the form: what a QR code points at, without a query."""
+
+    kind: str
+    pk: int
+    name: str
+    code: str
+    parent: "Place | None" = None
+
+
+def qr_place(code):
+    """The community or grid a QR code names, or None for a street or an unknown code."""
+    found = _places()["qr"].get(code)
+    if found is None:
+        return None
+    kind, pk, name, community_pk, community_name = found
+    if kind == Grid.Kind.COMMUNITY:
+        return Place(kind=kind, pk=pk, name=name, code=code)
+    community = Place(kind=Grid.Kind.COMMUNITY, pk=community_pk, name=community_name, code="")
+    return Place(kind=kind, pk=pk, name=name, code=code, parent=community)
+
+
+def _select(html, value):
+    if value:
+        html = html.replace(f'<option value="{value}">', f'<option value="{value}" selected>', 1)
+    return mark_safe(html)  # built with format_html in _places
+
+
+def place_choices(*, street=None, community=None):
+    """Markup and state for the street and community pickers of the wall and the form.
+
+    `street` is the chosen street's pk (taken from `community` when only that
+    is known); with a single street in the database it is chosen already.
+    """
+    places = _places()
+    if community and not street:
+        street = places["community_street"].get(community)
+    if street not in places["communities"]:
+        street = None
+    if street is None and len(places["streets"]) == 1:
+        street = places["streets"][0][0]
+    return {
+        "street": street,
+        "many_streets": len(places["streets"]) > 1,
+        "street_options": _select(places["street_options"], street),
+        "community_options": _select(places["communities"][street], community) if street else "",
+    }
+
+
+def street_communities(street):
+    """[(pk, name), …] of one street's communities, for the form's picker script."""
+    return _places()["json"].get(street, [])
+
+
+def community_street(community):
+    return _places()["community_street"].get(community)
+
+
+def wall_page(*, street=None, community=None, category=None, page=1):
+    """One page of open wishes, vulnerable first, then nearest wanted-by.
+
+    One query on a partial index (see Wish.Meta.indexes); no COUNT: the pager
+    fetches one row more than it shows to know whether a next page exists.
+    """
+    wishes = Wish.objects.filter(status__in=Wish.OPEN)
+    if community:
+        wishes = wishes.filter(community_id=community)
+    elif street:
+        wishes = wishes.filter(community_id__in=[pk for pk, _name in street_communities(street)])
+    if category:
+        wishes = wishes.filter(category=category)
+    start = (page - 1) * WALL_PAGE_SIZE
+    rows = list(
+        wishes.select_related("community", "grid")
+        .only(
+            "pk",
+            "name",
+            "category",
+            "public_text",
+            "text",
+            "wanted_by",
+            "status",
+            "slots",
+            "claimed_count",
+            "priority",
+            "overdue_at",
+            "community__name",
+            "grid__name",
+            "grid__kind",
+        )
+        .order_by("-priority", "wanted_by", "pk")[start : start + WALL_PAGE_SIZE + 1]
+    )
+    return rows[:WALL_PAGE_SIZE], len(rows) > WALL_PAGE_SIZE
+
+
+def get_public_wish_or_404(pk):
+    return get_object_or_404(
+        Wish.objects.select_related("community", "grid").filter(status__in=Wish.PUBLIC), pk=pk
+    )
+
+
+def similar_open_wishes(*, grid, category, text, limit=3):
+    """Published wishes still in progress in the same community and category with similar text.
+
+    Similarity is the Dice coefficient of the two texts' sets of character
+    bigrams (pairs of adjacent characters, punctuation and spaces removed).
+    Chinese has no spaces between words, so bigrams stand in for words: "陪同
+    就医" and "陪老人去医院就医" share 就医; a score of 0.25 or more is offered.
+    The database only filters by community, category and status (an index),
+    and at most the 200 newest candidates are compared, so this runs the same
+    on SQLite and PostgreSQL and costs the same in a busy community.
+    """
+    community = _community_of(grid)
+    mine = _bigrams(text)
+    if not mine:
+        return []
+    candidates = (
+        Wish.objects.filter(community=community, category=category, status__in=Wish.IN_PROGRESS)
+        .select_related("community")
+        .order_by("-submitted_at")[:200]
+    )
+    scored = []
+    for wish in candidates:
+        theirs = _bigrams(wish.shown_text)
+        if not theirs:
+            continue
+        score = 2 * len(mine & theirs) / (len(mine) + len(theirs))
+        if score >= SIMILARITY_THRESHOLD:
+            scored.append((score, wish))
+    scored.sort(key=lambda pair: (-pair[0], pair[1].wanted_by))
+    return [wish for _score, wish in scored[:limit]]
+
+
+SIMILARITY_THRESHOLD = 0.25
+_NOT_WORD = re.compile(r"[\W_]+", re.UNICODE)
+
+
+def _bigrams(text):
+    cleaned = _NOT_WORD.sub("", (text or "").lower())
+    if len(cleaned) == 1:
+        return {cleaned}
+    return {cleaned[i : i + 2] for i in range(len(cleaned) - 1)}
+
+
+# --- residents: by tracking code ---------------------------------------------------------
+
+
+def find_by_code(code):
+    """(wish, follower) for a tracking code: follower is None for the submitter's own code.
+
+    Returns (None, None) for an unknown code.
+    """
+    code = normalise_code(code)
+    if not code:
+        return None, None
+    wish = Wish.objects.select_related("community", "grid").filter(code=code).first()
+    if wish is not None:
+        return wish, None
+    follower = WishFollower.objects.select_related("wish__community", "wish__grid").filter(code=code).first()
+    if follower is not None:
+        return follower.wish, follower
+    return None, None
+
+
+def wish_timeline(wish):
+    return list(wish.events.all().order_by("at", "pk"))
+
+
+def wish_claims_for_resident(wish):
+    """Live claims with their claimants, for the tracking page (names masked there)."""
+    return list(
+        wish.claims.filter(status__in=Claim.LIVE)
+        .select_related("volunteer", "team", "unit")
+        .order_by("slot_no")
+    )
+
+
+# --- claimants: who the signed-in user may claim for -------------------------------------
+
+
+def claimants_for(user):
+    """Everyone the user may claim for: themself, teams they lead, units they liaise for."""
+    if not user.is_authenticated:
+        return []
+    options = list(Volunteer.objects.filter(user=user).select_related("community"))
+    options += list(VolunteerTeam.objects.filter(leader__user=user).order_by("name"))
+    options += list(MemberUnit.objects.filter(liaisons=user).order_by("name"))
+    return options
+
+
+def claimant_key(claimant):
+    kind = {Volunteer: "volunteer", VolunteerTeam: "team", MemberUnit: "unit"}[type(claimant)]
+    return f"{kind}-{claimant.pk}"
+
+
+def claimant_filter(claimants, prefix=""):
+    """A Q matching claims made by any of `claimants`."""
+    q = Q(pk__in=[])
+    for claimant in claimants:
+        field = claimant_key(claimant).split("-")[0]
+        q |= Q(**{f"{prefix}{field}_id": claimant.pk})
+    return q
+
+
+def claims_of(user):
+    """Claims made by anyone the user may act for, newest first."""
+    claimants = claimants_for(user)
+    if not claimants:
+        return Claim.objects.none()
+    return (
+        Claim.objects.filter(claimant_filter(claimants))
+        .select_related("wish__community", "volunteer", "team", "unit")
+        .order_by("-claimed_at", "-pk")
+    )
+
+
+def get_claim_for_user_or_404(user, pk):
+    """A claim the user may act on: made for one of their claimants, or in their staff scope."""
+    claim = claims_of(user).filter(pk=pk).first()
+    if claim is None:
+        claim = get_object_or_404(
+            scope_queryset(
+                Claim.objects.select_related("wish__community", "volunteer", "team", "unit"), user
+            ),
+            pk=pk,
+        )
+    return claim
+
+
+def live_claims_on(wishes, claimants):
+    """Pks of the given wishes that the user's claimants already hold a live claim on."""
+    if not claimants or not wishes:
+        return set()
+    return set(
+        Claim.objects.filter(claimant_filter(claimants), wish__in=wishes, status__in=Claim.LIVE).values_list(
+            "wish_id", flat=True
+        )
+    )

@@ -1,0 +1,36 @@
+"""Sections other apps' pages show: the staff counts and the claims on /me/."""
+
+from django import template
+
+from wishes import selectors
+from wishes.models import Claim
+
+register = template.Library()
+
+# What the claimant still has to do, by claim status.
+TODO = {
+    Claim.Status.CLAIMED: "fulfil",
+    Claim.Status.FULFILLED: "wait",
+}
+
+
+@register.inclusion_tag("wishes/_staff_counts.html", takes_context=True)
+def wishes_staff_counts(context):
+    user = context["request"].user
+    if not user.has_perm("wishes.review_wish"):
+        return {"show": False}
+    return {"show": True, "counts": selectors.staff_counts(user)}
+
+
+@register.inclusion_tag("wishes/_me.html", takes_context=True)
+def wishes_me(context):
+    user = context["request"].user
+    claimants = selectors.claimants_for(user)
+    claims = list(selectors.claims_of(user)[:30]) if claimants else []
+    for claim in claims:
+        claim.todo = TODO.get(claim.status, "")
+    return {
+        "claimants": claimants,
+        "claims": claims,
+        "open": sum(1 for c in claims if c.status == Claim.Status.CLAIMED),
+    }

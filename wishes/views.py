@@ -1,0 +1,639 @@
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+from django_ratelimit.core import get_usage
+from django_ratelimit.decorators import ratelimit
+from django_ratelimit.exceptions import Ratelimited
+
+from grids.models import Grid
+from grids.selectors import get_grid_for_user_or_404
+from portal.decorators import scope_required
+from portal.models import PersonalDataLog
+from portal.net import ratelimit_key
+from portal.pdf import pdf_response, render_pdf
+from portal.privacy import can_view_personal_data, personal_data_record
+from portal.qr import qr_data_uri, qr_svg
+from wishes import selectors, services
+from wishes.forms import (
+    ClaimForm,
+    ConfirmForm,
+    FollowForm,
+    FulfilForm,
+    PublishForm,
+    ReasonForm,
+    TrackLookupForm,
+    WishForm,
+)
+from wishes.models import Claim, Wish, normalise_code
+
+REVIEW = "wishes.review_wish"
+SESSION_NEW_CODE = "wishes_new_code"
+MAX_WALL_PAGE = 500  # deeper pages are never useful and cost a long OFFSET
+TRACK_CACHE_SECONDS = 300
+WALL_CACHE_SECONDS = 10  # a card claimed meanwhile answers "名额已满" when someone tries
+
+
+# --- rate limits -------------------------------------------------------------------------
+
+
+def _submit_rates():
+    return (
+        ("wishes.submit.hour", f"{settings.WISH_SUBMITS_PER_HOUR}/h"),
+        ("wishes.submit.day", f"{settings.WISH_SUBMITS_PER_DAY}/d"),
+    )
+
+
+def _submit_exempt(request):
+    # Grid workers and staff file wishes for residents who have no phone of
+    # their own; they are signed in and accountable.
+    return request.user.is_authenticated and request.user.has_perm("wishes.add_wish")
+
+
+def _check_submit_limit(request, *, count):
+    """Refuse with 429 once the address used up its wishes; `count` a saved one."""
+    if _submit_exempt(request):
+        return
+    for group, rate in _submit_rates():
+        usage = get_usage(request, group=group, key=ratelimit_key, rate=rate, increment=count)
+        if not count and usage["count"] >= usage["limit"]:
+            raise Ratelimited
+
+
+def _track_rate():
+    return f"{settings.WISH_TRACK_MISSES_PER_HOUR}/h"
+
+
+def _check_track_limit(request):
+    usage = get_usage(request, group="wishes.track.miss", key=ratelimit_key, rate=_track_rate())
+    if usage["count"] >= usage["limit"]:
+        raise Ratelimited
+
+
+def _resident_wish_or_404(request, code):
+    """The wish (and follower) behind a tracking code; wrong codes count against the address."""
+    _check_track_limit(request)
+    wish, follower = selectors.find_by_code(code)
+    if wish is None:
+        get_usage(request, group="wishes.track.miss", key=ratelimit_key, rate=_track_rate(), increment=True)
+        raise Http404
+    return wish, follower
+
+
+# --- the public wall ------------------------------------------------------------------------
+
+
+def _int_param(request, name, default=None, maximum=None):
+    value = request.GET.get(name, "")
+    if not value.isdigit():
+        return default
+    number = int(value)
+    if maximum is not None:
+        number = min(number, maximum)
+    return number or default
+
+
+def wall(request):
+    street = _int_param(request, "street")
+    community = _int_param(request, "community")
+    category = request.GET.get("category", "")
+    if category not in Wish.Category.values:
+        category = ""
+    page = _int_param(request, "page", 1, MAX_WALL_PAGE)
+    places = selectors.place_choices(street=street, community=community)
+    street = places["street"]
+    if community and selectors.community_street(community) != street:
+        community = None  # a community of another street, or none at all
+    claimants = selectors.claimants_for(request.user)
+    context = {
+        **places,
+        "page": page,
+        "community": community,
+        "category": category,
+        "categories": Wish.Category.choices,
+    }
+    # The wall is the same for everyone who cannot claim, so their copy of the
+    # cards is cached briefly; claimants get theirs live, marked "我已认领".
+    key = f"wishes:wall:{street or 0}:{community or 0}:{category}:{page}"
+    cards = None if claimants else cache.get(key)
+    if cards is None:
+        wishes, has_next = selectors.wall_page(
+            street=street, community=community, category=category, page=page
+        )
+        context.update(wishes=wishes, has_next=has_next, mine=selectors.live_claims_on(wishes, claimants))
+        cards = render_to_string("wishes/_wall_cards.html", context, request=request)
+        if not claimants:
+            cache.set(key, cards, WALL_CACHE_SECONDS)
+    return render(request, "wishes/wall.html", {**context, "cards": cards})
+
+
+def wish_detail(request, pk):
+    wish = selectors.get_public_wish_or_404(pk)
+    claimants = selectors.claimants_for(request.user)
+    mine = selectors.live_claims_on([wish], claimants)
+    return render(
+        request,
+        "wishes/wish_detail.html",
+        {
+            "wish": wish,
+            "claims": selectors.wish_claims_for_resident(wish),
+            "claimants": claimants,
+            "mine": mine,
+            "form": ClaimForm(claimants=claimants) if claimants else None,
+        },
+    )
+
+
+@require_POST
+@login_required
+def wish_claim(request, pk):
+    wish = selectors.get_public_wish_or_404(pk)
+    claimants = selectors.claimants_for(request.user)
+    if not claimants:
+        return render(request, "wishes/cannot_claim.html", status=403)
+    form = ClaimForm(request.POST, claimants=claimants)
+    if not form.is_valid():
+        messages.error(request, " ".join(form.errors.get("claimant", [_("请选择以谁的名义认领。")])))
+        return redirect("wishes:detail", pk=wish.pk)
+    try:
+        claim = services.wish_claim(wish=wish, user=request.user, claimant=form.cleaned_data["claimant"])
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("wishes:detail", pk=wish.pk)
+    messages.success(request, _("认领成功！完成后请在这里标记完成。"))
+    return redirect("wishes:claim_detail", pk=claim.pk)
+
+
+# --- the resident -------------------------------------------------------------------------
+
+
+def _preselected(request):
+    """(community, grid) from ?grid=CODE on a QR poster, or (None, None); from the cached place lists."""
+    code = (request.GET.get("grid") or "").strip().upper()[:20]
+    if not code:
+        return None, None
+    node = selectors.qr_place(code)
+    if node is None:
+        messages.warning(request, _("二维码中的网格编码无效，请直接选择您所在的社区。"))
+        return None, None
+    if node.kind == Grid.Kind.GRID:
+        return node.parent, node
+    return node, None
+
+
+@ratelimit(key="portal.net.ratelimit_key", rate="60/h", method="POST", block=True, group="wishes.new.posts")
+def wish_new(request):
+    if request.method != "POST":
+        community, grid_node = _preselected(request)
+        initial = {
+            "community": community.pk if community else None,
+            "grid": grid_node.code if grid_node else "",
+        }
+        return _form_page(
+            request, WishForm(initial=initial), community_pk=initial["community"], grid_node=grid_node
+        )
+    _check_submit_limit(request, count=False)
+    form = WishForm(request.POST)
+    if not form.is_valid():
+        return _form_page(request, form, status=400)
+    follow = FollowForm(request.POST)
+    if follow.is_valid():
+        return _follow(request, form, follow.cleaned_data["follow"])
+    data = form.cleaned_data
+    if not data["confirm_new"]:
+        similar = selectors.similar_open_wishes(grid=form.place, category=data["category"], text=data["text"])
+        if similar:
+            return _form_page(request, form, similar=similar)
+    return _save(request, form)
+
+
+def _form_page(request, form, *, similar=(), status=200, community_pk=None, grid_node=None):
+    street = _int_param(request, "street")
+    if form.is_bound:
+        value = str(form.data.get("community", ""))
+        community_pk = int(value) if value.isdigit() else None
+        place = form.place
+        grid_node = place if place is not None and place.kind == Grid.Kind.GRID else None
+    return render(
+        request,
+        "wishes/wish_new.html",
+        {
+            "form": form,
+            "similar": similar,
+            "grid_node": grid_node,
+            **selectors.place_choices(street=street, community=community_pk),
+        },
+        status=status,
+    )
+
+
+def street_communities(request, pk):
+    """The communities of one street, for the form's picker (public, cacheable)."""
+    response = JsonResponse({"communities": selectors.street_communities(pk)})
+    response["Cache-Control"] = "public, max-age=300"
+    return response
+
+
+def _save(request, form):
+    data = form.cleaned_data
+    try:
+        wish = services.wish_submit(
+            name=data["name"],
+            phone=data["phone"],
+            grid=form.place,
+            category=data["category"],
+            text=data["text"],
+            wanted_by=data["wanted_by"],
+            address=data["address"],
+            submitted_by=request.user,
+        )
+    except ValidationError as error:
+        form.add_error(None, error.messages)
+        return _form_page(request, form, status=400)
+    _check_submit_limit(request, count=True)
+    request.session[SESSION_NEW_CODE] = wish.code
+    return redirect("wishes:submitted")
+
+
+def _follow(request, form, wish_pk):
+    data = form.cleaned_data
+    # Only a wish that would have been offered: open, same community and category.
+    community = form.place if form.place.kind == Grid.Kind.COMMUNITY else form.place.parent
+    wish = get_object_or_404(
+        Wish, pk=wish_pk, community=community, category=data["category"], status__in=Wish.IN_PROGRESS
+    )
+    try:
+        follower = services.wish_follow(wish=wish, name=data["name"], phone=data["phone"])
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("wishes:new")
+    _check_submit_limit(request, count=True)
+    request.session[SESSION_NEW_CODE] = follower.code
+    return redirect("wishes:submitted")
+
+
+@never_cache
+def wish_submitted(request):
+    code = request.session.get(SESSION_NEW_CODE)
+    if not code:
+        return redirect("wishes:new")
+    wish, follower = selectors.find_by_code(code)
+    if wish is None:
+        return redirect("wishes:new")
+    link = request.build_absolute_uri(reverse("wishes:track", args=[code]))
+    return render(
+        request,
+        "wishes/wish_submitted.html",
+        {"code": code, "link": link, "qr": qr_data_uri(link, scale=6), "wish": wish, "follower": follower},
+    )
+
+
+def track_lookup(request):
+    form = TrackLookupForm(request.GET or None)
+    if form.is_valid():
+        return redirect("wishes:track", code=form.cleaned_data["code"])
+    return render(request, "wishes/track_lookup.html", {"form": form}, status=400 if form.is_bound else 200)
+
+
+@never_cache
+def track(request, code):
+    _check_track_limit(request)
+    content = _cached_track_content(normalise_code(code))
+    if content is None:
+        wish, follower = _resident_wish_or_404(request, code)
+        return _track_page(request, wish, follower)
+    return render(request, "wishes/track.html", {"content": content})
+
+
+def _track_page(request, wish, follower, forms_by_claim=None, status=200):
+    context = {
+        "wish": wish,
+        "follower": follower,
+        "is_owner": follower is None,
+        "code": follower.code if follower else wish.code,
+    }
+    content = _track_content(request, context, forms_by_claim)
+    return render(request, "wishes/track.html", {"content": content}, status=status)
+
+
+# The tracking page of a wish changes only with its events: every change of
+# state writes one (services._record), and its id is the cache version. A page
+# holding a confirmation form (with its CSRF token) is never cached.
+
+
+def _content_key(wish_pk, version, is_owner):
+    return f"wishes:track:{wish_pk}:{version}:{is_owner:d}"
+
+
+def _code_key(code):
+    return f"wishes:code:{code}"
+
+
+def _cached_track_content(code):
+    ref = cache.get(_code_key(code))
+    if ref is None:
+        return None
+    wish_pk, is_owner = ref
+    version = cache.get(services.track_version_key(wish_pk))
+    return None if version is None else cache.get(_content_key(wish_pk, version, is_owner))
+
+
+def _track_content(request, context, forms_by_claim):
+    wish, is_owner = context["wish"], context["is_owner"]
+    version_key = services.track_version_key(wish.pk)
+    version = cache.get(version_key)
+    claims = selectors.wish_claims_for_resident(wish)
+    for claim in claims:
+        claim.public_label = services.public_claimant_label(claim)
+        claim.confirm_form = (forms_by_claim or {}).get(claim.pk) or ConfirmForm(prefix=f"c{claim.pk}")
+    events = selectors.wish_timeline(wish)
+    content = render_to_string(
+        "wishes/_track_content.html", {**context, "claims": claims, "events": events}, request=request
+    )
+    has_form = is_owner and any(c.status == Claim.Status.FULFILLED for c in claims)
+    if has_form or forms_by_claim or not events:
+        return content
+    if version is None:
+        # add, not set: an event committed meanwhile may have set a newer version.
+        cache.add(version_key, events[-1].pk, services.TRACK_VERSION_SECONDS)
+        version = events[-1].pk
+    if version == events[-1].pk:
+        cache.set(_code_key(context["code"]), (wish.pk, is_owner), services.TRACK_VERSION_SECONDS)
+        cache.set(_content_key(wish.pk, version, is_owner), content, TRACK_CACHE_SECONDS)
+    return content
+
+
+@require_POST
+def track_confirm(request, code, claim_id):
+    wish, follower = _resident_wish_or_404(request, code)
+    if follower is not None:
+        raise Http404  # only the person who made the wish confirms it
+    claim = get_object_or_404(Claim, pk=claim_id, wish=wish)
+    form = ConfirmForm(request.POST, prefix=f"c{claim.pk}")
+    if form.is_valid():
+        try:
+            services.wish_confirm(
+                wish=wish,
+                claim=claim,
+                rating=form.cleaned_data["rating"],
+                comment=form.cleaned_data["comment"],
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("感谢您的确认和评价！"))
+        return redirect("wishes:track", code=wish.code)
+    return _track_page(request, wish, None, {claim.pk: form}, status=400)
+
+
+def _photo_response(claim):
+    if not claim.photo:
+        raise Http404
+    try:
+        handle = claim.photo.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(handle, content_type="image/jpeg")
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+def track_photo(request, code, claim_id):
+    wish, follower = _resident_wish_or_404(request, code)
+    if follower is not None:
+        raise Http404
+    return _photo_response(get_object_or_404(Claim, pk=claim_id, wish=wish))
+
+
+# --- claimants ------------------------------------------------------------------------------
+
+
+@login_required
+def claim_detail(request, pk):
+    claim = selectors.get_claim_for_user_or_404(request.user, pk)
+    return render(
+        request,
+        "wishes/claim_detail.html",
+        {
+            "claim": claim,
+            "wish": claim.wish,
+            "can_act": services.can_act_for(request.user, claim.claimant),
+            "form": FulfilForm(),
+            "photo_mb": settings.WISH_PHOTO_MAX_MB,
+        },
+    )
+
+
+@require_POST
+@login_required
+def claim_withdraw(request, pk):
+    claim = selectors.get_claim_for_user_or_404(request.user, pk)
+    try:
+        services.claim_withdraw(claim=claim, user=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("已撤回认领，名额已释放。"))
+    return redirect("wishes:claim_detail", pk=claim.pk)
+
+
+@require_POST
+@login_required
+def claim_fulfil(request, pk):
+    claim = selectors.get_claim_for_user_or_404(request.user, pk)
+    form = FulfilForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.claim_fulfil(
+                claim=claim,
+                user=request.user,
+                note=form.cleaned_data["note"],
+                photo=form.cleaned_data["photo"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error.messages)
+        else:
+            messages.success(request, _("已标记完成，等待居民确认。"))
+            return redirect("wishes:claim_detail", pk=claim.pk)
+    context = {
+        "claim": claim,
+        "wish": claim.wish,
+        "can_act": services.can_act_for(request.user, claim.claimant),
+        "form": form,
+        "photo_mb": settings.WISH_PHOTO_MAX_MB,
+    }
+    return render(request, "wishes/claim_detail.html", context, status=400)
+
+
+@login_required
+def claim_photo(request, pk):
+    return _photo_response(selectors.get_claim_for_user_or_404(request.user, pk))
+
+
+# --- community staff --------------------------------------------------------------------------
+
+
+def _staff(view):
+    return scope_required(permission_required(REVIEW, raise_exception=True)(view))
+
+
+@_staff
+def review_queue(request):
+    queue = selectors.review_queue(request.user)
+    page = Paginator(queue, 30).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "wishes/review_queue.html",
+        {
+            "page": page,
+            "overdue": selectors.overdue_wishes(request.user)[:50],
+            "counts": selectors.staff_counts(request.user),
+            "can_see_phone": can_view_personal_data(request.user),
+        },
+    )
+
+
+def _review_context(request, wish, **forms):
+    initial = {
+        "public_text": wish.public_text or wish.text,
+        "category": wish.category,
+        "slots": wish.slots,
+        "priority": wish.priority
+        or (1 if wish.household_category and wish.household_category != "general" else 0),
+    }
+    return {
+        "wish": wish,
+        "events": selectors.wish_timeline(wish),
+        "claims": wish.claims.select_related("volunteer", "team", "unit").order_by("slot_no"),
+        "matches": selectors.household_matches(phone=wish.phone, address=wish.address, grid=wish.grid),
+        "same_phone": selectors.same_phone_wishes(wish),
+        "can_see_phone": can_view_personal_data(request.user),
+        "publish_form": forms.get("publish_form") or PublishForm(initial=initial),
+        "reject_form": forms.get("reject_form") or ReasonForm(prefix="reject"),
+        "close_form": forms.get("close_form") or ReasonForm(prefix="close"),
+    }
+
+
+@_staff
+def review_detail(request, pk):
+    wish = selectors.get_wish_for_user_or_404(request.user, pk)
+    if can_view_personal_data(request.user):
+        # The full number is shown on this page: the read is recorded, like a reveal.
+        personal_data_record(
+            actor=request.user,
+            action=PersonalDataLog.Action.VIEW,
+            subject=wish,
+            fields=wish.PERSONAL_FIELDS,
+            grid=wish.grid,
+            detail=_("在心愿审核页面查看"),
+        )
+    return render(request, "wishes/review_detail.html", _review_context(request, wish))
+
+
+def _review_action(request, pk, form_class, prefix, context_key, act, done):
+    wish = selectors.get_wish_for_user_or_404(request.user, pk)
+    form = form_class(request.POST, prefix=prefix)
+    if form.is_valid():
+        try:
+            act(wish, form.cleaned_data)
+        except ValidationError as error:
+            # Shown at the top: the form itself may be gone once the wish has moved on.
+            messages.error(request, " ".join(error.messages))
+            wish.refresh_from_db()
+        else:
+            messages.success(request, done)
+            return redirect("wishes:review_queue")
+    context = _review_context(request, wish, **{context_key: form})
+    return render(request, "wishes/review_detail.html", context, status=400)
+
+
+@require_POST
+@_staff
+def review_publish(request, pk):
+    return _review_action(
+        request,
+        pk,
+        PublishForm,
+        None,
+        "publish_form",
+        lambda wish, data: services.wish_publish(wish=wish, by=request.user, **data),
+        _("已发布到心愿墙。"),
+    )
+
+
+@require_POST
+@_staff
+def review_reject(request, pk):
+    return _review_action(
+        request,
+        pk,
+        ReasonForm,
+        "reject",
+        "reject_form",
+        lambda wish, data: services.wish_reject(wish=wish, by=request.user, reason=data["reason"]),
+        _("已退回，居民可通过查询码看到原因。"),
+    )
+
+
+@require_POST
+@_staff
+def review_close(request, pk):
+    return _review_action(
+        request,
+        pk,
+        ReasonForm,
+        "close",
+        "close_form",
+        lambda wish, data: services.wish_close(wish=wish, by=request.user, reason=data["reason"]),
+        _("已关闭这个心愿。"),
+    )
+
+
+@_staff
+def qr_index(request):
+    communities = selectors.scope_communities(request.user)
+    return render(request, "wishes/qr_index.html", {"communities": communities})
+
+
+def _qr_cards(request, community):
+    nodes = [community, *community.get_children().order_by("code")]
+    cards = []
+    for node in nodes:
+        link = request.build_absolute_uri(reverse("wishes:new") + f"?grid={node.code}")
+        cards.append(
+            {"node": node, "link": link, "svg": qr_svg(link, scale=5), "png": qr_data_uri(link, scale=8)}
+        )
+    return cards
+
+
+def _community_for_qr(request, code):
+    community = get_grid_for_user_or_404(request.user, code)
+    if community.kind != Grid.Kind.COMMUNITY:
+        raise Http404
+    return community
+
+
+@_staff
+def qr_sheet(request, code):
+    community = _community_for_qr(request, code)
+    return render(
+        request, "wishes/qr_sheet.html", {"community": community, "cards": _qr_cards(request, community)}
+    )
+
+
+@_staff
+def qr_sheet_pdf(request, code):
+    community = _community_for_qr(request, code)
+    data = render_pdf(
+        "wishes/qr_sheet_pdf.html", {"community": community, "cards": _qr_cards(request, community)}
+    )
+    return pdf_response(data, _("微心愿二维码-%(name)s.pdf") % {"name": community.name})
