@@ -2,42 +2,53 @@
 
 WeasyPrint lays the page out with Pango and embeds (subsets of) the fonts it
 used, so Chinese text prints on any machine. The fonts come from Debian's
-fonts-noto-cjk, installed by scripts/system-deps; the stylesheet asks for
-"Noto Sans CJK SC" by name. Static files are read from disk through the
-staticfiles finders, never over HTTP.
+fonts-noto-cjk, installed by scripts/system-deps; stylesheets ask for
+"Noto Sans CJK SC" by name. Templates link stylesheets and images with the
+usual `{% static %}`; the fetcher below reads them from disk through the
+staticfiles finders and never goes to the network.
 """
 
 import mimetypes
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
+from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 
-STATIC_PREFIX = "static:/"
+# Relative URLs in the HTML resolve against this base; it names no real host.
+BASE_URL = "https://portal.invalid/"
 
 
-def _fetch(url):
-    from weasyprint import default_url_fetcher
+def _static_fetcher():
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-    if url.startswith(STATIC_PREFIX):
-        path = finders.find(url[len(STATIC_PREFIX) :].lstrip("/"))
-        if path is None:
-            raise ValueError(f"static file not found: {url}")
-        with open(path, "rb") as handle:
-            data = handle.read()
-        return {"string": data, "mime_type": mimetypes.guess_type(path)[0]}
-    if url.startswith("data:"):
-        return default_url_fetcher(url)
-    raise ValueError(f"PDFs may only load static files, not {url}")
+    class StaticFilesFetcher(URLFetcher):
+        """Serves STATIC_URL paths from the finders and data: URLs; refuses the rest."""
+
+        def fetch(self, url, headers=None):
+            if url.startswith("data:"):
+                return super().fetch(url, headers)
+            parts = urlsplit(url)
+            static_prefix = "/" + settings.STATIC_URL.strip("/") + "/"
+            if parts.netloc == urlsplit(BASE_URL).netloc and parts.path.startswith(static_prefix):
+                path = finders.find(parts.path[len(static_prefix) :])
+                if path is not None:
+                    with open(path, "rb") as handle:
+                        body = handle.read()
+                    content_type = mimetypes.guess_type(path)[0] or "application/octet-stream"
+                    return URLFetcherResponse(url, body, {"Content-Type": content_type})
+            raise ValueError(f"PDFs load only the portal's static files, not {url}")
+
+    return StaticFilesFetcher()
 
 
 def render_pdf(template_name, context, request=None):
-    """Render a template to PDF bytes. Link stylesheets as `static:/css/...`."""
+    """Render a template to PDF bytes."""
     from weasyprint import HTML
 
     html = render_to_string(template_name, context, request=request)
-    return HTML(string=html, base_url=STATIC_PREFIX, url_fetcher=_fetch).write_pdf()
+    return HTML(string=html, base_url=BASE_URL, url_fetcher=_static_fetcher()).write_pdf()
 
 
 def pdf_response(data, filename, inline=True):
