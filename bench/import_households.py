@@ -282,6 +282,7 @@ def main():
     )
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--format", choices=["xlsx", "csv"], default="xlsx")
+    parser.add_argument("--only", choices=["default", "tuned"], help="run one path (for profiling)")
     parser.add_argument("--run", help=argparse.SUPPRESS)
     parser.add_argument("--database", help=argparse.SUPPRESS)
     parser.add_argument("--sheet", help=argparse.SUPPRESS)
@@ -294,7 +295,7 @@ def main():
     prepare(args.rows, args.format)
     sheet = str(OUTPUT / f"households-{args.rows}.{args.format}")
     results = []
-    for which in ("default", "tuned"):
+    for which in [args.only] if args.only else ["default", "tuned"]:
         database = f"portal_bench_import_{which}"
         _psql(f"DROP DATABASE IF EXISTS {database}")
         _psql(f"CREATE DATABASE {database} TEMPLATE {BASE_DB}")
@@ -312,6 +313,9 @@ def main():
         _psql(f"DROP DATABASE IF EXISTS {database}")
     _psql(f"DROP DATABASE IF EXISTS {BASE_DB}")
 
+    if args.only:
+        print(results[0])
+        return
     default, tuned = results
     table = io.StringIO()
     table.write(

@@ -1,5 +1,7 @@
 """Spreadsheet formats for imports."""
 
+import ctypes
+import ctypes.util
 import io
 
 import tablib
@@ -29,10 +31,34 @@ class FastXLSX(base_formats.XLSX):
         dataset.headers = headers
         skip_blank = getattr(settings, "IMPORT_EXPORT_IMPORT_IGNORE_BLANK_LINES", False)
         width = len(headers)
+        # Street sheets repeat the same grid codes, building names, units and
+        # categories on every row: keep one string object per distinct value.
+        shared = {}
         for row in rows:
-            values = [None if cell == "" else cell for cell in row[:width]]
+            values = [
+                None if cell == "" else shared.setdefault(cell, cell) if isinstance(cell, str) else cell
+                for cell in row[:width]
+            ]
             values += [None] * (width - len(values))
             if skip_blank and all(value is None for value in values):
                 continue
             dataset.append(values)
+        del rows, book
+        _release_freed_memory()
         return dataset
+
+
+def _release_freed_memory():
+    """Hand the parser's freed buffers back to the OS (glibc keeps them otherwise).
+
+    calamine holds the whole sheet in native memory while the dataset is
+    built; without this the process keeps that high-water mark for the rest
+    of the import, on top of what the import itself needs.
+    """
+    libc_name = ctypes.util.find_library("c")
+    if not libc_name:
+        return
+    try:
+        ctypes.CDLL(libc_name).malloc_trim(0)
+    except (OSError, AttributeError):
+        pass  # not glibc: nothing to do
