@@ -21,6 +21,7 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("grids/", include("grids.urls")),
+    path("volunteers/", include("volunteers.urls")),
     path("admin/", admin.site.urls),
 ]
 
