@@ -262,13 +262,19 @@ def verified_hours(volunteer, date_from=None, date_to=None):
     if date_to:
         records = records.filter(service_date__lte=date_to)
     totals = records.aggregate(hours=Sum("hours"), times=Count("pk"))
-    return totals["hours"] or Decimal("0.0"), totals["times"]
+    return _tenths(totals["hours"]), totals["times"]
+
+
+def _tenths(hours):
+    # SQLite sums decimals without their scale; show hours to the tenth everywhere.
+    return Decimal(hours or 0).quantize(Decimal("0.1"))
 
 
 def pending_hours(volunteer):
-    return ServiceRecord.objects.filter(
+    pending = ServiceRecord.objects.filter(
         volunteer=volunteer, verified_at__isnull=True, ended_at__isnull=False
-    ).aggregate(hours=Sum("hours"))["hours"] or Decimal("0.0")
+    )
+    return _tenths(pending.aggregate(hours=Sum("hours"))["hours"])
 
 
 # --- export ----------------------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 """A team in community A of street S, its leader and a member (both with logins), an open activity."""
 
 import datetime
+from importlib import import_module
 from types import SimpleNamespace
 
 import pytest
@@ -14,6 +15,31 @@ from tests.factories import (
     VolunteerTeamFactory,
     make_user,
 )
+
+
+@pytest.fixture(autouse=True)
+def _default_points_rules(request):
+    """The rules the data migration creates, back after a transactional test emptied the tables.
+
+    With --reuse-db on PostgreSQL, a transactional test (threads, the browser)
+    flushes every table at its end, migration data included, and the next run
+    starts without the rules.
+    """
+    names = set(request.fixturenames)
+    if "transactional_db" in names:
+        request.getfixturevalue("transactional_db")
+    elif "db" in names:
+        request.getfixturevalue("db")
+    else:
+        return
+    from volunteers.models import PointsRule
+
+    for code, name, kind, basis, points in import_module(
+        "volunteers.migrations.0002_default_points_rules"
+    ).DEFAULT_RULES:
+        PointsRule.objects.get_or_create(
+            code=code, defaults={"name": name, "subject_kind": kind, "basis": basis, "points": points}
+        )
 
 
 @pytest.fixture
