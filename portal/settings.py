@@ -10,6 +10,7 @@ from pathlib import Path
 import environ
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
+from import_export.formats import base_formats
 
 from portal.env import (
     env_bool,
@@ -260,8 +261,9 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "portal@localhost")
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
-IMPORT_FORMATS = ["import_export.formats.base_formats.XLSX", "import_export.formats.base_formats.CSV"]
-EXPORT_FORMATS = ["import_export.formats.base_formats.XLSX", "import_export.formats.base_formats.CSV"]
+# django-import-export wants the format classes themselves (it calls them), not dotted paths.
+IMPORT_FORMATS = [base_formats.XLSX, base_formats.CSV]
+EXPORT_FORMATS = [base_formats.XLSX, base_formats.CSV]
 
 # --- Logging -----------------------------------------------------------------------
 LOGGING = {
