@@ -1,8 +1,8 @@
 """The points rollup in SQL: ledger → monthly totals → quarters → years, with ranks.
 
-Each period is replaced by one DELETE and one INSERT … SELECT … GROUP BY, the
-rank coming from a window function, so the work is set-based whatever the
-number of subjects. Months are summed from the ledger, one month's range of
+Each period's totals are computed by one SELECT … GROUP BY, the rank coming
+from a window function, and written by one statement, so the work is
+set-based whatever the number of subjects. Months are summed from the ledger, one month's range of
 the `points_rollup_idx` covering index at a time; quarters are summed from
 their months' totals and years from their quarters', so a year costs one pass
 over the ledger plus two small passes over the totals.
@@ -24,12 +24,13 @@ _COLUMNS = (
     "points, entries, last_at, rank"
 )
 
+# One row per subject of the period, ranked: the content of the period's totals.
 _RANKED = """
-SELECT %s, %s, street_id, grid_id, subject_kind, subject_type_id, subject_id, points, entries, last_at,
+SELECT street_id, grid_id, subject_kind, subject_type_id, subject_id, points, entries, last_at,
        ROW_NUMBER() OVER (
            PARTITION BY street_id, subject_kind
            ORDER BY points DESC, last_at ASC, subject_type_id ASC, subject_id ASC
-       )
+       ) AS rank
 FROM ({grouped}) AS grouped
 """
 
@@ -37,7 +38,7 @@ _FROM_LEDGER = """
 SELECT street_id, MAX(grid_id) AS grid_id, subject_kind, subject_type_id, subject_id,
        ROUND(SUM(points), 2) AS points, COUNT(*) AS entries, MAX(occurred_at) AS last_at
 FROM {entries}
-WHERE occurred_at >= %s AND occurred_at < %s
+WHERE occurred_at >= %(since)s AND occurred_at < %(until)s
 GROUP BY street_id, subject_kind, subject_type_id, subject_id
 """
 
@@ -45,8 +46,57 @@ _FROM_TOTALS = """
 SELECT street_id, MAX(grid_id) AS grid_id, subject_kind, subject_type_id, subject_id,
        ROUND(SUM(points), 2) AS points, SUM(entries) AS entries, MAX(last_at) AS last_at
 FROM {totals}
-WHERE period_kind = %s AND period_start >= %s AND period_start < %s
+WHERE period_kind = %(child_kind)s AND period_start >= %(since)s AND period_start < %(until)s
 GROUP BY street_id, subject_kind, subject_type_id, subject_id
+"""
+
+_SAME_ROW = (
+    "t.period_kind = %(kind)s AND t.period_start = %(start)s AND t.street_id = f.street_id "
+    "AND t.subject_type_id = f.subject_type_id AND t.subject_id = f.subject_id"
+)
+
+# PostgreSQL: compare the fresh totals with the stored ones and write only the
+# difference — changed rows updated, new ones inserted, vanished ones deleted —
+# in one statement. The result equals a delete-and-insert, but a re-run over
+# an unchanged ledger writes nothing, and a nightly run writes only the rows
+# whose points or rank moved. All three parts see the table as it was before
+# the statement, so they never touch the same row.
+_MERGE = f"""
+WITH f AS ({{ranked}}),
+updated AS (
+    UPDATE {{totals}} AS t
+    SET grid_id = f.grid_id, subject_kind = f.subject_kind, points = f.points,
+        entries = f.entries, last_at = f.last_at, rank = f.rank
+    FROM f
+    WHERE {_SAME_ROW}
+      AND (t.grid_id, t.subject_kind, t.points, t.entries, t.last_at, t.rank)
+          IS DISTINCT FROM (f.grid_id, f.subject_kind, f.points, f.entries, f.last_at, f.rank)
+    RETURNING 1
+),
+inserted AS (
+    INSERT INTO {{totals}} ({_COLUMNS})
+    SELECT %(kind)s, %(start)s, street_id, grid_id, subject_kind, subject_type_id, subject_id,
+           points, entries, last_at, rank
+    FROM f
+    WHERE NOT EXISTS (SELECT 1 FROM {{totals}} AS t WHERE {_SAME_ROW})
+    RETURNING 1
+),
+deleted AS (
+    DELETE FROM {{totals}} AS t
+    WHERE t.period_kind = %(kind)s AND t.period_start = %(start)s
+      AND NOT EXISTS (SELECT 1 FROM f WHERE {_SAME_ROW})
+    RETURNING 1
+)
+SELECT (SELECT COUNT(*) FROM f), (SELECT COALESCE(SUM(entries), 0) FROM f),
+       (SELECT COUNT(*) FROM updated) + (SELECT COUNT(*) FROM inserted) + (SELECT COUNT(*) FROM deleted)
+"""
+
+# Elsewhere (SQLite, the try-out default): delete the period and insert it again.
+_INSERT = f"""
+INSERT INTO {{totals}} ({_COLUMNS})
+SELECT %(kind)s, %(start)s, street_id, grid_id, subject_kind, subject_type_id, subject_id,
+       points, entries, last_at, rank
+FROM ({{ranked}}) AS f
 """
 
 
@@ -63,58 +113,51 @@ def _date(value):
 
 
 def tune_session():
-    """Give the rollup's transaction room to hash and sort in memory (PostgreSQL)."""
+    """Room to hash and sort in memory for this transaction (PostgreSQL).
+
+    Totals are derived data: should the server crash right after a commit,
+    the next run recomputes them, so the commit need not wait for the disk.
+    """
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SET LOCAL work_mem = '128MB'")
+            cursor.execute("SET LOCAL synchronous_commit = off")
+
+
+def _replace(kind, start, grouped, params):
+    """Make the period's totals equal `grouped`, ranked. Returns (subjects, entries, rows written)."""
+    totals = _table(PointsTotal)
+    ranked = _RANKED.format(grouped=grouped)
+    params = {**params, "kind": kind, "start": _date(start)}
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(_MERGE.format(ranked=ranked, totals=totals), params)
+            subjects, entries, written = cursor.fetchone()
+            return int(subjects), int(entries), int(written)
+        cursor.execute(
+            f"DELETE FROM {totals} WHERE period_kind = %(kind)s AND period_start = %(start)s", params
+        )
+        cursor.execute(_INSERT.format(ranked=ranked, totals=totals), params)
+        cursor.execute(
+            f"SELECT COUNT(*), COALESCE(SUM(entries), 0) FROM {totals} "
+            "WHERE period_kind = %(kind)s AND period_start = %(start)s",
+            params,
+        )
+        subjects, entries = cursor.fetchone()
+        return int(subjects), int(entries), int(subjects)
 
 
 def replace_month(start, start_at, end_at):
-    """Replace the month's totals from the ledger entries in [start_at, end_at).
-
-    Returns (subjects, entries) as written.
-    """
-    totals = _table(PointsTotal)
+    """The month's totals from the ledger entries in [start_at, end_at): (subjects, entries, written)."""
     grouped = _FROM_LEDGER.format(entries=_table(PointsEntry))
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"DELETE FROM {totals} WHERE period_kind = %s AND period_start = %s",
-            [PeriodKind.MONTH, _date(start)],
-        )
-        cursor.execute(
-            f"INSERT INTO {totals} ({_COLUMNS}) " + _RANKED.format(grouped=grouped),
-            [PeriodKind.MONTH, _date(start), _dt(start_at), _dt(end_at)],
-        )
-        return _written(cursor, PeriodKind.MONTH, start)
+    return _replace(PeriodKind.MONTH, start, grouped, {"since": _dt(start_at), "until": _dt(end_at)})
 
 
 def replace_from_children(kind, start, child_kind, child_from, child_until):
-    """Replace a quarter's (or year's) totals by summing its months' (or quarters') totals.
-
-    Returns the number of subjects written.
-    """
-    totals = _table(PointsTotal)
-    grouped = _FROM_TOTALS.format(totals=totals)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"DELETE FROM {totals} WHERE period_kind = %s AND period_start = %s",
-            [kind, _date(start)],
-        )
-        cursor.execute(
-            f"INSERT INTO {totals} ({_COLUMNS}) " + _RANKED.format(grouped=grouped),
-            [kind, _date(start), child_kind, _date(child_from), _date(child_until)],
-        )
-        return cursor.rowcount
-
-
-def _written(cursor, kind, start):
-    cursor.execute(
-        f"SELECT COUNT(*), COALESCE(SUM(entries), 0) FROM {_table(PointsTotal)} "
-        "WHERE period_kind = %s AND period_start = %s",
-        [kind, _date(start)],
-    )
-    subjects, entries = cursor.fetchone()
-    return int(subjects), int(entries)
+    """A quarter's (or year's) totals as the sum of its months' (or quarters') totals."""
+    grouped = _FROM_TOTALS.format(totals=_table(PointsTotal))
+    params = {"child_kind": child_kind, "since": _date(child_from), "until": _date(child_until)}
+    return _replace(kind, start, grouped, params)
 
 
 def ledger_state(start_at, end_at):

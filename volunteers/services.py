@@ -724,12 +724,13 @@ class RollupResult:
     years: list
     subjects: int = 0
     entries: int = 0
+    written: int = 0
 
     def __str__(self):
         names = [f"{m:%Y-%m}" for m in self.months]
         return (
             f"months {', '.join(names) or '—'}; quarters {len(self.quarters)}; years {len(self.years)}; "
-            f"{self.entries} entries, {self.subjects} month totals"
+            f"{self.entries} entries, {self.subjects} month totals, {self.written} rows written"
         )
 
 
@@ -774,19 +775,24 @@ def points_rollup(*, months, close=False, now=None):
     # then newer than the watermark, and the next nightly run picks it up.
     watermark = rollup.highest_entry_id()
     for month in result.months:
-        subjects, entries = rollup.replace_month(month, _aware(month), _aware(next_month(month)))
+        subjects, entries, written = rollup.replace_month(month, _aware(month), _aware(next_month(month)))
         result.subjects += subjects
         result.entries += entries
+        result.written += written
         _record_period(PeriodKind.MONTH, month, now, watermark, entries, close and month in requested)
     result.quarters = sorted({quarter_start(m) for m in months})
     for quarter in result.quarters:
         end = next_month(next_month(next_month(quarter)))
-        rollup.replace_from_children(PeriodKind.QUARTER, quarter, PeriodKind.MONTH, quarter, end)
+        result.written += rollup.replace_from_children(
+            PeriodKind.QUARTER, quarter, PeriodKind.MONTH, quarter, end
+        )[2]
         _record_period(PeriodKind.QUARTER, quarter, now, watermark, None, False)
     result.years = sorted({datetime.date(m.year, 1, 1) for m in months})
     for year in result.years:
         end = datetime.date(year.year + 1, 1, 1)
-        rollup.replace_from_children(PeriodKind.YEAR, year, PeriodKind.QUARTER, year, end)
+        result.written += rollup.replace_from_children(PeriodKind.YEAR, year, PeriodKind.QUARTER, year, end)[
+            2
+        ]
         _record_period(PeriodKind.YEAR, year, now, watermark, None, False)
     return result
 
