@@ -182,6 +182,12 @@ class DualReportResource(ScopedResource):
             return instance.volunteer.get_id_type_display()
         return super().export_field(field, instance, **kwargs)
 
+    def import_field(self, field, instance, row, is_m2m=False, **kwargs):
+        # The person's own columns are read by VolunteerWidget, never written through the report.
+        if field.readonly:
+            return
+        super().import_field(field, instance, row, is_m2m, **kwargs)
+
     def import_instance(self, instance, row, **kwargs):
         super().import_instance(instance, row, **kwargs)
         if not instance.work_unit:
