@@ -13,6 +13,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -623,6 +624,8 @@ def service_records_verify(*, activity, user, now=None):
             result.points += 1
     if not result.verified and not result.own_skipped:
         raise ValidationError(_("没有待核验的记录。"))
+    if result.points:
+        points_rollup_soon()
     return result
 
 
@@ -690,6 +693,7 @@ def service_statement_issue(*, volunteer, user, period_from, period_to, issuer, 
 # --- rollup ------------------------------------------------------------------------------------
 
 ROLLUP_LOCK = "volunteers.points_rollup"
+LARGE_REWRITE = 100_000  # rows written by one rollup after which planner statistics are refreshed
 
 
 def month_start(day):
@@ -762,8 +766,10 @@ def points_rollup(*, months, close=False, now=None):
 
     Each period's rows are replaced in this one transaction, under one lock,
     so a re-run or a redelivered task gives identical rows and two runs never
-    interleave. `close` marks the months closed: the nightly job leaves them
-    alone from then on (an explicit re-run still recomputes them).
+    interleave. Quarters and years are recomputed when one of their months
+    changed (or they were never computed). `close` marks the months closed:
+    the nightly job leaves them alone from then on (an explicit re-run still
+    recomputes them).
     """
     now = now or timezone.now()
     advisory_xact_lock(ROLLUP_LOCK)
@@ -774,27 +780,44 @@ def points_rollup(*, months, close=False, now=None):
     # Taken before the months are read: an entry committing in between is
     # then newer than the watermark, and the next nightly run picks it up.
     watermark = rollup.highest_entry_id()
+    changed = set()
     for month in result.months:
         subjects, entries, written = rollup.replace_month(month, _aware(month), _aware(next_month(month)))
         result.subjects += subjects
         result.entries += entries
         result.written += written
+        if written:
+            changed.add(month)
         _record_period(PeriodKind.MONTH, month, now, watermark, entries, close and month in requested)
-    result.quarters = sorted({quarter_start(m) for m in months})
+    # A quarter is a function of its months' totals, a year of its quarters':
+    # when none of those moved (and the period was computed before), it stands.
+    quarters = {quarter_start(m) for m in months}
+    fresh_quarters = quarters - _computed(PeriodKind.QUARTER, quarters)
+    result.quarters = sorted({quarter_start(m) for m in changed} | fresh_quarters)
+    changed_quarters = set()
     for quarter in result.quarters:
         end = next_month(next_month(next_month(quarter)))
-        result.written += rollup.replace_from_children(
-            PeriodKind.QUARTER, quarter, PeriodKind.MONTH, quarter, end
-        )[2]
+        written = rollup.replace_from_children(PeriodKind.QUARTER, quarter, PeriodKind.MONTH, quarter, end)[2]
+        result.written += written
+        if written:
+            changed_quarters.add(quarter)
         _record_period(PeriodKind.QUARTER, quarter, now, watermark, None, False)
-    result.years = sorted({datetime.date(m.year, 1, 1) for m in months})
+    years = {datetime.date(m.year, 1, 1) for m in months}
+    fresh_years = years - _computed(PeriodKind.YEAR, years)
+    result.years = sorted({datetime.date(q.year, 1, 1) for q in changed_quarters} | fresh_years)
     for year in result.years:
         end = datetime.date(year.year + 1, 1, 1)
         result.written += rollup.replace_from_children(PeriodKind.YEAR, year, PeriodKind.QUARTER, year, end)[
             2
         ]
         _record_period(PeriodKind.YEAR, year, now, watermark, None, False)
+    if result.written > LARGE_REWRITE:
+        rollup.refresh_statistics()
     return result
+
+
+def _computed(kind, starts):
+    return set(PointsPeriod.objects.filter(kind=kind, start__in=starts).values_list("start", flat=True))
 
 
 def _record_period(kind, start, now, watermark, entries, close):
@@ -843,6 +866,22 @@ def points_rollup_due(*, now=None):
     if _changed(current):
         results.append(points_rollup(months=[current], now=now))
     return results
+
+
+ROLLUP_SOON_SECONDS = 10 * 60
+
+
+def points_rollup_soon():
+    """Refresh this month's ranks a few minutes after points were booked, once per window.
+
+    The first booking in a ten-minute window enqueues the job (after commit);
+    the rest find the window taken. The job recomputes only if the ledger
+    changed, so an extra run costs one index scan.
+    """
+    from volunteers import tasks
+
+    if cache.add("volunteers:rollup-soon", True, timeout=ROLLUP_SOON_SECONDS):
+        transaction.on_commit(lambda: tasks.rollup_points_nightly.apply_async(countdown=ROLLUP_SOON_SECONDS))
 
 
 def points_close_month(*, month=None, now=None):

@@ -8,6 +8,7 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from tests.factories import MemberUnitFactory, VisitFactory, VolunteerFactory
+from tests.utils import requires_postgresql
 from volunteers import tasks
 from volunteers.models import PointsPeriod, PointsTotal
 from volunteers.services import (
@@ -216,3 +217,37 @@ def test_beat_runs_the_rollup_nightly_and_at_month_end():
         "volunteers.tasks.rollup_points_nightly",
         "volunteers.tasks.rollup_points_close_month",
     } <= tasks_scheduled
+
+
+def test_verifying_hours_refreshes_the_ranks_once_per_window(crew, django_capture_on_commit_callbacks):
+    from tests.factories import record_for
+    from tests.volunteers.conftest import finished
+    from volunteers.services import service_records_verify
+
+    finished(crew.activity)
+    record_for(crew.activity, crew.member)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        service_records_verify(activity=crew.activity, user=crew.leader_user)
+    assert len(callbacks) == 1
+    with django_capture_on_commit_callbacks(execute=False) as again:
+        from volunteers.services import points_rollup_soon
+
+        points_rollup_soon()
+    assert again == []  # the window is taken
+
+
+@requires_postgresql
+def test_on_postgresql_a_re_run_over_an_unchanged_ledger_writes_nothing(people):
+    a, b, *_ = people
+    award(a, at(2), hours=2)
+    award(b, at(2), hours=1)
+    first = points_rollup(months=[datetime.date(YEAR, 2, 1)])
+    ids = sorted(PointsTotal.objects.values_list("pk", flat=True))
+    again = points_rollup(months=[datetime.date(YEAR, 2, 1)])
+    assert first.written > 0 and again.written == 0
+    assert again.quarters == [] and again.years == []  # nothing below them moved
+    assert sorted(PointsTotal.objects.values_list("pk", flat=True)) == ids
+    award(b, at(2, day=20), hours=5)  # b overtakes a: two ranks move
+    moved = points_rollup(months=[datetime.date(YEAR, 2, 1)])
+    assert moved.written == 2 * 3  # b's and a's rows, in the month, the quarter and the year
+    assert PointsTotal.objects.get(period_kind="year", subject_id=b.pk).rank == 1
