@@ -17,7 +17,7 @@ The SQL is plain enough for PostgreSQL and SQLite (≥ 3.25, window functions).
 
 from django.db import connection
 
-from volunteers.models import PeriodKind, PointsEntry, PointsTotal
+from volunteers.models import PeriodKind, PointsEntry, PointsTotal, SubjectKind
 
 _COLUMNS = (
     "period_kind, period_start, street_id, grid_id, subject_kind, subject_type_id, subject_id, "
@@ -34,12 +34,14 @@ SELECT street_id, grid_id, subject_kind, subject_type_id, subject_id, points, en
 FROM ({grouped}) AS grouped
 """
 
+# The kind of subject follows from its type (points_award refuses a rule of
+# another kind), so it is looked up after grouping instead of grouped on.
 _FROM_LEDGER = """
-SELECT street_id, MAX(grid_id) AS grid_id, subject_kind, subject_type_id, subject_id,
+SELECT street_id, MAX(grid_id) AS grid_id, {kind} AS subject_kind, subject_type_id, subject_id,
        ROUND(SUM(points), 2) AS points, COUNT(*) AS entries, MAX(occurred_at) AS last_at
 FROM {entries}
 WHERE occurred_at >= %(since)s AND occurred_at < %(until)s
-GROUP BY street_id, subject_kind, subject_type_id, subject_id
+GROUP BY street_id, subject_type_id, subject_id
 """
 
 _FROM_TOTALS = """
@@ -74,7 +76,8 @@ updated AS (
     UPDATE {{totals}} AS t
     SET grid_id = d.grid_id, subject_kind = d.subject_kind, points = d.points,
         entries = d.entries, last_at = d.last_at, rank = d.rank
-    FROM d WHERE t.id = d.old_id AND NOT d.gone
+    FROM d
+    WHERE t.period_kind = %(kind)s AND t.period_start = %(start)s AND t.id = d.old_id AND NOT d.gone
     RETURNING 1
 ),
 inserted AS (
@@ -85,7 +88,8 @@ inserted AS (
     RETURNING 1
 ),
 deleted AS (
-    DELETE FROM {{totals}} AS t USING d WHERE t.id = d.old_id AND d.gone
+    DELETE FROM {{totals}} AS t USING d
+    WHERE t.period_kind = %(kind)s AND t.period_start = %(start)s AND t.id = d.old_id AND d.gone
     RETURNING 1
 )
 SELECT (SELECT COUNT(*) FROM f), (SELECT COALESCE(SUM(entries), 0) FROM f),
@@ -150,9 +154,27 @@ def _replace(kind, start, grouped, params):
         return int(subjects), int(entries), int(subjects)
 
 
+def _kind_by_type():
+    """SQL mapping a subject's content type id to its kind, from the models that earn points.
+
+    A type missing here gives NULL, which the totals refuse: a loud failure
+    rather than a subject ranked among the wrong kind.
+    """
+    from django.apps import apps
+    from django.contrib.contenttypes.models import ContentType
+
+    earners = [m for m in apps.get_models() if getattr(m, "points_subject_kind", None)]
+    types = ContentType.objects.get_for_models(*earners, for_concrete_models=False)
+    whens = " ".join(
+        f"WHEN {int(ct.pk)} THEN '{SubjectKind(model.points_subject_kind).value}'"
+        for model, ct in sorted(types.items(), key=lambda pair: pair[1].pk)
+    )
+    return f"CASE subject_type_id {whens} END"
+
+
 def replace_month(start, start_at, end_at):
     """The month's totals from the ledger entries in [start_at, end_at): (subjects, entries, written)."""
-    grouped = _FROM_LEDGER.format(entries=_table(PointsEntry))
+    grouped = _FROM_LEDGER.format(entries=_table(PointsEntry), kind=_kind_by_type())
     return _replace(PeriodKind.MONTH, start, grouped, {"since": _dt(start_at), "until": _dt(end_at)})
 
 

@@ -452,13 +452,8 @@ def leaderboard(street, kind, start, subject_kind, top):
     """The top `top` subjects of a street for a period, from the rollup (points above zero)."""
     rows = list(
         PointsTotal.objects.filter(
-            period_kind=kind,
-            period_start=start,
-            street=street,
-            subject_kind=subject_kind,
-            rank__lte=top,
-            points__gt=0,
-        ).order_by("rank")
+            period_kind=kind, period_start=start, street=street, subject_kind=subject_kind, points__gt=0
+        ).order_by(*PointsTotal.RANK_ORDER)[:top]
     )
     model = _subject_model(subject_kind)
     ct = _ct(model)
