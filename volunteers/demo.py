@@ -366,8 +366,11 @@ class _People:
 
 def _activities(ctx):
     rng = ctx.rng_for("activities")
+    # In creation order: team 1, led by volunteer1, gets today's activity.
     teams = list(
-        VolunteerTeam.objects.filter(community__tree_id=ctx.street.tree_id).select_related("leader__user")
+        VolunteerTeam.objects.filter(community__tree_id=ctx.street.tree_id)
+        .select_related("leader__user")
+        .order_by("pk")
     )
     people = _People(ctx, rng)
     secretaries = {

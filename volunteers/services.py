@@ -263,6 +263,8 @@ def activity_update(*, activity, user, **fields):
         raise PermissionDenied
     if activity.status == Activity.Status.CANCELLED:
         raise ValidationError(_("已取消的活动不能修改。"))
+    if activity.is_over():
+        raise ValidationError(_("活动已结束，不能再修改；服务时长请在签到名单中调整。"))
     for name, value in fields.items():
         setattr(activity, name, value)
     if activity.community.tree_id != activity.team.community.tree_id:

@@ -293,7 +293,9 @@ def activity_new(request):
             messages.success(request, _("活动已发布。"))
             return redirect("volunteers:attendance", pk=activity.pk)
     elif request.method == "GET":
-        form.initial.setdefault("team", teams.first().pk)
+        team = teams.first()
+        home = team.community if team.community.parent_id else None
+        form.initial.update({"team": team.pk, "community": home.pk if home else None, "capacity": 20})
     status = 400 if request.method == "POST" else 200
     return render(request, "volunteers/activity_form.html", {"form": form}, status=status)
 
