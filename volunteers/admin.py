@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
@@ -9,6 +10,7 @@ from import_export.admin import ImportExportModelAdmin
 
 from grids.models import Grid
 from portal.admin import ImportExportScopedMixin, PersonalDataAdminMixin, ScopedAdminMixin
+from portal.models import User
 from portal.privacy import mask_id_number, mask_phone
 from portal.scoping import scope_queryset
 from volunteers import services
@@ -75,8 +77,65 @@ class VolunteerTeamAdmin(ScopedAdminMixin, admin.ModelAdmin):
         return obj.members
 
 
+class VolunteerAdminForm(forms.ModelForm):
+    """The login is named by its username.
+
+    Volunteers' logins have no staff scope, so the scoped user list would not
+    offer them (and would drop an existing link on save); a username typed in
+    is checked here instead.
+    """
+
+    username = forms.CharField(
+        label=_("登录账号"),
+        required=False,
+        max_length=150,
+        help_text=_("志愿者用来登录的账号名，可留空。工作人员账号不能关联。"),
+    )
+
+    class Meta:
+        model = Volunteer
+        fields = (
+            "name",
+            "gender",
+            "phone",
+            "id_type",
+            "id_number",
+            "community",
+            "skills",
+            "is_party_member",
+            "party_organisation",
+            "work_unit",
+        )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.user_id:
+            self.fields["username"].initial = self.instance.user.get_username()
+
+    def clean_username(self):
+        username = self.cleaned_data["username"].strip()
+        if not username:
+            return None
+        user = User.objects.filter(username=username).first()
+        if user is None:
+            raise ValidationError(_("没有账号“%(name)s”。") % {"name": username})
+        if user.is_superuser or hasattr(user, "staff_profile"):
+            raise ValidationError(_("工作人员账号不能关联为志愿者。"))
+        taken = Volunteer.objects.filter(user=user).exclude(pk=self.instance.pk).first()
+        if taken is not None:
+            raise ValidationError(
+                _("账号“%(name)s”已关联志愿者 %(number)s。") % {"name": username, "number": taken.number}
+            )
+        return user
+
+    def save(self, commit=True):
+        self.instance.user = self.cleaned_data.get("username")
+        return super().save(commit)
+
+
 @admin.register(Volunteer)
 class VolunteerAdmin(PersonalDataAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
+    form = VolunteerAdminForm
     list_display = (
         "name",
         "number",
@@ -89,9 +148,8 @@ class VolunteerAdmin(PersonalDataAdminMixin, ScopedAdminMixin, admin.ModelAdmin)
         "user",
     )
     list_filter = (NodeCommunityFilter, "is_party_member", "gender")
-    search_fields = ("name", "number", "work_unit", "skills")
+    search_fields = ("name", "number", "work_unit", "skills", "user__username")
     list_select_related = ("community", "user")
-    autocomplete_fields = ("user",)
     readonly_fields = ("number", "statement_link")
     fields = (
         "number",
@@ -105,7 +163,7 @@ class VolunteerAdmin(PersonalDataAdminMixin, ScopedAdminMixin, admin.ModelAdmin)
         "is_party_member",
         "party_organisation",
         "work_unit",
-        "user",
+        "username",
         "statement_link",
     )
     show_full_result_count = False

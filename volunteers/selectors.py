@@ -495,11 +495,9 @@ def leaderboard_street(user, requested=None):
 
 
 def rolled_up_months(limit=12):
-    return list(
-        PointsPeriod.objects.filter(kind=PeriodKind.MONTH)
-        .order_by("-start")
-        .values_list("start", flat=True)[:limit]
-    )
+    """(first day, closed) of the latest months that have totals, newest first."""
+    periods = PointsPeriod.objects.filter(kind=PeriodKind.MONTH).order_by("-start")
+    return [(p.start, p.closed_at is not None) for p in periods[:limit]]
 
 
 def stars_context(street, month, year):

@@ -342,7 +342,9 @@ def attendance(request, pk):
     for row in roster:
         counts[row.state] += 1
     counts["away"] = counts["leave"] + counts["absent"]
-    unverified = [r.record for r in roster if r.record and not r.record.is_verified]
+    unverified = [
+        r.record for r in roster if r.record and not r.record.is_verified and not r.record.is_on_site
+    ]
     return render(
         request,
         "volunteers/attendance.html",
@@ -674,10 +676,14 @@ def points_entry_reverse(request, pk):
 
 
 def _month_choice(text, months):
-    for month in months:
+    """The requested month; by default the latest closed one, whose stars are final."""
+    for month, _closed in months:
         if f"{month:%Y-%m}" == text:
             return month
-    return months[0] if months else services.month_start(timezone.localdate())
+    closed = [month for month, is_closed in months if is_closed]
+    if closed:
+        return closed[0]
+    return months[0][0] if months else services.month_start(timezone.localdate())
 
 
 @login_required
