@@ -308,9 +308,21 @@ def _statement(community):
     )
 
 
+def ensure_default_rules():
+    """The rules migration 0002 creates, back if a transactional test on a reused database flushed them."""
+    from importlib import import_module
+
+    rules = import_module("volunteers.migrations.0002_default_points_rules").DEFAULT_RULES
+    for code, name, kind, basis, points in rules:
+        PointsRule.objects.get_or_create(
+            code=code, defaults={"name": name, "subject_kind": kind, "basis": basis, "points": points}
+        )
+
+
 def _points_entry(community):
     from volunteers.services import points_award
 
+    ensure_default_rules()
     return points_award(
         rule_code="visit_logged", subject=VolunteerFactory(community=community), source=VisitFactory()
     )

@@ -1,7 +1,6 @@
 """A team in community A of street S, its leader and a member (both with logins), an open activity."""
 
 import datetime
-from importlib import import_module
 from types import SimpleNamespace
 
 import pytest
@@ -13,6 +12,7 @@ from tests.factories import (
     TeamMembershipFactory,
     VolunteerFactory,
     VolunteerTeamFactory,
+    ensure_default_rules,
     make_user,
 )
 
@@ -32,14 +32,7 @@ def _default_points_rules(request):
         request.getfixturevalue("db")
     else:
         return
-    from volunteers.models import PointsRule
-
-    for code, name, kind, basis, points in import_module(
-        "volunteers.migrations.0002_default_points_rules"
-    ).DEFAULT_RULES:
-        PointsRule.objects.get_or_create(
-            code=code, defaults={"name": name, "subject_kind": kind, "basis": basis, "points": points}
-        )
+    ensure_default_rules()
 
 
 @pytest.fixture

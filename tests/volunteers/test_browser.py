@@ -11,7 +11,7 @@ def _sign_out(page):
 
 
 @pytest.mark.browser
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_a_volunteer_signs_up_and_the_leader_checks_them_in_on_a_phone(crew, phone_page):
     page = phone_page
     sign_in(page, "member")
