@@ -186,13 +186,10 @@ def _generate(entries, subjects, year):
         cursor.execute(f"VACUUM ANALYZE {table}")
 
 
-def _median(fn, repeat):
-    times = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - started)
-    return statistics.median(times)
+def _timed(fn):
+    started = time.perf_counter()
+    fn()
+    return time.perf_counter() - started
 
 
 def _bare_group_by(year):
@@ -216,7 +213,7 @@ class _Rollback(Exception):
     pass
 
 
-def _naive(year, sample, subjects_total):
+def _naive(year, sample, subjects_total, seed=0):
     """What a loop over subjects costs: a query per subject, then each total saved by itself."""
     from django.contrib.contenttypes.models import ContentType
     from django.db import transaction
@@ -228,7 +225,7 @@ def _naive(year, sample, subjects_total):
     start, end = _year_bounds(year)
     ids = _ids()
     units = int(subjects_total * UNIT_SHARE)
-    chosen = random.Random(0).sample(range(1, subjects_total + 1), sample)
+    chosen = random.Random(seed).sample(range(1, subjects_total + 1), sample)
     subjects = []
     for subject_id in chosen:
         type_id = ids["unit"] if subject_id <= units else ids["person"]
@@ -326,19 +323,28 @@ def main():
     _bare_group_by(year)  # warm the cache for it too
 
     print("timing …", flush=True)
-    full = _median(lambda: points_rollup(months=months), args.repeat)
-    bare = _median(lambda: _bare_group_by(year), args.repeat)
-    month = _median(lambda: points_rollup(months=[june]), args.repeat)
-    nightly = _median(lambda: _nightly(june, args.new_entries), args.repeat)
-    check = _median(
-        lambda: rollup.ledger_state(
-            timezone.make_aware(datetime.datetime(year, 6, 1)),
-            timezone.make_aware(datetime.datetime.combine(next_month(june), datetime.time())),
-        ),
-        args.repeat,
+    # Rounds, each step once per round, so that a burst of load from elsewhere
+    # on the machine falls on every step alike; the table shows medians.
+    june_range = (
+        timezone.make_aware(datetime.datetime(year, 6, 1)),
+        timezone.make_aware(datetime.datetime.combine(next_month(june), datetime.time())),
     )
-    naive_sample, sampled = _naive(year, args.sample, args.subjects)
-    naive = naive_sample * args.subjects / max(sampled, 1)
+    times = {name: [] for name in ("full", "bare", "month", "nightly", "check", "naive")}
+    sampled = 0
+    for round_number in range(1, args.repeat + 1):
+        times["full"].append(_timed(lambda: points_rollup(months=months)))
+        times["bare"].append(_timed(lambda: _bare_group_by(year)))
+        times["month"].append(_timed(lambda: points_rollup(months=[june])))
+        times["nightly"].append(_nightly(june, args.new_entries))
+        times["check"].append(_timed(lambda: rollup.ledger_state(*june_range)))
+        naive_sample, sampled = _naive(year, args.sample, args.subjects, seed=round_number)
+        times["naive"].append(naive_sample * args.subjects / max(sampled, 1))
+        print(
+            f"  round {round_number}: " + ", ".join(f"{k} {v[-1]:.2f}" for k, v in times.items()), flush=True
+        )
+    full, bare, month, nightly, check, naive = (
+        statistics.median(times[k]) for k in ("full", "bare", "month", "nightly", "check", "naive")
+    )
     groups = _bare_group_by(year)
 
     rows = [
@@ -363,7 +369,9 @@ def main():
         f"PostgreSQL {_server_version()}, {PointsEntry.objects.count():,} ledger entries, "
         f"{args.subjects:,} subjects, 12 months of {year}"
     )
-    print(f"median of {args.repeat} runs; {os.cpu_count()} CPU cores; load average {_load()}")
+    print(
+        f"median of {args.repeat} rounds; {os.cpu_count()} CPU cores; load average now {_load()} (1, 5, 15 min)"
+    )
     print()
     width = max(len(r[0]) for r in rows)
     print(f"| {'step'.ljust(width)} | {'seconds':>8} | note")

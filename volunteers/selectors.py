@@ -102,6 +102,31 @@ def membership_of(team, volunteer):
     return TeamMembership.objects.filter(team=team, volunteer=volunteer).first()
 
 
+def teams_organisable_by(user, also=None):
+    """Teams the user may publish for: those they lead, those in their staff scope (and `also`)."""
+    teams = teams_visible_to(user)
+    volunteer = volunteer_of(user)
+    led = teams.filter(leader=volunteer) if volunteer else teams.none()
+    staffed = scope_queryset(VolunteerTeam.objects.all(), user)
+    allowed = Q(pk__in=led.values("pk")) | Q(pk__in=staffed.values("pk"))
+    if also is not None:
+        allowed |= Q(pk=also.pk)
+    return teams.filter(allowed)
+
+
+def places_for(user, teams):
+    """Communities an activity may be held in: the streets of the user's teams, within staff scope.
+
+    A leader may hold an activity anywhere in the team's street; staff who lead
+    no team only inside their scope.
+    """
+    streets = {team.community.tree_id for team in teams}
+    communities = Grid.objects.filter(kind=Grid.Kind.COMMUNITY, tree_id__in=streets).order_by("code")
+    if volunteer_of(user) is None:
+        communities = scope_queryset(communities, user, field="")
+    return communities
+
+
 def get_membership_for_manager_or_404(user, pk):
     membership = get_object_or_404(
         TeamMembership.objects.select_related("team__community", "volunteer"),
@@ -165,6 +190,35 @@ def signup_of(activity, volunteer):
     if volunteer is None:
         return None
     return SignUp.objects.filter(activity=activity, volunteer=volunteer, status=SignUp.Status.ACTIVE).first()
+
+
+def record_of(activity, volunteer):
+    if volunteer is None:
+        return None
+    return ServiceRecord.objects.filter(activity=activity, volunteer=volunteer).first()
+
+
+def signed_up_ids(volunteer, activities):
+    """Which of `activities` the volunteer holds a place in."""
+    if volunteer is None:
+        return set()
+    return set(
+        SignUp.objects.filter(
+            volunteer=volunteer, status=SignUp.Status.ACTIVE, activity__in=list(activities)
+        ).values_list("activity_id", flat=True)
+    )
+
+
+def team_upcoming_activities(team, now=None, limit=10):
+    now = now or timezone.now()
+    activities = team.activities.filter(ends_at__gt=now).exclude(status=Activity.Status.CANCELLED)
+    return activities.order_by("starts_at")[:limit]
+
+
+def memberships_by_team(volunteer):
+    if volunteer is None:
+        return {}
+    return {m.team_id: m for m in TeamMembership.objects.filter(volunteer=volunteer)}
 
 
 def my_signups(volunteer, now=None):
@@ -238,7 +292,8 @@ def get_record_for_organiser_or_404(user, pk):
     record = get_object_or_404(
         ServiceRecord.objects.select_related("activity__team", "activity__community", "volunteer"), pk=pk
     )
-    if not can_organise(user, record.activity) or record.activity not in activities_visible_to(user):
+    visible = activities_visible_to(user).filter(pk=record.activity_id).exists()
+    if not visible or not can_organise(user, record.activity):
         raise Http404
     return record
 

@@ -1,5 +1,6 @@
 import datetime
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -16,7 +17,6 @@ from portal.models import PersonalDataLog
 from portal.pdf import pdf_response, render_pdf
 from portal.privacy import can_view_personal_data, mask_id_number, personal_data_record
 from portal.qr import qr_svg
-from portal.scoping import scope_queryset
 from portal.xlsx import workbook_bytes, xlsx_response
 from volunteers import exports, selectors, services
 from volunteers.forms import (
@@ -28,7 +28,7 @@ from volunteers.forms import (
     RecordForm,
     ReverseForm,
 )
-from volunteers.models import Activity, PeriodKind, ServiceRecord, VolunteerTeam
+from volunteers.models import Activity, PeriodKind, ServiceRecord
 from volunteers.permissions import can_manage_team, can_organise, volunteer_of
 from volunteers.tokens import TokenExpired, TokenInvalid, checkin_activity_id, checkin_token
 
@@ -52,13 +52,7 @@ def activity_list(request):
     activities = selectors.upcoming_activities(request.user, category=category or None)
     page = Paginator(activities, 20).get_page(request.GET.get("page"))
     volunteer = volunteer_of(request.user)
-    mine = set()
-    if volunteer is not None:
-        mine = set(
-            volunteer.signups.filter(status="active", activity__in=page.object_list).values_list(
-                "activity_id", flat=True
-            )
-        )
+    mine = selectors.signed_up_ids(volunteer, page.object_list)
     return render(
         request,
         "volunteers/activity_list.html",
@@ -77,7 +71,7 @@ def activity_list(request):
 def activity_detail(request, pk):
     activity = selectors.get_activity_for_user_or_404(request.user, pk)
     volunteer = volunteer_of(request.user)
-    record = activity.records.filter(volunteer=volunteer).first() if volunteer else None
+    record = selectors.record_of(activity, volunteer)
     return render(
         request,
         "volunteers/activity_detail.html",
@@ -147,7 +141,7 @@ def checkin(request, token):
         else:
             messages.success(request, _("签到成功，感谢您的服务！"))
             return redirect("volunteers:activity_detail", pk=activity.pk)
-    record = activity.records.filter(volunteer=volunteer).first()
+    record = selectors.record_of(activity, volunteer)
     return render(
         request, "volunteers/checkin.html", {"activity": activity, "record": record, "token": token}
     )
@@ -161,10 +155,7 @@ def team_list(request):
     teams = selectors.teams_with_counts(selectors.teams_visible_to(request.user)).order_by(
         "community__code", "name"
     )
-    volunteer = volunteer_of(request.user)
-    mine = {}
-    if volunteer is not None:
-        mine = {m.team_id: m for m in volunteer.memberships.all()}
+    mine = selectors.memberships_by_team(volunteer_of(request.user))
     page = Paginator(teams, 30).get_page(request.GET.get("page"))
     rows = [(team, mine.get(team.pk)) for team in page]
     return render(request, "volunteers/team_list.html", {"page": page, "rows": rows})
@@ -186,9 +177,7 @@ def team_detail(request, pk):
             "manages": manages,
             "active": [m for m in members if m.status == "active"],
             "pending": [m for m in members if m.status == "pending"] if manages else [],
-            "activities": team.activities.filter(ends_at__gt=timezone.now())
-            .exclude(status=Activity.Status.CANCELLED)
-            .order_by("starts_at")[:10],
+            "activities": selectors.team_upcoming_activities(team),
         },
     )
 
@@ -243,30 +232,10 @@ def membership_decide(request, pk):
 # --- organising: publish, attendance, verification ---------------------------------------------------
 
 
-def _organisable_teams(user):
-    """Teams the user may publish for: those they lead, and those in their staff scope."""
-    teams = selectors.teams_visible_to(user)
-    volunteer = volunteer_of(user)
-    led = teams.filter(leader=volunteer) if volunteer else teams.none()
-    staffed = scope_queryset(VolunteerTeam.objects.all(), user)
-    return teams.filter(pk__in=led.values("pk")) | teams.filter(pk__in=staffed.values("pk"))
-
-
-def _places_for(user, teams):
-    """Communities an activity may be held in: the streets of the user's teams, within staff scope."""
-    from grids.models import Grid
-
-    streets = {team.community.tree_id for team in teams}
-    communities = Grid.objects.filter(kind=Grid.Kind.COMMUNITY, tree_id__in=streets).order_by("code")
-    if volunteer_of(user) is None:
-        communities = scope_queryset(communities, user, field="")
-    return communities
-
-
 @login_required
 def organise_list(request):
     activities = selectors.activities_organised_by(request.user)
-    can_publish = _organisable_teams(request.user).exists()
+    can_publish = selectors.teams_organisable_by(request.user).exists()
     if not can_publish and not activities.exists():
         raise PermissionDenied
     return render(
@@ -278,10 +247,10 @@ def organise_list(request):
 
 @login_required
 def activity_new(request):
-    teams = _organisable_teams(request.user).order_by("name")
+    teams = selectors.teams_organisable_by(request.user).order_by("name")
     if not teams.exists():
         raise PermissionDenied
-    communities = _places_for(request.user, list(teams))
+    communities = selectors.places_for(request.user, list(teams))
     form = ActivityForm(request.POST or None, teams=teams, communities=communities)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -303,8 +272,8 @@ def activity_new(request):
 @login_required
 def activity_edit(request, pk):
     activity = selectors.get_activity_for_organiser_or_404(request.user, pk)
-    teams = _organisable_teams(request.user) | VolunteerTeam.objects.filter(pk=activity.team_id)
-    communities = _places_for(request.user, [activity.team])
+    teams = selectors.teams_organisable_by(request.user, also=activity.team)
+    communities = selectors.places_for(request.user, [activity.team])
     form = ActivityForm(request.POST or None, instance=activity, teams=teams, communities=communities)
     if request.method == "POST" and form.is_valid():
         try:
@@ -484,8 +453,6 @@ def activity_verify(request, pk):
 def activity_qr(request, pk):
     activity = selectors.get_activity_for_organiser_or_404(request.user, pk)
     url = request.build_absolute_uri(reverse("volunteers:checkin", args=[checkin_token(activity)]))
-    from django.conf import settings
-
     # Refresh well before the token runs out, so the code on screen always works.
     refresh = max(30, settings.VOLUNTEER_CHECKIN_QR_MINUTES * 60 // 2)
     return render(
