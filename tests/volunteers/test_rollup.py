@@ -10,7 +10,7 @@ from django.utils import timezone
 from tests.factories import MemberUnitFactory, VisitFactory, VolunteerFactory
 from tests.utils import requires_postgresql
 from volunteers import tasks
-from volunteers.models import PointsPeriod, PointsTotal
+from volunteers.models import PointsEntry, PointsPeriod, PointsTotal
 from volunteers.services import (
     month_start,
     points_award,
@@ -251,3 +251,30 @@ def test_on_postgresql_a_re_run_over_an_unchanged_ledger_writes_nothing(people):
     moved = points_rollup(months=[datetime.date(YEAR, 2, 1)])
     assert moved.written == 2 * 3  # b's and a's rows, in the month, the quarter and the year
     assert PointsTotal.objects.get(period_kind="year", subject_id=b.pk).rank == 1
+
+
+def test_totals_keep_every_cent(people):
+    # Summed as doubles for speed: 0.1 has no exact binary form, the total must still be exact.
+    a = people[0]
+    first = award(a, at(4, day=1), hours=1)
+    entries = [
+        PointsEntry(
+            rule=first.rule,
+            subject_kind="person",
+            subject_type=first.subject_type,
+            subject_id=a.pk,
+            subject_label=a.name,
+            street=first.street,
+            grid=first.grid,
+            source_type=first.source_type,
+            source_id=10_000 + n,
+            quantity=Decimal("0.05"),
+            points=Decimal("0.10"),
+            occurred_at=at(4, day=2),
+        )
+        for n in range(3_000)
+    ]
+    PointsEntry.objects.bulk_create(entries)
+    points_rollup(months=[datetime.date(YEAR, 4, 1)])
+    total = PointsTotal.objects.get(period_kind="month", subject_id=a.pk)
+    assert total.points == Decimal("302.00") and total.entries == 3_001
