@@ -16,7 +16,7 @@ from portal.decorators import scope_required
 from portal.models import PersonalDataLog
 from portal.pdf import pdf_response, render_pdf
 from portal.privacy import can_view_personal_data, mask_id_number, personal_data_record
-from portal.qr import qr_svg
+from portal.qr import qr_data_uri
 from portal.xlsx import workbook_bytes, xlsx_response
 from volunteers import exports, selectors, services
 from volunteers.forms import (
@@ -458,7 +458,7 @@ def activity_qr(request, pk):
     return render(
         request,
         "volunteers/activity_qr.html",
-        {"activity": activity, "qr": qr_svg(url, scale=6), "url": url, "refresh": refresh},
+        {"activity": activity, "qr": qr_data_uri(url, scale=10), "url": url, "refresh": refresh},
     )
 
 
