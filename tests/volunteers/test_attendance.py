@@ -298,8 +298,14 @@ def test_the_attendance_page_is_denied_to_others(signed, login, world, viewer):
         {"volunteer": signed.member.pk, "action": "check_in"},
     )
     assert response.status_code == 404
-    assert client.post(reverse("volunteers:activity_verify", args=[signed.activity.pk])).status_code == 404
+    for name in ("activity_verify", "attendance_check_out_all", "attendance_add", "activity_cancel"):
+        assert client.post(reverse(f"volunteers:{name}", args=[signed.activity.pk])).status_code == 404
     assert not ServiceRecord.objects.exists()
+    record = record_for(signed.activity, signed.member)
+    response = client.post(reverse("volunteers:record_update", args=[record.pk]), {"hours": "0.5"})
+    assert response.status_code == 404
+    record.refresh_from_db()
+    assert record.hours == Decimal("3.0")
 
 
 def test_the_qr_page_shows_a_code_for_the_check_in_link(signed, login):
