@@ -14,6 +14,7 @@ from portal.locks import advisory_xact_lock
 from portal.models import PersonalDataLog
 from portal.privacy import personal_data_record
 from portal.scoping import in_scope
+from volunteers.services import points_award_to_user
 
 TREE_LOCK = "grids.tree"
 
@@ -110,6 +111,8 @@ def visit_log(*, visitor, household, method, findings, follow_up_needed=False, v
     Household.objects.filter(pk=household.pk).update(
         last_visited_at=Greatest(Coalesce(F("last_visited_at"), visited_at), visited_at)
     )
+    # A visitor who is also a registered volunteer earns visit_logged points.
+    points_award_to_user(rule_code="visit_logged", user=visitor, source=visit)
     return visit
 
 

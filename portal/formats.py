@@ -1,5 +1,6 @@
 """Spreadsheet formats for imports."""
 
+import contextlib
 import ctypes
 import ctypes.util
 import io
@@ -58,7 +59,5 @@ def _release_freed_memory():
     libc_name = ctypes.util.find_library("c")
     if not libc_name:
         return
-    try:
+    with contextlib.suppress(OSError, AttributeError):  # not glibc: nothing to do
         ctypes.CDLL(libc_name).malloc_trim(0)
-    except (OSError, AttributeError):
-        pass  # not glibc: nothing to do

@@ -23,6 +23,7 @@ urlpatterns = [
     path("grids/", include("grids.urls")),
     path("alliances/", include("alliances.urls")),
     path("wishes/", include("wishes.urls")),
+    path("volunteers/", include("volunteers.urls")),
     path("admin/", admin.site.urls),
 ]
 

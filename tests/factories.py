@@ -322,6 +322,137 @@ class MeetingProblemFactory(factory.django.DjangoModelFactory):
     owner_name = "王主任"
 
 
+# --- volunteers: activities, records and the ledger ---------------------------------------------------
+
+import datetime  # noqa: E402
+from decimal import Decimal  # noqa: E402
+
+from django.utils import timezone  # noqa: E402
+
+from volunteers.models import (  # noqa: E402
+    Activity,
+    DualReport,
+    ExportMapping,
+    PeriodKind,
+    PointsEntry,
+    PointsTotal,
+    ServiceRecord,
+    ServiceStatement,
+    SignUp,
+    TeamMembership,
+)
+
+
+class ActivityFactory(factory.django.DjangoModelFactory):
+    """An activity tomorrow, open for sign-up now."""
+
+    class Meta:
+        model = Activity
+
+    title = factory.Sequence(lambda n: f"志愿服务活动{n}")
+    team = factory.SubFactory(VolunteerTeamFactory)
+    community = factory.LazyAttribute(lambda o: o.team.community)
+    place = "红色驿站"
+    category = Activity.Category.ELDERLY
+    content = "陪伴老人，打扫卫生"
+    starts_at = factory.LazyFunction(lambda: timezone.now() + datetime.timedelta(days=1))
+    ends_at = factory.LazyAttribute(lambda o: o.starts_at + datetime.timedelta(hours=3))
+    capacity = 10
+    signup_opens_at = factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(days=1))
+    signup_closes_at = factory.LazyAttribute(lambda o: o.starts_at)
+
+
+class TeamMembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = TeamMembership
+
+    team = factory.SubFactory(VolunteerTeamFactory)
+    volunteer = factory.SubFactory(VolunteerFactory, community=factory.SelfAttribute("..team.community"))
+    status = TeamMembership.Status.ACTIVE
+
+
+class DualReportFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = DualReport
+
+    volunteer = factory.SubFactory(VolunteerFactory, is_party_member=True, work_unit="区人民医院")
+    community = factory.LazyAttribute(lambda o: o.volunteer.community)
+    work_unit = factory.LazyAttribute(lambda o: o.volunteer.work_unit)
+    reported_on = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=30))
+    status = DualReport.Status.REPORTED
+
+
+def record_for(activity, volunteer, hours="3.0", verified_by=None):
+    """A checked-out record of `volunteer` at `activity` (verified when `verified_by` is given)."""
+    return ServiceRecord.objects.create(
+        activity=activity,
+        volunteer=volunteer,
+        team=activity.team,
+        community=activity.community,
+        service_date=timezone.localdate(activity.starts_at),
+        place=activity.place,
+        content=activity.title,
+        started_at=activity.starts_at,
+        ended_at=activity.ends_at,
+        hours=Decimal(hours),
+        source=ServiceRecord.Source.ORGANISER,
+        verified_by=verified_by,
+        verified_at=timezone.now() if verified_by else None,
+    )
+
+
+def _activity_in(community):
+    return ActivityFactory(team=VolunteerTeamFactory(community=community))
+
+
+def _signup(community):
+    activity = _activity_in(community)
+    return SignUp.objects.create(activity=activity, volunteer=VolunteerFactory(community=community))
+
+
+def _record(community):
+    activity = _activity_in(community)
+    return record_for(activity, VolunteerFactory(community=community))
+
+
+def _statement(community):
+    volunteer = VolunteerFactory(community=community)
+    return ServiceStatement.objects.create(
+        volunteer=volunteer,
+        period_from=timezone.localdate(),
+        period_to=timezone.localdate(),
+        records=0,
+        hours=0,
+        issuer="测试平台",
+        issued_by=UserFactory(),
+    )
+
+
+def _points_entry(community):
+    from volunteers.services import points_award
+
+    return points_award(
+        rule_code="visit_logged", subject=VolunteerFactory(community=community), source=VisitFactory()
+    )
+
+
+def _points_total(community):
+    volunteer = VolunteerFactory(community=community)
+    return PointsTotal.objects.create(
+        period_kind=PeriodKind.MONTH,
+        period_start=timezone.localdate().replace(day=1),
+        street=community.get_root(),
+        grid=community,
+        subject_kind="person",
+        subject_type=ContentType.objects.get_for_model(volunteer),
+        subject_id=volunteer.pk,
+        points=Decimal("3"),
+        entries=1,
+        last_at=timezone.now(),
+        rank=1,
+    )
+
+
 SCOPED_OBJECT_MAKERS.update(
     {
         MemberUnit: lambda community: MemberUnitFactory(grid=community),
@@ -341,7 +472,6 @@ SCOPED_OBJECT_MAKERS.update(
 
 # --- micro-wishes ------------------------------------------------------------------------
 
-from django.utils import timezone  # noqa: E402
 
 from wishes.models import Claim, Wish, new_tracking_code  # noqa: E402
 
@@ -385,4 +515,23 @@ class ClaimFactory(factory.django.DjangoModelFactory):
 SCOPED_OBJECT_MAKERS[Wish] = lambda community: WishFactory(grid=first_grid(community))
 SCOPED_OBJECT_MAKERS[Claim] = lambda community: ClaimFactory(
     wish__grid=first_grid(community), volunteer__community=community
+)
+
+
+SCOPED_OBJECT_MAKERS.update(
+    {
+        VolunteerTeam: lambda community: VolunteerTeamFactory(community=community),
+        Volunteer: lambda community: VolunteerFactory(community=community),
+        TeamMembership: lambda community: TeamMembershipFactory(team__community=community),
+        DualReport: lambda community: DualReportFactory(volunteer__community=community),
+        Activity: _activity_in,
+        SignUp: _signup,
+        ServiceRecord: _record,
+        ServiceStatement: _statement,
+        ExportMapping: lambda community: ExportMapping.objects.create(
+            name=_code("模板"), owner=community, columns=[["姓名", "name"]]
+        ),
+        PointsEntry: _points_entry,
+        PointsTotal: _points_total,
+    }
 )

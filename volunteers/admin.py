@@ -1,0 +1,444 @@
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Q
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from import_export.admin import ImportExportModelAdmin
+
+from grids.models import Grid
+from portal.admin import ImportExportScopedMixin, PersonalDataAdminMixin, ScopedAdminMixin
+from portal.models import User
+from portal.privacy import mask_id_number, mask_phone
+from portal.scoping import scope_queryset
+from volunteers import services
+from volunteers.forms import ExportMappingForm
+from volunteers.models import (
+    Activity,
+    DualReport,
+    ExportMapping,
+    PointsEntry,
+    PointsTotal,
+    ServiceRecord,
+    ServiceStatement,
+    SignUp,
+    TeamMembership,
+    Volunteer,
+    VolunteerTeam,
+)
+from volunteers.resources import DualReportResource
+
+
+class NodeCommunityFilter(admin.SimpleListFilter):
+    """Communities in the user's scope, for models whose scope_field is the community itself."""
+
+    title = _("社区")
+    parameter_name = "in_community"
+
+    def lookups(self, request, model_admin):
+        communities = scope_queryset(Grid.objects.filter(kind=Grid.Kind.COMMUNITY), request.user)
+        return [(str(g.pk), g.name) for g in communities.order_by("code")]
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(**{f"{queryset.model.scope_field}_id": self.value()})
+        return queryset
+
+
+class ReadOnlyAdminMixin:
+    """Lists and view pages only: these rows are written by services, never edited by hand."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(VolunteerTeam)
+class VolunteerTeamAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    list_display = ("name", "kind", "community", "leader", "member_count", "recruiting")
+    list_filter = (NodeCommunityFilter, "kind", "recruiting")
+    search_fields = ("name",)
+    list_select_related = ("community", "leader")
+    autocomplete_fields = ("leader",)
+
+    def get_queryset(self, request):
+        active = Q(memberships__status=TeamMembership.Status.ACTIVE)
+        return super().get_queryset(request).annotate(members=Count("memberships", filter=active))
+
+    @admin.display(description=_("队员"), ordering="members")
+    def member_count(self, obj):
+        return obj.members
+
+
+class VolunteerAdminForm(forms.ModelForm):
+    """The login is named by its username.
+
+    Volunteers' logins have no staff scope, so the scoped user list would not
+    offer them (and would drop an existing link on save); a username typed in
+    is checked here instead.
+    """
+
+    username = forms.CharField(
+        label=_("登录账号"),
+        required=False,
+        max_length=150,
+        help_text=_("志愿者用来登录的账号名，可留空。工作人员账号不能关联。"),
+    )
+
+    class Meta:
+        model = Volunteer
+        fields = (
+            "name",
+            "gender",
+            "phone",
+            "id_type",
+            "id_number",
+            "community",
+            "skills",
+            "is_party_member",
+            "party_organisation",
+            "work_unit",
+        )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.user_id:
+            self.fields["username"].initial = self.instance.user.get_username()
+
+    def clean_username(self):
+        username = self.cleaned_data["username"].strip()
+        if not username:
+            return None
+        user = User.objects.filter(username=username).first()
+        if user is None:
+            raise ValidationError(_("没有账号“%(name)s”。") % {"name": username})
+        if user.is_superuser or hasattr(user, "staff_profile"):
+            raise ValidationError(_("工作人员账号不能关联为志愿者。"))
+        taken = Volunteer.objects.filter(user=user).exclude(pk=self.instance.pk).first()
+        if taken is not None:
+            raise ValidationError(
+                _("账号“%(name)s”已关联志愿者 %(number)s。") % {"name": username, "number": taken.number}
+            )
+        return user
+
+    def save(self, commit=True):
+        self.instance.user = self.cleaned_data.get("username")
+        return super().save(commit)
+
+
+@admin.register(Volunteer)
+class VolunteerAdmin(PersonalDataAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
+    form = VolunteerAdminForm
+    list_display = (
+        "name",
+        "number",
+        "gender",
+        "list_phone",
+        "list_id_number",
+        "community",
+        "is_party_member",
+        "work_unit",
+        "user",
+    )
+    list_filter = (NodeCommunityFilter, "is_party_member", "gender")
+    search_fields = ("name", "number", "work_unit", "skills", "user__username")
+    list_select_related = ("community", "user")
+    readonly_fields = ("number", "statement_link")
+    fields = (
+        "number",
+        "name",
+        "gender",
+        "phone",
+        "id_type",
+        "id_number",
+        "community",
+        "skills",
+        "is_party_member",
+        "party_organisation",
+        "work_unit",
+        "username",
+        "statement_link",
+    )
+    show_full_result_count = False
+
+    @admin.display(description=_("手机号"))
+    def list_phone(self, obj):
+        return mask_phone(obj.phone)
+
+    @admin.display(description=_("证件号码"))
+    def list_id_number(self, obj):
+        return mask_id_number(obj.id_number)
+
+    @admin.display(description=_("服务记录"))
+    def statement_link(self, obj):
+        if not obj.pk:
+            return "—"
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("volunteers:volunteer_statement", args=[obj.pk]),
+            _("出具服务记录（PDF）"),
+        )
+
+
+@admin.register(TeamMembership)
+class TeamMembershipAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    list_display = ("volunteer", "team", "status", "applied_at", "decided_at", "decided_by")
+    list_filter = ("status",)
+    search_fields = ("volunteer__name", "team__name")
+    list_select_related = ("volunteer", "team", "decided_by")
+    autocomplete_fields = ("volunteer", "team")
+    readonly_fields = ("decided_at", "decided_by", "left_at")
+
+
+@admin.register(DualReport)
+class DualReportAdmin(ImportExportScopedMixin, ScopedAdminMixin, ImportExportModelAdmin):
+    resource_classes = [DualReportResource]
+    list_display = ("volunteer", "community", "work_unit", "reported_on", "status")
+    list_filter = (NodeCommunityFilter, "status")
+    search_fields = ("volunteer__name", "volunteer__number", "work_unit")
+    list_select_related = ("volunteer", "community")
+    autocomplete_fields = ("volunteer",)
+    date_hierarchy = "reported_on"
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "community":
+            kwargs["queryset"] = Grid.objects.filter(kind=Grid.Kind.COMMUNITY)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class SignUpInline(admin.TabularInline):
+    model = SignUp
+    extra = 0
+    can_delete = False
+    fields = ("volunteer", "status", "signed_up_at", "cancelled_at")
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Activity)
+class ActivityAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    list_display = (
+        "title",
+        "team",
+        "community",
+        "category",
+        "starts_at",
+        "places",
+        "status",
+        "organise_link",
+    )
+    list_filter = (NodeCommunityFilter, "category", "status")
+    search_fields = ("title", "place", "team__name")
+    list_select_related = ("team", "community")
+    date_hierarchy = "starts_at"
+    autocomplete_fields = ("team",)
+    readonly_fields = ("signed_up_count", "created_by", "created_at")
+    inlines = [SignUpInline]
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # records and sign-ups hang on it; cancel instead
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+
+    @admin.display(description=_("报名/名额"))
+    def places(self, obj):
+        return f"{obj.signed_up_count}/{obj.capacity}"
+
+    @admin.display(description=_("签到与核验"))
+    def organise_link(self, obj):
+        return format_html('<a href="{}">{}</a>', reverse("volunteers:attendance", args=[obj.pk]), _("打开"))
+
+
+@admin.register(SignUp)
+class SignUpAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
+    list_display = ("volunteer", "activity", "status", "signed_up_at", "cancelled_at")
+    list_filter = ("status",)
+    search_fields = ("volunteer__name", "activity__title")
+    list_select_related = ("volunteer", "activity")
+    show_full_result_count = False
+
+
+@admin.action(description=_("核验所选记录"))
+def verify_records(modeladmin, request, queryset):
+    done, refused = 0, []
+    for record in queryset.select_related("activity__team", "activity__community", "volunteer"):
+        try:
+            services.service_record_verify(record=record, user=request.user)
+        except (ValidationError, PermissionDenied) as error:
+            reason = " ".join(getattr(error, "messages", [])) or _("无权核验")
+            refused.append(f"{record.volunteer}（{record.activity}）：{reason}")
+        else:
+            done += 1
+    if done:
+        modeladmin.message_user(request, _("已核验 %(n)s 条记录。") % {"n": done}, messages.SUCCESS)
+    for line in refused[:20]:
+        modeladmin.message_user(request, line, messages.ERROR)
+
+
+@admin.register(ServiceRecord)
+class ServiceRecordAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    list_display = (
+        "volunteer",
+        "activity",
+        "service_date",
+        "hours",
+        "attendance",
+        "source",
+        "verified_state",
+        "verified_by",
+    )
+    list_filter = (NodeCommunityFilter, "attendance", "source", ("verified_at", admin.EmptyFieldListFilter))
+    search_fields = ("volunteer__name", "volunteer__number", "activity__title")
+    list_select_related = ("volunteer", "activity", "verified_by")
+    date_hierarchy = "service_date"
+    actions = [verify_records]
+    show_full_result_count = False
+
+    def has_add_permission(self, request):
+        return False  # 补录 goes through the organiser page, which checks hours and scope
+
+    def has_change_permission(self, request, obj=None):
+        # The list keeps its verify action; a record's page is read-only.
+        return obj is None and super().has_change_permission(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("核验"), boolean=True)
+    def verified_state(self, obj):
+        return obj.is_verified
+
+
+@admin.register(ServiceStatement)
+class ServiceStatementAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
+    list_display = (
+        "serial",
+        "volunteer",
+        "period_from",
+        "period_to",
+        "records",
+        "hours",
+        "issued_by",
+        "issued_at",
+    )
+    search_fields = ("serial", "volunteer__name", "volunteer__number")
+    list_select_related = ("volunteer", "issued_by")
+
+
+@admin.register(ExportMapping)
+class ExportMappingAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    form = ExportMappingForm
+    list_display = ("name", "owner", "column_count")
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "owner":
+            kwargs["queryset"] = Grid.objects.exclude(kind=Grid.Kind.GRID)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    @admin.display(description=_("列数"))
+    def column_count(self, obj):
+        return len(obj.columns)
+
+
+@admin.action(description=_("冲销所选记录"), permissions=["reverse"])
+def reverse_entries(modeladmin, request, queryset):
+    """Ask for a reason on an intermediate page, then add a reversing entry for each."""
+    note = (request.POST.get("note") or "").strip()
+    if request.POST.get("confirm") and len(note) >= 2:
+        done, refused = 0, 0
+        for entry in queryset:
+            try:
+                services.points_entry_correct(entry=entry, user=request.user, note=note)
+            except ValidationError:
+                refused += 1
+            else:
+                done += 1
+        modeladmin.message_user(request, _("已冲销 %(n)s 条记录。") % {"n": done}, messages.SUCCESS)
+        if refused:
+            modeladmin.message_user(
+                request, _("%(n)s 条是冲销记录或已冲销，未处理。") % {"n": refused}, messages.WARNING
+            )
+        return None
+    return TemplateResponse(
+        request,
+        "admin/volunteers/reverse_entries.html",
+        {
+            **modeladmin.admin_site.each_context(request),
+            "entries": queryset.select_related("rule")[:50],
+            "pks": list(queryset.values_list("pk", flat=True)),
+            "count": queryset.count(),
+            "note_missing": bool(request.POST.get("confirm")),
+            "opts": modeladmin.model._meta,
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            "title": _("冲销积分记录"),
+        },
+    )
+
+
+@admin.register(PointsEntry)
+class PointsEntryAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    """The ledger: nobody adds, changes or deletes an entry here; corrections are reversing entries."""
+
+    list_display = (
+        "occurred_at",
+        "subject_label",
+        "subject_kind",
+        "rule",
+        "points",
+        "grid",
+        "reversal_state",
+        "note",
+    )
+    list_filter = ("subject_kind", "rule")
+    search_fields = ("subject_label",)
+    date_hierarchy = "occurred_at"
+    list_select_related = ("rule", "grid", "reverses")
+    actions = [reverse_entries]
+    show_full_result_count = False
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_reverse_permission(self, request):
+        return request.user.has_perm("volunteers.reverse_pointsentry")
+
+    @admin.display(description=_("冲销"))
+    def reversal_state(self, obj):
+        if obj.reverses_id:
+            return _("冲销 #%(pk)s") % {"pk": obj.reverses_id}
+        return "—"
+
+
+@admin.register(PointsTotal)
+class PointsTotalAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
+    list_display = (
+        "period_kind",
+        "period_start",
+        "street",
+        "subject_kind",
+        "subject_id",
+        "points",
+        "entries",
+        "rank",
+    )
+    list_filter = ("period_kind", "subject_kind", "period_start")
+    list_select_related = ("street",)
+    show_full_result_count = False

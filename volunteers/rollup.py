@@ -1,0 +1,215 @@
+"""The points rollup in SQL: ledger → monthly totals → quarters → years, with ranks.
+
+Each period's totals are computed by one SELECT … GROUP BY, the rank coming
+from a window function, and written by one statement, so the work is
+set-based whatever the number of subjects. Months are summed from the ledger, one month's range of
+the `points_rollup_idx` covering index at a time; quarters are summed from
+their months' totals and years from their quarters', so a year costs one pass
+over the ledger plus two small passes over the totals.
+
+Rank, inside each street and kind of subject: more points first; on equal
+points, whoever reached the total earlier (the earlier last entry) first; then
+the lower subject type and id. The order is total, so a re-run gives the same
+ranks, and no two subjects of a street share one.
+
+The SQL is plain enough for PostgreSQL and SQLite (≥ 3.25, window functions).
+"""
+
+from django.db import connection
+
+from volunteers.models import PeriodKind, PointsEntry, PointsTotal, SubjectKind
+
+_COLUMNS = (
+    "period_kind, period_start, street_id, grid_id, subject_kind, subject_type_id, subject_id, "
+    "points, entries, last_at, rank"
+)
+
+# One row per subject of the period, ranked: the content of the period's totals.
+_RANKED = """
+SELECT street_id, grid_id, subject_kind, subject_type_id, subject_id, points, entries, last_at,
+       ROW_NUMBER() OVER (
+           PARTITION BY street_id, subject_kind
+           ORDER BY points DESC, last_at ASC, subject_type_id ASC, subject_id ASC
+       ) AS rank
+FROM ({grouped}) AS grouped
+"""
+
+# The kind of subject follows from its type (points_award refuses a rule of
+# another kind), so it is looked up after grouping instead of grouped on.
+# Points are summed as doubles, which PostgreSQL adds several times faster
+# than numerics, then rounded back to cents: entries carry at most two
+# decimals, and a double's error on any sum the ledger can hold (millions of
+# entries, totals far below 10^9) stays orders of magnitude under a cent.
+_FROM_LEDGER = """
+SELECT street_id, MAX(grid_id) AS grid_id, {kind} AS subject_kind, subject_type_id, subject_id,
+       ROUND(CAST(SUM(CAST(points AS DOUBLE PRECISION)) AS NUMERIC), 2) AS points,
+       COUNT(*) AS entries, MAX(occurred_at) AS last_at
+FROM {entries}
+WHERE occurred_at >= %(since)s AND occurred_at < %(until)s
+GROUP BY street_id, subject_type_id, subject_id
+"""
+
+_FROM_TOTALS = """
+SELECT street_id, MAX(grid_id) AS grid_id, subject_kind, subject_type_id, subject_id,
+       ROUND(SUM(points), 2) AS points, SUM(entries) AS entries, MAX(last_at) AS last_at
+FROM {totals}
+WHERE period_kind = %(child_kind)s AND period_start >= %(since)s AND period_start < %(until)s
+GROUP BY street_id, subject_kind, subject_type_id, subject_id
+"""
+
+# PostgreSQL: compare the fresh totals with the stored ones in one full join
+# and write only the difference — changed rows updated, new ones inserted,
+# vanished ones deleted. The result equals a delete-and-insert, but a re-run
+# over an unchanged ledger writes nothing, and a nightly run writes only the
+# rows whose points or rank moved. The three writes see the table as it was
+# before the statement and touch disjoint rows.
+_MERGE = f"""
+WITH f AS ({{ranked}}),
+old AS (
+    SELECT id, street_id, grid_id, subject_kind, subject_type_id, subject_id, points, entries, last_at, rank
+    FROM {{totals}} WHERE period_kind = %(kind)s AND period_start = %(start)s
+),
+d AS (
+    SELECT old.id AS old_id, f.subject_id IS NULL AS gone, f.*
+    FROM f FULL JOIN old
+      ON old.street_id = f.street_id AND old.subject_type_id = f.subject_type_id AND old.subject_id = f.subject_id
+    WHERE old.id IS NULL OR f.subject_id IS NULL
+       OR (old.grid_id, old.subject_kind, old.points, old.entries, old.last_at, old.rank)
+          IS DISTINCT FROM (f.grid_id, f.subject_kind, f.points, f.entries, f.last_at, f.rank)
+),
+updated AS (
+    UPDATE {{totals}} AS t
+    SET grid_id = d.grid_id, subject_kind = d.subject_kind, points = d.points,
+        entries = d.entries, last_at = d.last_at, rank = d.rank
+    FROM d
+    WHERE t.period_kind = %(kind)s AND t.period_start = %(start)s AND t.id = d.old_id AND NOT d.gone
+    RETURNING 1
+),
+inserted AS (
+    INSERT INTO {{totals}} ({_COLUMNS})
+    SELECT %(kind)s, %(start)s, street_id, grid_id, subject_kind, subject_type_id, subject_id,
+           points, entries, last_at, rank
+    FROM d WHERE d.old_id IS NULL
+    RETURNING 1
+),
+deleted AS (
+    DELETE FROM {{totals}} AS t USING d
+    WHERE t.period_kind = %(kind)s AND t.period_start = %(start)s AND t.id = d.old_id AND d.gone
+    RETURNING 1
+)
+SELECT (SELECT COUNT(*) FROM f), (SELECT COALESCE(SUM(entries), 0) FROM f),
+       (SELECT COUNT(*) FROM updated) + (SELECT COUNT(*) FROM inserted) + (SELECT COUNT(*) FROM deleted)
+"""
+
+# Elsewhere (SQLite, the try-out default): delete the period and insert it again.
+_INSERT = f"""
+INSERT INTO {{totals}} ({_COLUMNS})
+SELECT %(kind)s, %(start)s, street_id, grid_id, subject_kind, subject_type_id, subject_id,
+       points, entries, last_at, rank
+FROM ({{ranked}}) AS f
+"""
+
+
+def _table(model):
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+def _dt(value):
+    return connection.ops.adapt_datetimefield_value(value)
+
+
+def _date(value):
+    return connection.ops.adapt_datefield_value(value)
+
+
+def tune_session():
+    """Room to hash and sort in memory for this transaction (PostgreSQL).
+
+    Totals are derived data: should the server crash right after a commit,
+    the next run recomputes them, so the commit need not wait for the disk.
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL work_mem = '128MB'")
+            cursor.execute("SET LOCAL synchronous_commit = off")
+            # Compiling these short statements costs more than it saves.
+            cursor.execute("SET LOCAL jit = off")
+
+
+def _replace(kind, start, grouped, params):
+    """Make the period's totals equal `grouped`, ranked. Returns (subjects, entries, rows written)."""
+    totals = _table(PointsTotal)
+    ranked = _RANKED.format(grouped=grouped)
+    params = {**params, "kind": kind, "start": _date(start)}
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(_MERGE.format(ranked=ranked, totals=totals), params)
+            subjects, entries, written = cursor.fetchone()
+            return int(subjects), int(entries), int(written)
+        cursor.execute(
+            f"DELETE FROM {totals} WHERE period_kind = %(kind)s AND period_start = %(start)s", params
+        )
+        cursor.execute(_INSERT.format(ranked=ranked, totals=totals), params)
+        cursor.execute(
+            f"SELECT COUNT(*), COALESCE(SUM(entries), 0) FROM {totals} "
+            "WHERE period_kind = %(kind)s AND period_start = %(start)s",
+            params,
+        )
+        subjects, entries = cursor.fetchone()
+        return int(subjects), int(entries), int(subjects)
+
+
+def _kind_by_type():
+    """SQL mapping a subject's content type id to its kind, from the models that earn points.
+
+    A type missing here gives NULL, which the totals refuse: a loud failure
+    rather than a subject ranked among the wrong kind.
+    """
+    from django.apps import apps
+    from django.contrib.contenttypes.models import ContentType
+
+    earners = [m for m in apps.get_models() if getattr(m, "points_subject_kind", None)]
+    types = ContentType.objects.get_for_models(*earners, for_concrete_models=False)
+    whens = " ".join(
+        f"WHEN {int(ct.pk)} THEN '{SubjectKind(model.points_subject_kind).value}'"
+        for model, ct in sorted(types.items(), key=lambda pair: pair[1].pk)
+    )
+    return f"CASE subject_type_id {whens} END"
+
+
+def replace_month(start, start_at, end_at):
+    """The month's totals from the ledger entries in [start_at, end_at): (subjects, entries, written)."""
+    grouped = _FROM_LEDGER.format(entries=_table(PointsEntry), kind=_kind_by_type())
+    return _replace(PeriodKind.MONTH, start, grouped, {"since": _dt(start_at), "until": _dt(end_at)})
+
+
+def replace_from_children(kind, start, child_kind, child_from, child_until):
+    """A quarter's (or year's) totals as the sum of its months' (or quarters') totals."""
+    grouped = _FROM_TOTALS.format(totals=_table(PointsTotal))
+    params = {"child_kind": child_kind, "since": _date(child_from), "until": _date(child_until)}
+    return _replace(kind, start, grouped, params)
+
+
+def refresh_statistics():
+    """After a large rewrite of the totals, let the planner see their new size (PostgreSQL)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {_table(PointsTotal)}")
+
+
+def ledger_state(start_at, end_at):
+    """(entries, highest entry id) of the ledger in [start_at, end_at): one index-only scan."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT COUNT(*), COALESCE(MAX(id), 0) FROM {_table(PointsEntry)} "
+            "WHERE occurred_at >= %s AND occurred_at < %s",
+            [_dt(start_at), _dt(end_at)],
+        )
+        count, highest = cursor.fetchone()
+    return int(count), int(highest)
+
+
+def highest_entry_id():
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {_table(PointsEntry)}")
+        return int(cursor.fetchone()[0])
