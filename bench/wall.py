@@ -202,6 +202,8 @@ def _filled(database_url):
 
 def build(database_url, rebuild):
     if not rebuild and _filled(database_url):
+        # Bring an older filled database up to the current schema.
+        _manage(_env(database_url), "migrate", "-v0")
         print("reusing the filled benchmark database")
         return
     base, _, name = database_url.rpartition("/")

@@ -44,16 +44,26 @@ def _record(wish, kind, *, at, actor=None, claim=None, note=""):
 
 # The tracking page caches a wish's claims and timeline under the id of its
 # latest event; every new event moves the version on, so nothing stale shows.
+# Versions are kept per tracking code (the wish's and its followers'), so a
+# tracking page finds its version in the same round trip as everything else.
 TRACK_VERSION_SECONDS = 30 * 24 * 60 * 60
 
 
-def track_version_key(wish_pk):
-    return f"wishes:track-version:{wish_pk}"
+def track_version_key(code):
+    return f"wishes:track-version:{code}"
+
+
+def _tracking_codes(wish_pks):
+    """{code: wish pk} for the wishes and everyone following them."""
+    codes = dict(Wish.objects.filter(pk__in=wish_pks).values_list("code", "pk"))
+    codes.update(WishFollower.objects.filter(wish_id__in=wish_pks).values_list("code", "wish_id"))
+    return codes
 
 
 def _bump_track_versions(latest_event_by_wish):
+    codes = _tracking_codes(list(latest_event_by_wish))
     cache.set_many(
-        {track_version_key(pk): event_pk for pk, event_pk in latest_event_by_wish.items()},
+        {track_version_key(code): latest_event_by_wish[pk] for code, pk in codes.items()},
         TRACK_VERSION_SECONDS,
     )
 

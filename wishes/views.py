@@ -1,3 +1,5 @@
+import time
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
@@ -17,6 +19,7 @@ from django_ratelimit.exceptions import Ratelimited
 
 from grids.models import Grid
 from grids.selectors import get_grid_for_user_or_404
+from portal import pagecache
 from portal.decorators import scope_required
 from portal.models import PersonalDataLog
 from portal.net import ratelimit_key
@@ -41,6 +44,7 @@ SESSION_NEW_CODE = "wishes_new_code"
 MAX_WALL_PAGE = 500  # deeper pages are never useful and cost a long OFFSET
 TRACK_CACHE_SECONDS = 300
 WALL_CACHE_SECONDS = 10  # a card claimed meanwhile answers "名额已满" when someone tries
+FORM_CACHE_SECONDS = 60  # the street and community lists are kept as long
 
 
 # --- rate limits -------------------------------------------------------------------------
@@ -69,14 +73,30 @@ def _check_submit_limit(request, *, count):
             raise Ratelimited
 
 
-def _track_rate():
-    return f"{settings.WISH_TRACK_MISSES_PER_HOUR}/h"
+# Wrong tracking codes are counted per client address in fixed hourly windows;
+# an address out of guesses gets 429 for every code, right ones included. A
+# plain counter (not django-ratelimit) so the check rides along with the
+# tracking page's own cache lookup in one round trip.
+
+
+def _misses_key(request):
+    window = int(time.time() // 3600)
+    return f"wishes:track-misses:{ratelimit_key(None, request)}:{window}"
+
+
+def _out_of_guesses(misses):
+    return misses >= settings.WISH_TRACK_MISSES_PER_HOUR
 
 
 def _check_track_limit(request):
-    usage = get_usage(request, group="wishes.track.miss", key=ratelimit_key, rate=_track_rate())
-    if usage["count"] >= usage["limit"]:
+    if _out_of_guesses(cache.get(_misses_key(request), 0)):
         raise Ratelimited
+
+
+def _count_miss(request):
+    key = _misses_key(request)
+    cache.add(key, 0, 3600 + 60)
+    cache.incr(key)
 
 
 def _resident_wish_or_404(request, code):
@@ -84,7 +104,7 @@ def _resident_wish_or_404(request, code):
     _check_track_limit(request)
     wish, follower = selectors.find_by_code(code)
     if wish is None:
-        get_usage(request, group="wishes.track.miss", key=ratelimit_key, rate=_track_rate(), increment=True)
+        _count_miss(request)
         raise Http404
     return wish, follower
 
@@ -102,6 +122,7 @@ def _int_param(request, name, default=None, maximum=None):
     return number or default
 
 
+@pagecache.public_page(WALL_CACHE_SECONDS)
 def wall(request):
     street = _int_param(request, "street")
     community = _int_param(request, "community")
@@ -193,14 +214,7 @@ def _preselected(request):
 @ratelimit(key="portal.net.ratelimit_key", rate="60/h", method="POST", block=True, group="wishes.new.posts")
 def wish_new(request):
     if request.method != "POST":
-        community, grid_node = _preselected(request)
-        initial = {
-            "community": community.pk if community else None,
-            "grid": grid_node.code if grid_node else "",
-        }
-        return _form_page(
-            request, WishForm(initial=initial), community_pk=initial["community"], grid_node=grid_node
-        )
+        return pagecache.serve(request, lambda: _blank_form_page(request), seconds=FORM_CACHE_SECONDS)
     _check_submit_limit(request, count=False)
     form = WishForm(request.POST)
     if not form.is_valid():
@@ -214,6 +228,17 @@ def wish_new(request):
         if similar:
             return _form_page(request, form, similar=similar)
     return _save(request, form)
+
+
+def _blank_form_page(request):
+    community, grid_node = _preselected(request)
+    initial = {
+        "community": community.pk if community else None,
+        "grid": grid_node.code if grid_node else "",
+    }
+    return _form_page(
+        request, WishForm(initial=initial), community_pk=initial["community"], grid_node=grid_node
+    )
 
 
 def _form_page(request, form, *, similar=(), status=200, community_pk=None, grid_node=None):
@@ -306,9 +331,29 @@ def track_lookup(request):
 
 @never_cache
 def track(request, code):
-    _check_track_limit(request)
-    content = _cached_track_content(normalise_code(code))
-    if content is None:
+    code = normalise_code(code)
+    misses_key = _misses_key(request)
+    ref_key, version_key = _code_key(code), services.track_version_key(code)
+    # One round trip: the guess count, the code's wish and its current version.
+    found = cache.get_many([misses_key, ref_key, version_key])
+    if _out_of_guesses(found.get(misses_key, 0)):
+        raise Ratelimited
+    ref, version = found.get(ref_key), found.get(version_key)
+    if ref is not None and version is not None:
+        cached = _content_key(ref[0], version, ref[1])
+        return pagecache.serve(
+            request,
+            lambda: _track_page_from_cache(request, code, cached),
+            seconds=TRACK_CACHE_SECONDS,
+            parts=(cached,),
+        )
+    wish, follower = _resident_wish_or_404(request, code)
+    return _track_page(request, wish, follower)
+
+
+def _track_page_from_cache(request, code, content_key):
+    content = cache.get(content_key)
+    if content is None:  # expired between the two lookups
         wish, follower = _resident_wish_or_404(request, code)
         return _track_page(request, wish, follower)
     return render(request, "wishes/track.html", {"content": content})
@@ -326,8 +371,8 @@ def _track_page(request, wish, follower, forms_by_claim=None, status=200):
 
 
 # The tracking page of a wish changes only with its events: every change of
-# state writes one (services._record), and its id is the cache version. A page
-# holding a confirmation form (with its CSRF token) is never cached.
+# state writes one (services._record), and its id is the cache version. Its
+# confirmation forms carry the CSRF placeholder (portal.pagecache), never a token.
 
 
 def _content_key(wish_pk, version, is_owner):
@@ -338,29 +383,22 @@ def _code_key(code):
     return f"wishes:code:{code}"
 
 
-def _cached_track_content(code):
-    ref = cache.get(_code_key(code))
-    if ref is None:
-        return None
-    wish_pk, is_owner = ref
-    version = cache.get(services.track_version_key(wish_pk))
-    return None if version is None else cache.get(_content_key(wish_pk, version, is_owner))
-
-
 def _track_content(request, context, forms_by_claim):
     wish, is_owner = context["wish"], context["is_owner"]
-    version_key = services.track_version_key(wish.pk)
+    version_key = services.track_version_key(context["code"])
     version = cache.get(version_key)
     claims = selectors.wish_claims_for_resident(wish)
     for claim in claims:
         claim.public_label = services.public_claimant_label(claim)
         claim.confirm_form = (forms_by_claim or {}).get(claim.pk) or ConfirmForm(prefix=f"c{claim.pk}")
     events = selectors.wish_timeline(wish)
-    content = render_to_string(
-        "wishes/_track_content.html", {**context, "claims": claims, "events": events}, request=request
-    )
-    has_form = is_owner and any(c.status == Claim.Status.FULFILLED for c in claims)
-    if has_form or forms_by_claim or not events:
+    # Rendered with the CSRF placeholder: the confirmation form can be cached
+    # too, and every response gets its visitor's own token.
+    with pagecache.placeholder_tokens(request):
+        content = render_to_string(
+            "wishes/_track_content.html", {**context, "claims": claims, "events": events}, request=request
+        )
+    if forms_by_claim or not events:
         return content
     if version is None:
         # add, not set: an event committed meanwhile may have set a newer version.

@@ -110,7 +110,7 @@ def test_without_redis_tasks_run_in_process_and_with_it_they_go_to_the_broker():
     remote = _manage("diffsettings", "--all", DEBUG="1", REDIS_URL="redis://127.0.0.1:6379/9")
     assert "CELERY_TASK_ALWAYS_EAGER = False" in remote.stdout
     assert "CELERY_BROKER_URL = 'redis://127.0.0.1:6379/9'" in remote.stdout
-    assert "django.core.cache.backends.redis.RedisCache" in remote.stdout
+    assert "portal.cache.RedisCache" in remote.stdout
 
 
 def test_tasks_are_acknowledged_late_within_the_visibility_timeout(settings):

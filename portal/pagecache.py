@@ -1,0 +1,110 @@
+"""Whole-page caching of public pages for anonymous visitors.
+
+The public pages (the wish wall, the wish form, tracking pages) look the same
+for every visitor without a session, in a given language. Rendering them is
+most of their cost, so they are kept in the shared cache and served from it.
+
+The one part that differs per visitor is the CSRF token in their forms (the
+wish form, the language switcher). While a cached page or fragment is
+rendered, the template context holds a placeholder instead of a token
+(`portal.context_processors.portal`), and `CsrfPlaceholderMiddleware` puts
+the visitor's own token in its place in every response. Visitors with a
+session or a message waiting, and anything but GET and HEAD, always get a
+freshly rendered page.
+"""
+
+import hashlib
+from contextlib import contextmanager
+from functools import wraps
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpResponse
+from django.middleware.csrf import get_token
+from django.utils.translation import get_language
+
+PLACEHOLDER = "csrf-placeholder-3b9f0c2e"
+ATTRIBUTE = "portal_csrf_placeholder"
+
+
+def _anonymous_and_plain(request):
+    cookies = request.COOKIES
+    return (
+        request.method in ("GET", "HEAD")
+        and settings.SESSION_COOKIE_NAME not in cookies
+        and "messages" not in cookies
+        and not request.user.is_authenticated
+    )
+
+
+def _key(parts, request):
+    path = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:32]
+    return ":".join(["page", get_language() or "", path, *map(str, parts)])
+
+
+@contextmanager
+def placeholder_tokens(request):
+    """Render with the CSRF placeholder, for output that will be cached."""
+    previous = getattr(request, ATTRIBUTE, False)
+    setattr(request, ATTRIBUTE, True)
+    try:
+        yield
+    finally:
+        setattr(request, ATTRIBUTE, previous)
+
+
+class CsrfPlaceholderMiddleware:
+    """Puts the visitor's CSRF token where a cached page or fragment holds the placeholder.
+
+    Sits below CsrfViewMiddleware, so the token cookie it may create is set
+    on the way out.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.marker = PLACEHOLDER.encode()
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if not response.streaming and self.marker in response.content:
+            # The same masked token serves every form on the page.
+            response.content = response.content.replace(self.marker, get_token(request).encode())
+        return response
+
+
+def serve(request, render, *, seconds, parts=()):
+    """The response of `render()`, from the cache when the visitor allows it.
+
+    `parts` are extra key parts (a version, an id): the key is already made of
+    the language and the full path. Only 200 responses without cookies are kept.
+    """
+    if not _anonymous_and_plain(request):
+        return render()
+    key = _key(parts, request)
+    hit = cache.get(key)
+    if hit is not None:
+        content_type, body = hit
+        return HttpResponse(body, content_type=content_type)
+    with placeholder_tokens(request):
+        response = render()
+    if response.status_code == 200 and not response.streaming and not response.cookies:
+        cache.set(key, (response["Content-Type"], response.content), seconds)
+    return response
+
+
+def public_page(seconds):
+    """Decorator: serve() for a whole view, keyed on the language and the full path."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            return serve(request, lambda: view(request, *args, **kwargs), seconds=seconds)
+
+        return wrapper
+
+    return decorator
+
+
+def placeholder_context(request):
+    """Context for the template of a page being rendered for the cache."""
+    return {"csrf_token": PLACEHOLDER} if getattr(request, ATTRIBUTE, False) else {}
