@@ -90,7 +90,7 @@ class UserAdmin(ScopedAdminMixin, BaseUserAdmin):
         (_("基本信息"), {"fields": ("full_name", "phone", "email")}),
         (_("角色"), {"fields": ("is_active", "groups")}),
         (_("超级管理员"), {"fields": ("is_staff", "is_superuser", "user_permissions")}),
-        (_("时间"), {"fields": ("last_login", "date_joined")}),
+        (_("登录与注册时间"), {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = (
         (

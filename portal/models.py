@@ -2,6 +2,7 @@ from django.contrib.auth.models import AbstractUser
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from portal.validators import validate_mobile
 
@@ -57,10 +58,10 @@ class PersonalDataLog(models.Model):
     """Append-only record of every reveal, change or export of personal data."""
 
     class Action(models.TextChoices):
-        VIEW = "view", _("查看")
-        CHANGE = "change", _("修改")
-        EXPORT = "export", _("导出")
-        IMPORT = "import", _("导入")
+        VIEW = "view", pgettext_lazy("personal data was", "查看")
+        CHANGE = "change", pgettext_lazy("personal data was", "修改")
+        EXPORT = "export", pgettext_lazy("personal data was", "导出")
+        IMPORT = "import", pgettext_lazy("personal data was", "导入")
 
     actor = models.ForeignKey(
         User,

@@ -248,6 +248,8 @@ RATELIMIT_VIEW = "portal.views.ratelimited"
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Per-language date formats named in templates (DATE_FORMAT, YEAR_MONTH_FORMAT, …).
+FORMAT_MODULE_PATH = ["portal.locale_formats"]
 USE_I18N = True
 TIME_ZONE = "Asia/Shanghai"
 USE_TZ = True
