@@ -320,9 +320,12 @@ WISH_PHOTO_MAX_MB = env_int("WISH_PHOTO_MAX_MB", 5, minimum=1)
 # Dotted path of the SMS sender; the default only writes a log line.
 SMS_SENDER = env_str("SMS_SENDER", "wishes.notifications.LoggingSmsSender")
 
-# --- Alliances: monthly reports and the dashboard ---------------------------------------
+# --- Monthly reports and the dashboard ---------------------------------------------------
 # A report's PDF is cached under its revision (a rebuilt report gets a new one).
 REPORT_PDF_CACHE_SECONDS = env_int("REPORT_PDF_CACHE_SECONDS", 24 * 60 * 60, minimum=0)
+# The dashboard's numbers per scope node: saved rows invalidate them at once, and
+# this bounds how long writes that bypass the ORM's signals (rollup, bulk imports) take to show.
+DASHBOARD_CACHE_SECONDS = env_int("DASHBOARD_CACHE_SECONDS", 120, minimum=0)
 
 # --- Volunteers and points ---------------------------------------------------------------
 # Check-in opens this many minutes before an activity starts; arriving later

@@ -11,6 +11,7 @@ portal_patterns = (
         path("", views.landing, name="landing"),
         path("me/", views.me, name="me"),
         path("dashboard/", views.dashboard, name="dashboard"),
+        path("dashboard/numbers.xlsx", views.dashboard_xlsx, name="dashboard_xlsx"),
         path("accounts/welcome/", views.after_login, name="after_login"),
     ],
     "portal",
