@@ -32,7 +32,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Count, Q, Sum
-from django.db.models.functions import TruncMonth, TruncWeek
+from django.db.models.functions import TruncWeek
 from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 
@@ -244,10 +244,13 @@ def _wishes(subtree):
 
 
 def _hours_by_month(subtree, today):
+    """Verified hours and person-times per month. Grouped by day in SQL — a plain column,
+    so PostgreSQL hashes it instead of sorting every record by a computed month — and
+    summed into months here."""
     first = add_months(today.replace(day=1), -(MONTHS - 1))
-    rows = {
-        (row["month"].date() if isinstance(row["month"], datetime.datetime) else row["month"]): row
-        for row in _in(
+    months = {add_months(first, k): [Decimal("0"), 0] for k in range(MONTHS)}
+    days = (
+        _in(
             ServiceRecord.objects.filter(
                 service_date__gte=first,
                 verified_at__isnull=False,
@@ -255,21 +258,16 @@ def _hours_by_month(subtree, today):
             ),
             subtree,
         )
-        .annotate(month=TruncMonth("service_date"))
-        .values("month")
-        .annotate(hours=Sum("hours"), records=Count("pk"), people=Count("volunteer", distinct=True))
+        .values("service_date")
+        .annotate(hours=Sum("hours"), records=Count("pk"))
         .order_by()
-    }
-    months = [add_months(first, k) for k in range(MONTHS)]
-    return [
-        (
-            month,
-            rows[month]["hours"] if month in rows else Decimal("0"),
-            rows[month]["records"] if month in rows else 0,
-            rows[month]["people"] if month in rows else 0,
-        )
-        for month in months
-    ]
+    )
+    for row in days:
+        month = months.get(row["service_date"].replace(day=1))
+        if month is not None:  # a record dated in the future is no month's yet
+            month[0] += row["hours"] or Decimal("0")
+            month[1] += row["records"]
+    return [(month, hours, records) for month, (hours, records) in months.items()]
 
 
 def _needs(subtree, today):
@@ -396,8 +394,8 @@ def dashboard_sheets(data):
         ),
         (
             _("志愿服务时长"),
-            [_("月份"), _("已核验时长（小时）"), _("服务人次"), _("服务人数")],
-            [(f"{m:%Y-%m}", float(h), r, p) for m, h, r, p in data["hours_by_month"]],
+            [_("月份"), _("已核验时长（小时）"), _("服务人次")],
+            [(f"{m:%Y-%m}", float(h), r) for m, h, r in data["hours_by_month"]],
         ),
         (
             _("志愿服务之星"),
@@ -460,8 +458,8 @@ def chart_payload(data):
             {"name": _("居民确认"), "value": wishes["confirmed"]},
         ],
         "hours": {
-            "months": [f"{month:%Y-%m}" for month, *_rest in data["hours_by_month"]],
-            "hours": [float(hours) for _month, hours, *_rest in data["hours_by_month"]],
+            "months": [f"{month:%Y-%m}" for month, _hours, _records in data["hours_by_month"]],
+            "hours": [float(hours) for _month, hours, _records in data["hours_by_month"]],
         },
         "needs": [
             {"name": _("待匹配（一般）"), "value": data["needs"]["open"] - data["needs"]["open_hot"]},

@@ -167,10 +167,10 @@ def test_the_street_sees_its_numbers(numbers):
         "waiting_review": 2,
         "overdue": 1,
     }
-    hours = {month: (h, records, people) for month, h, records, people in data["hours_by_month"]}
+    hours = {month: (h, records) for month, h, records in data["hours_by_month"]}
     assert len(hours) == 12
-    assert hours[datetime.date(2026, 3, 1)] == (Decimal("3.0"), 1, 1)
-    assert hours[datetime.date(2026, 2, 1)] == (Decimal("2.0"), 1, 1)
+    assert hours[datetime.date(2026, 3, 1)] == (Decimal("3.0"), 1)
+    assert hours[datetime.date(2026, 2, 1)] == (Decimal("2.0"), 1)
     assert data["board_month"] == datetime.date(2026, 2, 1)
     assert [(v["name"], v["rank"], v["points"]) for v in data["top_volunteers"]] == [
         ("覃英", 1, Decimal("30.00")),
@@ -187,7 +187,7 @@ def test_a_secretary_sees_only_their_community(numbers):
     assert [node for node, _stats in data["rows"]] == [numbers.community_a, numbers.grid_a]
     assert data["totals"]["households"] == 4
     assert data["wishes"]["submitted"] == 9
-    assert sum(h for _m, h, _r, _p in data["hours_by_month"]) == Decimal("3.0")
+    assert sum(h for _m, h, _r in data["hours_by_month"]) == Decimal("3.0")
     assert [v["name"] for v in data["top_volunteers"]] == ["覃英"]
     assert data["needs"]["open"] == 2 and data["needs"]["closed"] == 0
     assert dict(data["projects"])["planned"] == 0
