@@ -447,6 +447,7 @@ def chart_payload(data):
             ],
         },
         "visits": {
+            "label": _("走访次数"),
             "weeks": [f"{week:%m-%d}" for week, _n in data["visits_by_week"]],
             "counts": [n for _week, n in data["visits_by_week"]],
         },
@@ -458,6 +459,7 @@ def chart_payload(data):
             {"name": _("居民确认"), "value": wishes["confirmed"]},
         ],
         "hours": {
+            "label": _("小时"),
             "months": [f"{month:%Y-%m}" for month, _hours, _records in data["hours_by_month"]],
             "hours": [float(hours) for _month, hours, _records in data["hours_by_month"]],
         },

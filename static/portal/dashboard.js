@@ -45,7 +45,7 @@
     grid: { left: 8, right: 12, top: 16, bottom: 8, containLabel: true },
     xAxis: categoryAxis(data.visits.weeks, narrow ? 45 : 0),
     yAxis: { type: "value", minInterval: 1 },
-    series: [{ name: "走访", type: "bar", data: data.visits.counts, itemStyle: { color: red }, barMaxWidth: 28 }]
+    series: [{ name: data.visits.label, type: "bar", data: data.visits.counts, itemStyle: { color: red }, barMaxWidth: 28 }]
   });
 
   draw("chart-funnel", {
@@ -63,7 +63,7 @@
     grid: { left: 8, right: 12, top: 16, bottom: 8, containLabel: true },
     xAxis: categoryAxis(data.hours.months.map(function (m) { return m.slice(2); }), narrow ? 45 : 0),
     yAxis: { type: "value" },
-    series: [{ name: "小时", type: "bar", data: data.hours.hours, itemStyle: { color: red }, barMaxWidth: 28 }]
+    series: [{ name: data.hours.label, type: "bar", data: data.hours.hours, itemStyle: { color: red }, barMaxWidth: 28 }]
   });
 
   function ring(id, rows, colours) {
