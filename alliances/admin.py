@@ -16,6 +16,7 @@ from alliances.models import (
     MeetingProblem,
     Membership,
     MemberUnit,
+    MonthlyReport,
     Need,
     NeedStatusChange,
     Project,
@@ -381,3 +382,34 @@ class ProjectUpdateAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+@admin.register(MonthlyReport)
+class MonthlyReportAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    """Who built which month's report and when; the report itself is read on its page."""
+
+    list_display = ("alliance", "month_label", "built_at", "built_via", "built_by", "revision", "page")
+    list_filter = ("built_via", "month")
+    list_select_related = ("alliance", "built_by")
+    fields = ("alliance", "month", "built_at", "built_via", "built_by", "revision", "schema_version", "page")
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).defer("data")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("月份"), ordering="month")
+    def month_label(self, obj):
+        return f"{obj.month:%Y-%m}"
+
+    @admin.display(description=_("报告页面"))
+    def page(self, obj):
+        return _page_link(reverse("reports:detail", args=[obj.alliance_id, f"{obj.month:%Y-%m}"]))

@@ -23,6 +23,7 @@ from alliances.models import (
     MeetingProblem,
     Membership,
     MemberUnit,
+    MonthlyReport,
     Need,
     Project,
     ProjectPhoto,
@@ -276,3 +277,26 @@ def _score(need, resource, today, window_end):
             _("已用于 %(n)s 个进行中的项目") % {"n": busy},
         )
     return suggestion
+
+
+# --- monthly reports -------------------------------------------------------------------------
+# Who may read an alliance's reports is who may open the alliance
+# (get_alliance_for_user_or_404); these read the stored snapshots of one alliance.
+
+
+def alliance_reports(alliance):
+    """The built reports of an alliance, newest month first, without their documents."""
+    return (
+        MonthlyReport.objects.filter(alliance=alliance)
+        .defer("data")
+        .select_related("built_by")
+        .order_by("-month")
+    )
+
+
+def monthly_report(alliance, month):
+    return (
+        MonthlyReport.objects.filter(alliance=alliance, month=month)
+        .select_related("built_by", "alliance")
+        .first()
+    )

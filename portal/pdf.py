@@ -13,6 +13,7 @@ from urllib.parse import quote, urlsplit
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
+from django.contrib.staticfiles.storage import staticfiles_storage
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 
@@ -32,15 +33,30 @@ def _static_fetcher():
             parts = urlsplit(url)
             static_prefix = "/" + settings.STATIC_URL.strip("/") + "/"
             if parts.netloc == urlsplit(BASE_URL).netloc and parts.path.startswith(static_prefix):
-                path = finders.find(parts.path[len(static_prefix) :])
-                if path is not None:
-                    with open(path, "rb") as handle:
-                        body = handle.read()
-                    content_type = mimetypes.guess_type(path)[0] or "application/octet-stream"
+                body = _static_file(parts.path[len(static_prefix) :])
+                if body is not None:
+                    content_type = mimetypes.guess_type(parts.path)[0] or "application/octet-stream"
                     return URLFetcherResponse(url, body, {"Content-Type": content_type})
             raise ValueError(f"PDFs load only the portal's static files, not {url}")
 
     return StaticFilesFetcher()
+
+
+def _static_file(name):
+    """A static file's bytes by the name `{% static %}` wrote, or None.
+
+    With DEBUG off the manifest storage writes hashed names (css/pdf.1a2b3c.css),
+    which only the collected copy in STATIC_ROOT has; the finders know the
+    source names, which is what `{% static %}` writes in development and tests.
+    """
+    path = finders.find(name)
+    if path is not None:
+        with open(path, "rb") as handle:
+            return handle.read()
+    if staticfiles_storage.exists(name):
+        with staticfiles_storage.open(name) as handle:
+            return handle.read()
+    return None
 
 
 def render_pdf(template_name, context, request=None):

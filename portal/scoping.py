@@ -97,7 +97,15 @@ def scope_queryset(queryset, user, field=None):
         field = getattr(queryset.model, "scope_field", None)
         if field is None:
             raise TypeError(f"{queryset.model.__name__} has no scope_field; pass field=")
-    scope = scope_of(user)
+    return limit_to_scope(queryset, scope_of(user), field)
+
+
+def limit_to_scope(queryset, scope, field):
+    """Rows of `queryset` inside `scope`: a Subtree, EVERYTHING or NOTHING.
+
+    For jobs that work on a grid node rather than for a user (the dashboard's
+    cached numbers); `scope_queryset` is this with the user's scope.
+    """
     if scope is EVERYTHING:
         return queryset
     if scope is NOTHING:

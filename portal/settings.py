@@ -215,6 +215,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "volunteers.tasks.rollup_points_close_month",
         "schedule": crontab(minute=10, hour=0, day_of_month=1),
     },
+    # The joint-meeting reports of the month just ended, built once its points
+    # totals are final (the month-end rollup above runs at 00:10).
+    "alliances-monthly-reports": {
+        "task": "alliances.tasks.monthly_reports_last_month",
+        "schedule": crontab(minute=0, hour=2, day_of_month=1),
+    },
 }
 
 # --- Auth --------------------------------------------------------------------------
@@ -317,6 +323,13 @@ WISH_TRACK_MISSES_PER_HOUR = env_int("WISH_TRACK_MISSES_PER_HOUR", 10, minimum=1
 WISH_PHOTO_MAX_MB = env_int("WISH_PHOTO_MAX_MB", 5, minimum=1)
 # Dotted path of the SMS sender; the default only writes a log line.
 SMS_SENDER = env_str("SMS_SENDER", "wishes.notifications.LoggingSmsSender")
+
+# --- Monthly reports and the dashboard ---------------------------------------------------
+# A report's PDF is cached under its revision (a rebuilt report gets a new one).
+REPORT_PDF_CACHE_SECONDS = env_int("REPORT_PDF_CACHE_SECONDS", 24 * 60 * 60, minimum=0)
+# The dashboard's numbers per scope node: saved rows invalidate them at once, and
+# this bounds how long writes that bypass the ORM's signals (rollup, bulk imports) take to show.
+DASHBOARD_CACHE_SECONDS = env_int("DASHBOARD_CACHE_SECONDS", 120, minimum=0)
 
 # --- Volunteers and points ---------------------------------------------------------------
 # Check-in opens this many minutes before an activity starts; arriving later

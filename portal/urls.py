@@ -3,6 +3,7 @@ from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
+from alliances.urls import report_urlpatterns
 from portal import views
 
 portal_patterns = (
@@ -10,6 +11,7 @@ portal_patterns = (
         path("", views.landing, name="landing"),
         path("me/", views.me, name="me"),
         path("dashboard/", views.dashboard, name="dashboard"),
+        path("dashboard/numbers.xlsx", views.dashboard_xlsx, name="dashboard_xlsx"),
         path("accounts/welcome/", views.after_login, name="after_login"),
     ],
     "portal",
@@ -22,6 +24,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("grids/", include("grids.urls")),
     path("alliances/", include("alliances.urls")),
+    path("reports/monthly/", include((report_urlpatterns, "reports"))),
     path("wishes/", include("wishes.urls")),
     path("volunteers/", include("volunteers.urls")),
     path("admin/", admin.site.urls),

@@ -1,16 +1,19 @@
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from alliances.selectors import units_of_liaison
-from grids.models import Grid
-from grids.selectors import grid_stats, grids_visible_to
+from portal.dashboard import chart_payload, dashboard_data, dashboard_sheets
 from portal.decorators import scope_required
 from portal.roles import Role, has_role, role_names, works_in_admin
 from portal.scoping import scope_node
+from portal.xlsx import workbook_bytes, xlsx_response
 
 
 def landing(request):
@@ -77,20 +80,36 @@ def me(request):
     )
 
 
+def _dashboard_numbers(request):
+    if not works_in_admin(request.user):
+        raise PermissionDenied
+    return dashboard_data(request.user)
+
+
 @scope_required
 def dashboard(request):
-    """Staff overview of the user's scope."""
-    root = scope_node(request.user)
-    if root is None:
-        nodes = list(grids_visible_to(request.user).filter(kind=Grid.Kind.STREET))
-    else:
-        nodes = [root, *root.get_children()]
-    stats = grid_stats(nodes)
+    """Staff overview of the user's scope: numbers and charts, from the cache (portal.dashboard)."""
+    data = _dashboard_numbers(request)
     return render(
         request,
         "portal/dashboard.html",
-        {"rows": [(node, stats[node.pk]) for node in nodes], "root": root},
+        {
+            "data": data,
+            "root": data["node"],
+            "rows": data["rows"],
+            "charts": chart_payload(data),
+            "refresh_seconds": settings.DASHBOARD_CACHE_SECONDS,
+        },
     )
+
+
+@scope_required
+def dashboard_xlsx(request):
+    """The dashboard's numbers as a workbook, one sheet per chart."""
+    data = _dashboard_numbers(request)
+    place = data["node"].name if data["node"] else _("全部街道")
+    stamp = timezone.localtime(data["computed_at"]).strftime("%Y%m%d-%H%M")
+    return xlsx_response(workbook_bytes(dashboard_sheets(data)), f"{place}-{_('工作台')}-{stamp}.xlsx")
 
 
 def ratelimited(request, exception):

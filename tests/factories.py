@@ -212,6 +212,7 @@ from alliances.models import (  # noqa: E402
     JointMeeting,
     MeetingProblem,
     Membership,
+    MonthlyReport,
     Need,
     Project,
     ProjectUpdate,
@@ -453,6 +454,18 @@ def _points_total(community):
     )
 
 
+def monthly_report_in(alliance, month=_datetime.date(2026, 3, 1)):
+    """A stored report without building it (the builder has its own tests)."""
+    return MonthlyReport.objects.create(
+        alliance=alliance,
+        month=month,
+        schema_version=1,
+        data={"schema": 1},
+        built_at=timezone.now(),
+        built_via=MonthlyReport.BuiltVia.COMMAND,
+    )
+
+
 SCOPED_OBJECT_MAKERS.update(
     {
         MemberUnit: lambda community: MemberUnitFactory(grid=community),
@@ -468,6 +481,7 @@ SCOPED_OBJECT_MAKERS.update(
         ),
     }
 )
+SCOPED_OBJECT_MAKERS[MonthlyReport] = lambda community: monthly_report_in(AllianceFactory(grid=community))
 
 
 # --- micro-wishes ------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from PIL import Image
 
 from alliances.models import Membership
 from portal.roles import Role
+from tests.alliances.report_world import march  # noqa: F401 (a fixture: a month of the street's alliance)
 from tests.factories import AllianceFactory, MemberUnitFactory, make_user
 
 

@@ -120,3 +120,41 @@ def test_a_unit_that_lost_its_liaison_is_found_again_not_duplicated(ctx):
     demo.seed_street(ctx)
     assert MemberUnit.objects.count() == units_before
     assert MemberUnit.objects.get(liaisons__username="unit7") == unit
+
+
+def test_finishing_builds_the_reports_of_the_months_the_demo_covers_once(ctx):
+    from alliances.models import MonthlyReport
+    from alliances.reports import last_month
+
+    demo.seed_street(ctx)
+    demo.seed_finish([ctx])
+    last = last_month()
+    reports = MonthlyReport.objects.all()
+    assert reports.count() == 13 * demo.PROJECT_MONTHS
+    assert set(reports.values_list("built_via", flat=True)) == {"demo"}
+    assert max(reports.values_list("month", flat=True)) == last
+    street_report = reports.get(alliance__grid=ctx.street, month=last)
+    assert street_report.data["chair"] is not None
+    assert street_report.data["projects"] and street_report.data["meetings"]
+
+    demo.seed_finish([ctx])
+    assert MonthlyReport.objects.count() == 13 * demo.PROJECT_MONTHS
+    assert set(MonthlyReport.objects.values_list("revision", flat=True)) == {1}
+
+
+def test_some_party_members_of_the_street_work_at_its_member_units(ctx):
+    from tests.factories import DualReportFactory
+    from volunteers.models import DualReport, Volunteer
+
+    for n in range(20):
+        DualReportFactory(
+            volunteer__community=ctx.communities[n % 12],
+            volunteer__name=f"党员{n}",
+            volunteer__work_unit="区税务局",
+        )
+    demo.seed_street(ctx)
+    unit_names = set(MemberUnit.objects.values_list("name", flat=True))
+    at_units = Volunteer.objects.filter(work_unit__in=unit_names)
+    assert at_units.count() == 8  # 40 %
+    assert all(v.party_organisation for v in at_units)
+    assert DualReport.objects.filter(work_unit__in=unit_names).count() == 8

@@ -65,3 +65,30 @@ def test_the_stylesheet_comes_from_static_files_and_nothing_from_the_network(pag
     data = render_pdf(page_template, {})
     # pdf.css sets an A4 page, 595 x 842 points; the foreign stylesheet was refused.
     assert re.search(rb"/MediaBox\s*\[\s*0\s+0\s+595", _objects(data))
+
+
+def test_stylesheets_load_by_their_hashed_names_when_debug_is_off(page_template, settings, tmp_path):
+    from django.contrib.staticfiles.storage import staticfiles_storage
+    from django.core.management import call_command
+    from django.utils.functional import empty
+
+    settings.STATIC_ROOT = tmp_path / "static"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"},
+    }
+    staticfiles_storage._wrapped = empty  # built again from the settings above
+    try:
+        call_command("collectstatic", "--noinput", verbosity=0)
+        from django.templatetags.static import static
+
+        assert static("css/pdf.css") != "/static/css/pdf.css"  # a hashed name, as in production
+        data = render_pdf(page_template, {})
+    finally:
+        staticfiles_storage._wrapped = empty
+    if shutil.which("pdftotext") is None:
+        pytest.skip("needs poppler-utils (pdftotext)")
+    path = tmp_path / "probe.pdf"
+    path.write_bytes(data)
+    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    assert "1/1" in text.replace(" ", "")  # the page footer that pdf.css draws: the stylesheet was loaded

@@ -228,12 +228,17 @@ def test_verifying_hours_refreshes_the_ranks_once_per_window(crew, django_captur
     record_for(crew.activity, crew.member)
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         service_records_verify(activity=crew.activity, user=crew.leader_user)
-    assert len(callbacks) == 1
+    assert len(_rollup_callbacks(callbacks)) == 1
     with django_capture_on_commit_callbacks(execute=False) as again:
         from volunteers.services import points_rollup_soon
 
         points_rollup_soon()
-    assert again == []  # the window is taken
+    assert _rollup_callbacks(again) == []  # the window is taken
+
+
+def _rollup_callbacks(callbacks):
+    # Saved records also queue the dashboard's cache invalidation (portal.dashboard).
+    return [c for c in callbacks if "points_rollup_soon" in getattr(c, "__qualname__", "")]
 
 
 @requires_postgresql
