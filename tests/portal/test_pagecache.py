@@ -104,7 +104,7 @@ def test_fragments_rendered_for_the_cache_never_hold_a_real_token(world, rf):
     with pagecache.placeholder_tokens(request):
         html = render_to_string("base.html", {}, request=request)
     assert pagecache.PLACEHOLDER in html
-    assert not re.search(r'name="csrfmiddlewaretoken" value="(?!%s)' % pagecache.PLACEHOLDER, html)
+    assert not re.search(rf'name="csrfmiddlewaretoken" value="(?!{pagecache.PLACEHOLDER})', html)
 
 
 def test_the_middleware_fills_the_placeholder_in_any_response(db, rf):
