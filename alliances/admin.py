@@ -29,6 +29,7 @@ from grids.models import Grid
 from portal.admin import ImportExportScopedMixin, ScopedAdminMixin, ScopedInlineMixin
 from portal.roles import Role
 from portal.scoping import scope_queryset
+from portal.text import join_list
 
 
 class PlaceFilter(admin.SimpleListFilter):
@@ -106,7 +107,7 @@ class MemberUnitAdmin(ImportExportScopedMixin, ScopedAdminMixin, ImportExportMod
 
     @admin.display(description=_("联络员"))
     def liaison_list(self, obj):
-        return "、".join(u.username for u in obj.liaisons.all()) or "—"
+        return join_list(u.username for u in obj.liaisons.all()) or "—"
 
     @admin.display(description=_("单位页面"))
     def page(self, obj):

@@ -44,7 +44,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 from alliances.models import (
     ChairTerm,
@@ -63,6 +63,7 @@ from alliances.models import (
     month_end,
 )
 from portal.scoping import Subtree
+from portal.text import aside, join_list, labelled
 from volunteers.models import PeriodKind, PointsPeriod, PointsTotal, ServiceRecord, Volunteer
 from wishes.models import Claim
 
@@ -739,10 +740,10 @@ def _project_timeline(project):
         else:
             text = _("立项（%(b)s）") % {"b": _label("project", c["to"])}
         events.append(
-            {"at": c["at"], "text": f"{text}{'：' + c['note'] if c['note'] else ''}", "progress": None}
+            {"at": c["at"], "text": labelled(text, c["note"]) if c["note"] else text, "progress": None}
         )
     for u in project["updates"]:
-        events.append({"at": u["at"], "text": f"{u['unit']}：{u['text']}", "progress": u["progress"]})
+        events.append({"at": u["at"], "text": labelled(u["unit"], u["text"]), "progress": u["progress"]})
     events.sort(key=lambda e: e["at"])
     return events
 
@@ -777,7 +778,7 @@ def report_sheets(data):
         (_("数据截至"), shown["as_of"]),
     ]
     return [
-        (_("概况"), [_("项目"), _("数值")], summary_rows),
+        (_("概况"), [pgettext("a row of figures", "项目"), _("数值")], summary_rows),
         (
             _("成员单位"),
             [
@@ -859,7 +860,7 @@ def report_sheets(data):
                 (
                     p["title"],
                     p["lead_unit"],
-                    "、".join(p["partners"]),
+                    join_list(p["partners"]),
                     p["community"],
                     p["status_at_start_label"] or _("本月立项"),
                     p["status_label"],
@@ -961,13 +962,15 @@ def report_sheets(data):
             [
                 (
                     p["description"],
-                    f"{p['meeting']}（{p['meeting_day']}）",
+                    aside(p["meeting"], p["meeting_day"]),
                     p["raised_by"],
                     p["owner"],
                     p["due_on"] or "",
                     p["status_label"],
                     p["resolved_at"] or "",
-                    "；".join(f"{f['at']} {f['status_label']}：{f['note']}" for f in p["follow_ups"]),
+                    pgettext("separator between sentences", "；").join(
+                        f"{f['at']} {labelled(f['status_label'], f['note'])}" for f in p["follow_ups"]
+                    ),
                 )
                 for p in shown["problems"]
             ],

@@ -345,6 +345,7 @@ def _leaders(subtree):
 def dashboard_sheets(data):
     """The dashboard's numbers as workbook sheets (title, headers, rows) for portal.xlsx."""
     from django.utils.translation import gettext as _
+    from django.utils.translation import pgettext
 
     category_labels = [(c.value, str(c.label)) for c in Household.Category]
     status_labels = dict(Project.Status.choices)
@@ -383,10 +384,10 @@ def dashboard_sheets(data):
             _("微心愿"),
             [_("阶段"), _("件数")],
             [
-                (_("提交"), wishes["submitted"]),
-                (_("发布"), wishes["published"]),
-                (_("认领"), wishes["claimed"]),
-                (_("完成"), wishes["fulfilled"]),
+                (pgettext("wish stage", "提交"), wishes["submitted"]),
+                (pgettext("wish stage", "发布"), wishes["published"]),
+                (pgettext("wish stage", "认领"), wishes["claimed"]),
+                (pgettext("wish stage", "完成"), wishes["fulfilled"]),
                 (_("居民确认"), wishes["confirmed"]),
                 (_("待审核"), wishes["waiting_review"]),
                 (_("逾期无人认领"), wishes["overdue"]),
@@ -432,6 +433,7 @@ def dashboard_sheets(data):
 def chart_payload(data):
     """What the page's charts draw, with labels in the current language (for json_script)."""
     from django.utils.translation import gettext as _
+    from django.utils.translation import pgettext
 
     wishes = data["wishes"]
     return {
@@ -452,10 +454,10 @@ def chart_payload(data):
             "counts": [n for _week, n in data["visits_by_week"]],
         },
         "funnel": [
-            {"name": _("提交"), "value": wishes["submitted"]},
-            {"name": _("发布"), "value": wishes["published"]},
-            {"name": _("认领"), "value": wishes["claimed"]},
-            {"name": _("完成"), "value": wishes["fulfilled"]},
+            {"name": pgettext("wish stage", "提交"), "value": wishes["submitted"]},
+            {"name": pgettext("wish stage", "发布"), "value": wishes["published"]},
+            {"name": pgettext("wish stage", "认领"), "value": wishes["claimed"]},
+            {"name": pgettext("wish stage", "完成"), "value": wishes["fulfilled"]},
             {"name": _("居民确认"), "value": wishes["confirmed"]},
         ],
         "hours": {

@@ -1,6 +1,7 @@
 """XLSX workbooks: one sheet per section, headers in bold, written streaming."""
 
 import io
+import re
 from urllib.parse import quote
 
 from django.http import HttpResponse
@@ -12,11 +13,16 @@ CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.shee
 _BOLD = Font(bold=True)
 
 
+def _sheet_title(title):
+    """Excel refuses sheet names longer than 31 characters or holding any of []:*?/\\."""
+    return re.sub(r"[\[\]:*?/\\]", "-", str(title))[:31]
+
+
 def workbook_bytes(sheets):
     """`sheets` is a list of (title, headers, rows); rows are lists of cell values."""
     book = Workbook(write_only=True)
     for title, headers, rows in sheets:
-        sheet = book.create_sheet(title=str(title)[:31])  # Excel's limit
+        sheet = book.create_sheet(title=_sheet_title(title))
         header_cells = []
         for header in headers:
             cell = WriteOnlyCell(sheet, value=str(header))

@@ -13,6 +13,7 @@ from portal.admin import ImportExportScopedMixin, PersonalDataAdminMixin, Scoped
 from portal.models import User
 from portal.privacy import mask_id_number, mask_phone
 from portal.scoping import scope_queryset
+from portal.text import aside, labelled
 from volunteers import services
 from volunteers.forms import ExportMappingForm
 from volunteers.models import (
@@ -278,7 +279,7 @@ def verify_records(modeladmin, request, queryset):
             services.service_record_verify(record=record, user=request.user)
         except (ValidationError, PermissionDenied) as error:
             reason = " ".join(getattr(error, "messages", [])) or _("无权核验")
-            refused.append(f"{record.volunteer}（{record.activity}）：{reason}")
+            refused.append(labelled(aside(record.volunteer, record.activity), reason))
         else:
             done += 1
     if done:

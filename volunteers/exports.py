@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from portal.privacy import mask_id_number, mask_phone
+from portal.text import aside, join_list
 
 
 def _local(value, fmt="%Y-%m-%d %H:%M"):
@@ -78,7 +79,7 @@ DEFAULT_COLUMNS = [
 
 
 def describe_keys():
-    return "；".join(f"{key}（{label}）" for key, (label, _getter) in FIELDS.items())
+    return join_list(aside(key, label) for key, (label, _getter) in FIELDS.items())
 
 
 def parse_columns(text):

@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal.forms import PlainTextAreaField, PlainTextField
+from portal.text import aside
 from volunteers import exports
 from volunteers.models import Activity, ExportMapping, PointsRule, ServiceRecord
 
@@ -151,7 +152,7 @@ class ExportForm(PeriodForm):
         self.mappings = {str(m.pk): m for m in mappings}
         self.fields["mapping"].choices = [
             (DEFAULT_MAPPING, _("全国志愿服务信息系统（默认）")),
-            *[(pk, f"{m.name}（{m.owner}）") for pk, m in self.mappings.items()],
+            *[(pk, aside(m.name, m.owner)) for pk, m in self.mappings.items()],
         ]
 
     def columns(self):

@@ -1,0 +1,28 @@
+"""Punctuation for text put together from pieces, in the user's language.
+
+Chinese joins a list with 、, puts a label before its text with a full-width
+colon and an aside in full-width brackets; English uses ", ", ": " and " ( )".
+The pieces themselves (names, notes) stay as they were written.
+"""
+
+from django.utils.translation import pgettext
+
+
+def join_list(items):
+    """甲、乙、丙 / 甲, 乙, 丙"""
+    return pgettext("list separator", "、").join(str(item) for item in items)
+
+
+def labelled(label, text):
+    """状态：已完成 / Status: done"""
+    return pgettext("a label and its text", "%(label)s：%(text)s") % {"label": label, "text": text}
+
+
+def aside(text, note):
+    """区人民医院（东院） / District People's Hospital (east campus)"""
+    return pgettext("a text and a note in brackets", "%(text)s（%(note)s）") % {"text": text, "note": note}
+
+
+def bracketed(note):
+    """（东院） / (east campus)"""
+    return pgettext("a note in brackets", "（%(note)s）") % {"note": note}

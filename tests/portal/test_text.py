@@ -1,0 +1,33 @@
+"""Text put together from pieces takes the punctuation of the user's language."""
+
+import pytest
+from django.template import Context, Template
+from django.utils import translation
+
+from portal.text import aside, bracketed, join_list, labelled
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("zh-hans", ["甲、乙、丙", "状态：已完成", "区医院（东院）", "（60%）"]),
+        ("en", ["甲, 乙, 丙", "状态: 已完成", "区医院 (东院)", "(60%)"]),
+    ],
+)
+def test_pieces_are_joined_in_the_users_language(language, expected):
+    with translation.override(language):
+        assert [
+            join_list(["甲", "乙", "丙"]),
+            labelled("状态", "已完成"),
+            aside("区医院", "东院"),
+            bracketed("60%"),
+        ] == expected
+
+
+def test_template_filters_escape_the_pieces():
+    template = Template(
+        "{% load text %}{{ items|join_list }} {{ a|labelled:b }} {{ a|aside:b }} {{ b|bracketed }}"
+    )
+    with translation.override("en"):
+        out = template.render(Context({"items": ["<b>", "乙"], "a": "A&B", "b": "<i>"}))
+    assert out == "&lt;b&gt;, 乙 A&amp;B: &lt;i&gt; A&amp;B (&lt;i&gt;) (&lt;i&gt;)"
