@@ -31,3 +31,17 @@ def test_template_filters_escape_the_pieces():
     with translation.override("en"):
         out = template.render(Context({"items": ["<b>", "乙"], "a": "A&B", "b": "<i>"}))
     assert out == "&lt;b&gt;, 乙 A&amp;B: &lt;i&gt; A&amp;B (&lt;i&gt;) (&lt;i&gt;)"
+
+
+def test_workbook_sheet_titles_are_ones_excel_accepts():
+    import io
+
+    from openpyxl import load_workbook
+
+    from portal.xlsx import workbook_bytes
+
+    title = "Joint meeting 2026/3: members [all]? *draft* back\\slash and a long tail"
+    book = load_workbook(io.BytesIO(workbook_bytes([(title, ["a"], [[1]])])))
+    (name,) = book.sheetnames
+    assert name == "Joint meeting 2026-3- members -"
+    assert len(name) == 31
