@@ -24,5 +24,5 @@ def aside(text, note):
 
 
 def bracketed(note):
-    """（东院） / (east campus)"""
+    """（东院） / " (east campus)", with the space English puts before a bracket"""
     return pgettext("a note in brackets", "（%(note)s）") % {"note": note}

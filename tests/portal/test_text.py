@@ -11,7 +11,7 @@ from portal.text import aside, bracketed, join_list, labelled
     ("language", "expected"),
     [
         ("zh-hans", ["甲、乙、丙", "状态：已完成", "区医院（东院）", "（60%）"]),
-        ("en", ["甲, 乙, 丙", "状态: 已完成", "区医院 (东院)", "(60%)"]),
+        ("en", ["甲, 乙, 丙", "状态: 已完成", "区医院 (东院)", " (60%)"]),
     ],
 )
 def test_pieces_are_joined_in_the_users_language(language, expected):
@@ -30,7 +30,7 @@ def test_template_filters_escape_the_pieces():
     )
     with translation.override("en"):
         out = template.render(Context({"items": ["<b>", "乙"], "a": "A&B", "b": "<i>"}))
-    assert out == "&lt;b&gt;, 乙 A&amp;B: &lt;i&gt; A&amp;B (&lt;i&gt;) (&lt;i&gt;)"
+    assert out == "&lt;b&gt;, 乙 A&amp;B: &lt;i&gt; A&amp;B (&lt;i&gt;)  (&lt;i&gt;)"
 
 
 def test_workbook_sheet_titles_are_ones_excel_accepts():
