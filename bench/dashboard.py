@@ -11,7 +11,9 @@ so that load from elsewhere on the machine falls on all of them alike:
 - uncached: `portal.dashboard.compute_dashboard` alone, the numbers computed
   from the database with no cache involved;
 - cold: GET /dashboard/ right after the street's cache generation moved on
-  (what the first request after a saved visit or wish pays);
+  (what the first request after a saved visit or wish pays; for the superuser,
+  the first street's: that street's part is computed again, the other nine
+  come from the cache);
 - warm: GET /dashboard/ with the numbers in the cache (every other request).
 
 Requests go through Django's full stack in process (middleware, session, view,

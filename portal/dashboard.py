@@ -6,16 +6,23 @@ only, never on the person, so every user with the same scope shares one cache
 entry.
 
 Caching. An entry is stored under the scope node's lft/rght range and the
-current *generation* of its street (one generation per tree; superusers'
-"everything" has a generation of its own):
+current *generation* of its street (one generation per tree):
 
-    dashboard:v1:<tree>:<lft>:<rght>:<generation>    the numbers, for DASHBOARD_CACHE_SECONDS
+    dashboard:v2:<tree>:<lft>:<rght>:<generation>    the numbers, for DASHBOARD_CACHE_SECONDS
+
+A superuser's dashboard adds up every street. Its parts are cached per street,
+under the same generations:
+
+    dashboard:v2:street:<tree>:<generation>          one street's part
+
+so after a write in one street only that street's part is computed again
+(`compute_streets`, the same grouped queries restricted to the streets asked
+for) and added to the others' cached parts (`merge_streets`).
 
 Saving or deleting, through the ORM, a row the dashboard counts — a household,
 visit, wish, claim, service record, need or project — moves its street's
-generation (and the "everything" one) on after the transaction commits, so the
-next request computes fresh numbers; old entries are never read again and
-expire. Writes that bypass the ORM's signals — the points rollup (raw SQL),
+generation on after the transaction commits, so the next request computes
+fresh numbers; old entries are never read again and expire. Writes that bypass the ORM's signals — the points rollup (raw SQL),
 bulk imports, the nightly jobs' UPDATEs — show up when the entry expires:
 DASHBOARD_CACHE_SECONDS (default 120) bounds how stale the dashboard can be.
 The cache is Django's (Redis with REDIS_URL, shared by every process;
@@ -25,14 +32,15 @@ otherwise per process). `compute_dashboard(node)` is the uncached computation
 
 import datetime
 import time
+from collections import defaultdict
 from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import Count, Q, Sum
-from django.db.models.functions import TruncWeek
+from django.db.models import Count, DateField, F, Q, Sum, Window
+from django.db.models.functions import RowNumber, TruncMonth, TruncWeek
 from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 
@@ -43,7 +51,7 @@ from portal.scoping import EVERYTHING, NOTHING, Subtree, limit_to_scope, scope_o
 from volunteers.models import PeriodKind, PointsPeriod, PointsTotal, ServiceRecord, SubjectKind, Volunteer
 from wishes.models import Claim, Wish
 
-CACHE_VERSION = 1
+CACHE_VERSION = 2
 WEEKS = 12
 MONTHS = 12
 TOP = 10
@@ -66,42 +74,56 @@ def _generation(key):
     return value
 
 
-def _entry_key(user):
-    scope = scope_of(user)
-    if scope is NOTHING:
-        return None
-    if scope is EVERYTHING:
-        return f"dashboard:v{CACHE_VERSION}:all:{_generation(_generation_key('all'))}"
+def _entry_key(scope):
     generation = _generation(_generation_key(scope.tree_id))
     return f"dashboard:v{CACHE_VERSION}:{scope.tree_id}:{scope.lft}:{scope.rght}:{generation}"
 
 
 def dashboard_data(user):
     """The user's scope's numbers, from the cache when they are there (None without a scope)."""
-    key = _entry_key(user)
-    if key is None:
+    scope = scope_of(user)
+    if scope is NOTHING:
         return None
+    if scope is EVERYTHING:
+        return _every_street()
+    key = _entry_key(scope)
     data = cache.get(key)
     if data is None:
-        data = compute_dashboard(_scope_node(user))
+        data = compute_dashboard(Grid.objects.get(tree_id=scope.tree_id, lft=scope.lft, rght=scope.rght))
         cache.set(key, data, settings.DASHBOARD_CACHE_SECONDS)
     return data
 
 
-def _scope_node(user):
-    scope = scope_of(user)
-    if scope is EVERYTHING:
-        return None
-    return Grid.objects.get(tree_id=scope.tree_id, lft=scope.lft, rght=scope.rght)
+def _every_street():
+    """Every street's cached part, the missing ones computed together, added up."""
+    streets = _streets()
+    generations = cache.get_many([_generation_key(s.tree_id) for s in streets])
+    keys = {
+        s.pk: f"dashboard:v{CACHE_VERSION}:street:{s.tree_id}:"
+        f"{generations.get(_generation_key(s.tree_id)) or _generation(_generation_key(s.tree_id))}"
+        for s in streets
+    }
+    cached = cache.get_many(list(keys.values()))
+    parts = {pk: cached[key] for pk, key in keys.items() if key in cached}
+    missing = [s for s in streets if s.pk not in parts]
+    if missing:
+        fresh = compute_streets(missing, everything=len(missing) == len(streets))
+        cache.set_many({keys[pk]: part for pk, part in fresh.items()}, settings.DASHBOARD_CACHE_SECONDS)
+        parts.update(fresh)
+    return merge_streets([parts[s.pk] for s in streets])
+
+
+def _streets():
+    return list(Grid.objects.filter(kind=Grid.Kind.STREET).order_by("tree_id"))
 
 
 def invalidate_tree(tree_id):
-    """Move a street's generation (and the superusers') on: its dashboards are computed afresh."""
-    for key in (_generation_key(tree_id), _generation_key("all")):
-        try:
-            cache.incr(key)
-        except ValueError:  # not there (expired, evicted or never read): start a new one
-            cache.add(key, time.time_ns() // 1000, None)
+    """Move a street's generation on: its dashboards and its part of the superusers' are computed afresh."""
+    key = _generation_key(tree_id)
+    try:
+        cache.incr(key)
+    except ValueError:  # not there (expired, evicted or never read): start a new one
+        cache.add(key, time.time_ns() // 1000, None)
 
 
 # How each counted model reaches its grid node, for invalidation.
@@ -154,23 +176,21 @@ def compute_dashboard(node, now=None):
     holds codes and numbers, not labels, so one entry serves every language.
     """
     now = now or timezone.now()
-    today = timezone.localdate(now)
     if node is None:
-        nodes = list(Grid.objects.filter(kind=Grid.Kind.STREET).order_by("tree_id"))
-        rows_of = nodes
-        subtree = None
-    else:
-        children = list(node.get_children().order_by("lft"))
-        nodes = [node, *children]
-        rows_of = children or [node]
-        subtree = Subtree.of(node)
+        streets = _streets()
+        parts = compute_streets(streets, everything=True, now=now)
+        return merge_streets([parts[s.pk] for s in streets], now=now)
+    today = timezone.localdate(now)
+    children = list(node.get_children().order_by("lft"))
+    nodes = [node, *children]
+    subtree = Subtree.of(node)
     stats = grid_stats(nodes, now=now)
     data = {
         "computed_at": now,
         "node": node,
         "rows": [(n, stats[n.pk]) for n in nodes],
-        "rainbow": [(n.name, stats[n.pk].by_category) for n in rows_of],
-        "totals": _totals(nodes if node is None else [node], stats),
+        "rainbow": [(n.name, stats[n.pk].by_category) for n in children or [node]],
+        "totals": _totals([node], stats),
         "visits_by_week": _visits_by_week(subtree, today),
         "wishes": _wishes(subtree),
         "hours_by_month": _hours_by_month(subtree, today),
@@ -180,6 +200,141 @@ def compute_dashboard(node, now=None):
     }
     data.update(_leaders(subtree))
     return data
+
+
+# --- every street: one part per street, added up ----------------------------------------------
+
+
+def compute_streets(streets, everything=False, now=None):
+    """{street pk: that street's part} for `streets`, uncached.
+
+    The same grouped queries as `compute_dashboard`, grouped by street (the
+    rows' grid node's tree) and restricted to the streets asked for; with
+    `everything` (all the streets) nothing is restricted. A part holds what
+    `merge_streets` adds up: counts by key, and the candidates for the top
+    lists with their sort keys.
+    """
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    trees = [s.tree_id for s in streets]
+    by_tree = {s.tree_id: s.pk for s in streets}
+    stats = grid_stats(streets, now=now)
+    parts = {
+        s.pk: {
+            "computed_at": now,
+            "street": s,
+            "stats": stats[s.pk],
+            "weeks": defaultdict(int),
+            "wishes": defaultdict(int),
+            "months": defaultdict(lambda: [Decimal("0"), 0]),
+            "needs": defaultdict(int),
+            "hot_needs": [],
+            "projects": defaultdict(int),
+            "top_volunteers": [],
+            "top_units": [],
+            "board_month": None,
+        }
+        for s in streets
+    }
+
+    # Rows are grouped by their own grid column and the nodes mapped to their
+    # street here: a join to the tree in SQL would cost more than the grouping.
+    tree_of = dict(Grid.objects.filter(tree_id__in=trees).values_list("pk", "tree_id"))
+
+    def grouped(queryset, *fields):
+        node = f"{queryset.model.scope_field}_id"
+        if not everything:
+            queryset = queryset.filter(**{f"{node}__in": list(tree_of)})
+        return queryset.values(*fields, node=F(node)).order_by()
+
+    def part(row):
+        return parts[by_tree[tree_of[row["node"]]]]
+
+    first_week = _week_start(today) - datetime.timedelta(weeks=WEEKS - 1)
+    since = timezone.make_aware(datetime.datetime.combine(first_week, datetime.time()))
+    for row in grouped(
+        Visit.objects.filter(visited_at__gte=since).annotate(
+            week=TruncWeek("visited_at", output_field=DateField())
+        ),
+        "week",
+    ).annotate(n=Count("pk")):
+        part(row)["weeks"][_local_date(row["week"])] += row["n"]
+    for row in grouped(Wish.objects.all()).annotate(**_WISH_COUNTS):
+        for k in _WISH_COUNTS:
+            part(row)["wishes"][k] += row[k]
+    service = _verified_service(today).annotate(month=TruncMonth("service_date"))
+    for row in grouped(service, "month").annotate(hours=Sum("hours"), records=Count("pk")):
+        month = part(row)["months"][row["month"]]
+        month[0] += row["hours"] or Decimal("0")
+        month[1] += row["records"]
+    for row in grouped(Need.objects.all()).annotate(**_need_counts(today)):
+        for k in _need_counts(today):
+            part(row)["needs"][k] += row[k]
+    hot = Need.objects.filter(status=Need.Status.OPEN, priority=Need.Priority.HOT)
+    if not everything:
+        hot = hot.filter(community__tree_id__in=trees)
+    for need in hot.select_related("community").order_by(*_HOT_ORDER):
+        candidates = parts[by_tree[need.community.tree_id]]["hot_needs"]
+        if len(candidates) < HOT_NEEDS:
+            candidates.append((_hot_key(need), _hot_need(need)))
+    for row in grouped(Project.objects.all(), "status").annotate(n=Count("pk")):
+        part(row)["projects"][row["status"]] += row["n"]
+    month = _board_month()
+    for p in parts.values():
+        p["board_month"] = month
+    if month is not None:
+        totals = PointsTotal.objects.filter(period_kind=PeriodKind.MONTH, period_start=month, points__gt=0)
+        if not everything:
+            totals = totals.filter(street__tree_id__in=trees)
+        for key, rows in _top_rows(totals, by_street=True):
+            for total, entry in rows:
+                parts[by_tree[total.street.tree_id]][key].append((_board_key(total), entry))
+    for p in parts.values():
+        for key in ("weeks", "wishes", "months", "needs", "projects"):
+            p[key] = dict(p[key])  # a plain dict pickles for the cache
+    return parts
+
+
+def merge_streets(parts, now=None):
+    """The dashboard of every street from their parts, in the shape `compute_dashboard` returns."""
+    now = now or max((p["computed_at"] for p in parts), default=timezone.now())
+    today = timezone.localdate(now)
+    stats = {p["street"].pk: p["stats"] for p in parts}
+    streets = [p["street"] for p in parts]
+    first_week = _week_start(today) - datetime.timedelta(weeks=WEEKS - 1)
+    weeks = [first_week + datetime.timedelta(weeks=k) for k in range(WEEKS)]
+    months = _months(today)
+    for p in parts:
+        for start, (hours, records) in p["months"].items():
+            month = months.get(start)
+            if month is not None:  # a record dated in the future is no month's yet
+                month[0] += hours
+                month[1] += records
+    data = {
+        "computed_at": min((p["computed_at"] for p in parts), default=now),
+        "node": None,
+        "rows": [(s, stats[s.pk]) for s in streets],
+        "rainbow": [(s.name, stats[s.pk].by_category) for s in streets],
+        "totals": _totals(streets, stats),
+        "visits_by_week": [(week, sum(p["weeks"].get(week, 0) for p in parts)) for week in weeks],
+        "wishes": {k: sum(p["wishes"].get(k, 0) for p in parts) for k in _WISH_COUNTS},
+        "hours_by_month": [(month, hours, records) for month, (hours, records) in months.items()],
+        "needs": {k: sum(p["needs"].get(k, 0) for p in parts) for k in _need_counts(today)},
+        "hot_needs": _best(parts, "hot_needs", HOT_NEEDS),
+        "projects": [
+            (status, sum(p["projects"].get(status, 0) for p in parts)) for status in Project.Status.values
+        ],
+        "board_month": parts[0]["board_month"] if parts else None,
+        "top_volunteers": _best(parts, "top_volunteers", TOP),
+        "top_units": _best(parts, "top_units", TOP),
+    }
+    return data
+
+
+def _best(parts, key, n):
+    """The first `n` of every part's candidates, by their sort keys."""
+    candidates = sorted((c for p in parts for c in p[key]), key=lambda c: c[0])
+    return [entry for _key, entry in candidates[:n]]
 
 
 def _in(queryset, subtree):
@@ -203,15 +358,18 @@ def _week_start(day):
     return day - datetime.timedelta(days=day.weekday())
 
 
+def _local_date(week):
+    """TruncWeek gives a datetime on PostgreSQL and a date on SQLite."""
+    return timezone.localtime(week).date() if isinstance(week, datetime.datetime) else week
+
+
 def _visits_by_week(subtree, today):
     first = _week_start(today) - datetime.timedelta(weeks=WEEKS - 1)
     since = timezone.make_aware(datetime.datetime.combine(first, datetime.time()))
     counts = {
-        timezone.localtime(row["week"]).date()
-        if isinstance(row["week"], datetime.datetime)
-        else row["week"]: row["n"]
+        _local_date(row["week"]): row["n"]
         for row in _in(Visit.objects.filter(visited_at__gte=since), subtree)
-        .annotate(week=TruncWeek("visited_at"))
+        .annotate(week=TruncWeek("visited_at", output_field=DateField()))
         .values("week")
         .annotate(n=Count("pk"))
         .order_by()
@@ -222,24 +380,37 @@ def _visits_by_week(subtree, today):
 
 _CLAIMED = (Wish.Status.PARTLY_CLAIMED, Wish.Status.CLAIMED, Wish.Status.FULFILLED, Wish.Status.CONFIRMED)
 _FULFILLED = (Wish.Status.FULFILLED, Wish.Status.CONFIRMED)
+# The funnel: every wish reached the stages up to the one it is at. A closed
+# wish counts as claimed and fulfilled when a claimant had fulfilled it (an
+# unconfirmed fulfilment closes by itself), not when staff closed it unclaimed
+# after its date.
+_CLOSED_DONE = Q(status=Wish.Status.CLOSED, fulfilled_at__isnull=False)
+_WISH_COUNTS = {
+    "submitted": Count("pk"),
+    "published": Count("pk", filter=Q(status__in=Wish.PUBLIC)),
+    "claimed": Count("pk", filter=Q(status__in=_CLAIMED) | _CLOSED_DONE),
+    "fulfilled": Count("pk", filter=Q(status__in=_FULFILLED) | _CLOSED_DONE),
+    "confirmed": Count("pk", filter=Q(status=Wish.Status.CONFIRMED)),
+    "waiting_review": Count("pk", filter=Q(status=Wish.Status.SUBMITTED)),
+    "overdue": Count("pk", filter=Q(status=Wish.Status.PUBLISHED, overdue_at__isnull=False)),
+}
 
 
 def _wishes(subtree):
-    """The funnel: every wish reached the stages up to the one it is at.
+    return _in(Wish.objects.all(), subtree).aggregate(**_WISH_COUNTS)
 
-    A closed wish counts as claimed and fulfilled when a claimant had fulfilled
-    it (an unconfirmed fulfilment closes by itself), not when staff closed it
-    unclaimed after its date.
-    """
-    closed_done = Q(status=Wish.Status.CLOSED, fulfilled_at__isnull=False)
-    return _in(Wish.objects.all(), subtree).aggregate(
-        submitted=Count("pk"),
-        published=Count("pk", filter=Q(status__in=Wish.PUBLIC)),
-        claimed=Count("pk", filter=Q(status__in=_CLAIMED) | closed_done),
-        fulfilled=Count("pk", filter=Q(status__in=_FULFILLED) | closed_done),
-        confirmed=Count("pk", filter=Q(status=Wish.Status.CONFIRMED)),
-        waiting_review=Count("pk", filter=Q(status=Wish.Status.SUBMITTED)),
-        overdue=Count("pk", filter=Q(status=Wish.Status.PUBLISHED, overdue_at__isnull=False)),
+
+def _months(today):
+    first = add_months(today.replace(day=1), -(MONTHS - 1))
+    return {add_months(first, k): [Decimal("0"), 0] for k in range(MONTHS)}
+
+
+def _verified_service(today):
+    """Verified attendance of the dashboard's months."""
+    return ServiceRecord.objects.filter(
+        service_date__gte=add_months(today.replace(day=1), -(MONTHS - 1)),
+        verified_at__isnull=False,
+        attendance__in=[ServiceRecord.Attendance.NORMAL, ServiceRecord.Attendance.LATE],
     )
 
 
@@ -247,17 +418,9 @@ def _hours_by_month(subtree, today):
     """Verified hours and person-times per month. Grouped by day in SQL — a plain column,
     so PostgreSQL hashes it instead of sorting every record by a computed month — and
     summed into months here."""
-    first = add_months(today.replace(day=1), -(MONTHS - 1))
-    months = {add_months(first, k): [Decimal("0"), 0] for k in range(MONTHS)}
+    months = _months(today)
     days = (
-        _in(
-            ServiceRecord.objects.filter(
-                service_date__gte=first,
-                verified_at__isnull=False,
-                attendance__in=[ServiceRecord.Attendance.NORMAL, ServiceRecord.Attendance.LATE],
-            ),
-            subtree,
-        )
+        _in(_verified_service(today), subtree)
         .values("service_date")
         .annotate(hours=Sum("hours"), records=Count("pk"))
         .order_by()
@@ -270,28 +433,41 @@ def _hours_by_month(subtree, today):
     return [(month, hours, records) for month, (hours, records) in months.items()]
 
 
+def _need_counts(today):
+    return {
+        "open": Count("pk", filter=Q(status=Need.Status.OPEN)),
+        "open_hot": Count("pk", filter=Q(status=Need.Status.OPEN, priority=Need.Priority.HOT)),
+        "open_overdue": Count("pk", filter=Q(status=Need.Status.OPEN, wanted_by__lt=today)),
+        "matched": Count("pk", filter=Q(status=Need.Status.MATCHED)),
+        "closed": Count("pk", filter=Q(status=Need.Status.CLOSED)),
+    }
+
+
 def _needs(subtree, today):
-    return _in(Need.objects.all(), subtree).aggregate(
-        open=Count("pk", filter=Q(status=Need.Status.OPEN)),
-        open_hot=Count("pk", filter=Q(status=Need.Status.OPEN, priority=Need.Priority.HOT)),
-        open_overdue=Count("pk", filter=Q(status=Need.Status.OPEN, wanted_by__lt=today)),
-        matched=Count("pk", filter=Q(status=Need.Status.MATCHED)),
-        closed=Count("pk", filter=Q(status=Need.Status.CLOSED)),
-    )
+    return _in(Need.objects.all(), subtree).aggregate(**_need_counts(today))
+
+
+# Soonest wanted first, needs without a date after them (on every database).
+_HOT_ORDER = (F("wanted_by").asc(nulls_last=True), "raised_on", "pk")
+
+
+def _hot_key(need):
+    return (need.wanted_by is None, need.wanted_by or datetime.date.min, need.raised_on, need.pk)
+
+
+def _hot_need(need):
+    return {
+        "id": need.pk,
+        "title": need.title,
+        "community": need.community.name,
+        "wanted_by": need.wanted_by,
+        "kind": need.kind,
+    }
 
 
 def _hot_needs(subtree):
     needs = _in(Need.objects.filter(status=Need.Status.OPEN, priority=Need.Priority.HOT), subtree)
-    return [
-        {
-            "id": n.pk,
-            "title": n.title,
-            "community": n.community.name,
-            "wanted_by": n.wanted_by,
-            "kind": n.kind,
-        }
-        for n in needs.select_related("community").order_by("wanted_by", "raised_on", "pk")[:HOT_NEEDS]
-    ]
+    return [_hot_need(n) for n in needs.select_related("community").order_by(*_HOT_ORDER)[:HOT_NEEDS]]
 
 
 def _projects(subtree):
@@ -310,6 +486,49 @@ def _board_month():
     return closed or periods.order_by("-start").values_list("start", flat=True).first()
 
 
+def _board_key(total):
+    """PointsTotal.RANK_ORDER as a Python sort key."""
+    return (-total.points, total.last_at, total.subject_type_id, total.subject_id)
+
+
+def _top_rows(totals, by_street=False):
+    """(key, [(total, entry), …]) for the top volunteers and the top units of `totals`:
+    the first TOP overall, or with `by_street` the first TOP of each street."""
+    for key, kind, model, place in (
+        ("top_volunteers", SubjectKind.PERSON, Volunteer, "community"),
+        ("top_units", SubjectKind.UNIT, MemberUnit, "grid"),
+    ):
+        rows = totals.filter(subject_kind=kind, subject_type=ContentType.objects.get_for_model(model))
+        if by_street:
+            rows = rows.annotate(
+                place_in_street=Window(
+                    RowNumber(), partition_by=[F("street_id")], order_by=PointsTotal.RANK_ORDER
+                )
+            ).filter(place_in_street__lte=TOP)
+        rows = list(
+            rows.select_related("street").order_by(*PointsTotal.RANK_ORDER)[: None if by_street else TOP]
+        )
+        subjects = model.objects.select_related(place).in_bulk([r.subject_id for r in rows])
+        yield (
+            key,
+            [
+                (
+                    r,
+                    {
+                        "rank": r.rank,
+                        "name": str(subjects[r.subject_id]) if r.subject_id in subjects else "—",
+                        "place": getattr(subjects.get(r.subject_id), place).name
+                        if r.subject_id in subjects
+                        else "",
+                        "street": r.street.name,
+                        "points": r.points,
+                    },
+                )
+                for r in rows
+            ],
+        )
+
+
 def _leaders(subtree):
     """Top volunteers and units of the board month from the rollup's totals (street ranks)."""
     month = _board_month()
@@ -319,26 +538,8 @@ def _leaders(subtree):
     totals = _in(
         PointsTotal.objects.filter(period_kind=PeriodKind.MONTH, period_start=month, points__gt=0), subtree
     )
-    for key, kind, model, place in (
-        ("top_volunteers", SubjectKind.PERSON, Volunteer, "community"),
-        ("top_units", SubjectKind.UNIT, MemberUnit, "grid"),
-    ):
-        rows = list(
-            totals.filter(subject_kind=kind, subject_type=ContentType.objects.get_for_model(model))
-            .select_related("street")
-            .order_by(*PointsTotal.RANK_ORDER)[:TOP]
-        )
-        subjects = model.objects.select_related(place).in_bulk([r.subject_id for r in rows])
-        result[key] = [
-            {
-                "rank": r.rank,
-                "name": str(subjects[r.subject_id]) if r.subject_id in subjects else "—",
-                "place": getattr(subjects.get(r.subject_id), place).name if r.subject_id in subjects else "",
-                "street": r.street.name,
-                "points": r.points,
-            }
-            for r in rows
-        ]
+    for key, rows in _top_rows(totals):
+        result[key] = [entry for _total, entry in rows]
     return result
 
 

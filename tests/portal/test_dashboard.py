@@ -275,6 +275,35 @@ def test_a_saved_row_invalidates_its_streets_dashboards(login, numbers, django_c
     assert login(numbers.superuser).get("/dashboard/").context["data"]["totals"]["households"] == 8
 
 
+def test_a_superusers_dashboard_recomputes_only_the_street_that_changed(
+    login, numbers, django_capture_on_commit_callbacks, monkeypatch
+):
+    from portal import dashboard
+
+    client = login(numbers.superuser)
+    client.get("/dashboard/")  # every street's part is cached now
+    computed = []
+    compute_streets = dashboard.compute_streets
+    monkeypatch.setattr(
+        dashboard,
+        "compute_streets",
+        lambda streets, **kwargs: (
+            computed.append([s.pk for s in streets]) or compute_streets(streets, **kwargs)
+        ),
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        HouseholdFactory(building=numbers.building_a, category="military")
+        NeedFactory(community=numbers.community_a, title="新的热点", priority="hot")
+    data = client.get("/dashboard/").context["data"]
+    assert computed == [[numbers.street.pk]]
+    # The cached part of the other street and the fresh one add up to what a full computation gives.
+    full = compute_dashboard(None)
+    assert {k: v for k, v in data.items() if k != "computed_at"} == {
+        k: v for k, v in full.items() if k != "computed_at"
+    }
+    assert data["totals"]["households"] == 8
+
+
 def test_a_write_in_another_street_leaves_this_streets_numbers_cached(
     login, numbers, django_capture_on_commit_callbacks
 ):
