@@ -1,7 +1,7 @@
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -26,35 +26,25 @@ from alliances.models import (
 )
 from alliances.resources import MemberUnitResource, NeedResource, ResourceResource
 from grids.models import Grid
-from portal.admin import ImportExportScopedMixin, ScopedAdminMixin, ScopedInlineMixin
+from portal.admin import CommunityListFilter, ImportExportScopedMixin, ScopedAdminMixin, ScopedInlineMixin
 from portal.roles import Role
 from portal.scoping import scope_queryset
 from portal.text import join_list
 
 
-class PlaceFilter(admin.SimpleListFilter):
-    """The communities in the user's scope; a row matches through `place_field` (a grid node)."""
+class PlaceFilter(CommunityListFilter):
+    """The communities in the user's scope; a row matches through its community node."""
 
-    title = _("社区")
     parameter_name = "place"
-    place_field = "community"
-
-    def lookups(self, request, model_admin):
-        communities = scope_queryset(Grid.objects.filter(kind=Grid.Kind.COMMUNITY), request.user)
-        return [(str(g.pk), g.name) for g in communities.order_by("code")]
-
-    def queryset(self, request, queryset):
-        if self.value():
-            return queryset.filter(**{f"{self.place_field}_id": self.value()})
-        return queryset
+    community_lookup = "community_id"
 
 
 class UnitPlaceFilter(PlaceFilter):
-    place_field = "grid"
+    community_lookup = "grid_id"
 
 
 class ResourceUnitPlaceFilter(PlaceFilter):
-    place_field = "unit__grid"
+    community_lookup = "unit__grid_id"
 
 
 def _page_link(url, label=None):
@@ -163,9 +153,13 @@ class AllianceAdmin(ScopedAdminMixin, admin.ModelAdmin):
     def level(self, obj):
         return obj.level_label
 
-    @admin.display(description=_("成员单位"))
+    def get_queryset(self, request):
+        current = Count("memberships", filter=Q(memberships__left_on__isnull=True))
+        return super().get_queryset(request).annotate(current_members=current)
+
+    @admin.display(description=_("成员单位"), ordering="current_members")
     def member_count(self, obj):
-        return obj.memberships.filter(left_on__isnull=True).count()
+        return obj.current_members
 
     @admin.display(description=_("联盟页面"))
     def page(self, obj):
@@ -177,7 +171,7 @@ class ChairTermAdmin(ScopedAdminMixin, admin.ModelAdmin):
     """Read-only here: the schedule is generated and swapped on the alliance page, under its rules."""
 
     list_display = ("month_label", "alliance", "unit")
-    list_filter = ("alliance",)
+    list_filter = (("alliance", admin.RelatedOnlyFieldListFilter),)
     list_select_related = ("alliance", "unit")
     date_hierarchy = "month"
 
@@ -274,7 +268,7 @@ class ProjectAdmin(ScopedAdminMixin, admin.ModelAdmin):
         "end_on",
         "page",
     )
-    list_filter = ("status", "alliance", PlaceFilter)
+    list_filter = ("status", ("alliance", admin.RelatedOnlyFieldListFilter), PlaceFilter)
     search_fields = ("title", "lead_unit__name", "description")
     list_select_related = ("alliance", "community", "lead_unit")
     autocomplete_fields = ("lead_unit", "need", "resource")
@@ -337,7 +331,7 @@ class JointMeetingAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
     inlines = [AttendanceInline, ProblemInline]
     list_display = ("title", "alliance", "held_at", "chair_unit", "status", "page")
-    list_filter = ("status", "alliance")
+    list_filter = ("status", ("alliance", admin.RelatedOnlyFieldListFilter))
     search_fields = ("title", "agenda", "minutes")
     list_select_related = ("alliance", "chair_unit")
     date_hierarchy = "held_at"

@@ -173,10 +173,12 @@ def _grid_model():
 
 
 class CommunityListFilter(admin.SimpleListFilter):
-    """Communities inside the user's scope; rows are matched through `scope_field`."""
+    """Communities inside the user's scope; rows are matched through `community_lookup`,
+    by default the parent of the row's `scope_field` node (a grid)."""
 
     title = _("社区")
     parameter_name = "community"
+    community_lookup = "{scope_field}__parent_id"
 
     def lookups(self, request, model_admin):
         Grid = _grid_model()
@@ -188,7 +190,8 @@ class CommunityListFilter(admin.SimpleListFilter):
             return queryset
         if not self.value().isdigit():
             return queryset.none()  # a tampered URL: show nothing rather than fail
-        return queryset.filter(**{f"{queryset.model.scope_field}__parent_id": self.value()})
+        lookup = self.community_lookup.format(scope_field=queryset.model.scope_field)
+        return queryset.filter(**{lookup: self.value()})
 
 
 class GridListFilter(admin.SimpleListFilter):

@@ -9,10 +9,14 @@ from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportModelAdmin
 
 from grids.models import Grid
-from portal.admin import ImportExportScopedMixin, PersonalDataAdminMixin, ScopedAdminMixin
+from portal.admin import (
+    CommunityListFilter,
+    ImportExportScopedMixin,
+    PersonalDataAdminMixin,
+    ScopedAdminMixin,
+)
 from portal.models import User
 from portal.privacy import mask_id_number, mask_phone
-from portal.scoping import scope_queryset
 from portal.text import aside, labelled
 from volunteers import services
 from volunteers.forms import ExportMappingForm
@@ -32,20 +36,11 @@ from volunteers.models import (
 from volunteers.resources import DualReportResource
 
 
-class NodeCommunityFilter(admin.SimpleListFilter):
+class NodeCommunityFilter(CommunityListFilter):
     """Communities in the user's scope, for models whose scope_field is the community itself."""
 
-    title = _("社区")
     parameter_name = "in_community"
-
-    def lookups(self, request, model_admin):
-        communities = scope_queryset(Grid.objects.filter(kind=Grid.Kind.COMMUNITY), request.user)
-        return [(str(g.pk), g.name) for g in communities.order_by("code")]
-
-    def queryset(self, request, queryset):
-        if self.value():
-            return queryset.filter(**{f"{queryset.model.scope_field}_id": self.value()})
-        return queryset
+    community_lookup = "{scope_field}_id"
 
 
 class ReadOnlyAdminMixin:

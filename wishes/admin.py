@@ -14,10 +14,7 @@ from wishes.models import Claim, Wish, WishEvent, WishFollower
 class WishCommunityFilter(CommunityListFilter):
     """Wishes may hang on a community or a grid; the stored community decides."""
 
-    def queryset(self, request, queryset):
-        if self.value():
-            return queryset.filter(community_id=self.value())
-        return queryset
+    community_lookup = "community_id"
 
 
 class ReadOnlyInline(ScopedInlineMixin, admin.TabularInline):
