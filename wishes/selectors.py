@@ -56,9 +56,9 @@ def scope_communities(user):
     return scope_queryset(Grid.objects.filter(kind=Grid.Kind.COMMUNITY), user).order_by("code")
 
 
-def same_phone_wishes(wish):
-    """Other wishes from the same phone number, for staff spotting duplicates."""
-    return Wish.objects.filter(phone=wish.phone).exclude(pk=wish.pk).order_by("-submitted_at")[:5]
+def same_phone_wishes(wish, user):
+    """Other wishes from the same phone number in the user's scope, for staff spotting duplicates."""
+    return wishes_visible_to(user).filter(phone=wish.phone).exclude(pk=wish.pk).order_by("-submitted_at")[:5]
 
 
 # --- households: the rainbow category of the person asking ----------------------------
@@ -67,17 +67,13 @@ _ADDRESS_RE = re.compile(r"^\s*(\d+)\D+(\d+)\D+(\d+)\s*$")
 _BUILDING_SUFFIXES = ("", "号楼", "栋", "幢", "号")
 
 
-def _community_of(grid):
-    return grid if grid.kind == Grid.Kind.COMMUNITY else grid.parent
-
-
 def household_matches(*, phone, address, grid):
     """Households of the wish's community whose phone or building-unit-room match.
 
     Vulnerable households come first, so the priority suggested at review
     errs towards the people who most need help.
     """
-    community = _community_of(grid)
+    community = grid.community
     households = Household.objects.filter(grid__parent=community).select_related("building")
     match = Q(phone=phone) if phone else Q(pk__in=[])
     parts = _ADDRESS_RE.match(address or "")
@@ -278,7 +274,7 @@ def similar_open_wishes(*, grid, category, text, limit=3):
     and at most the 200 newest candidates are compared, so this runs the same
     on SQLite and PostgreSQL and costs the same in a busy community.
     """
-    community = _community_of(grid)
+    community = grid.community
     mine = _bigrams(text)
     if not mine:
         return []
@@ -331,7 +327,7 @@ def find_by_code(code):
 
 
 def wish_timeline(wish):
-    return list(wish.events.all().order_by("at", "pk"))
+    return list(wish.events.select_related("actor").order_by("at", "pk"))
 
 
 def wish_claims_for_resident(wish):
@@ -356,23 +352,26 @@ def claimants_for(user):
     return options
 
 
+def claimant_field(claimant):
+    """The Claim field that holds this kind of claimant."""
+    return {Volunteer: "volunteer", VolunteerTeam: "team", MemberUnit: "unit"}[type(claimant)]
+
+
 def claimant_key(claimant):
-    kind = {Volunteer: "volunteer", VolunteerTeam: "team", MemberUnit: "unit"}[type(claimant)]
-    return f"{kind}-{claimant.pk}"
+    return f"{claimant_field(claimant)}-{claimant.pk}"
 
 
 def claimant_filter(claimants, prefix=""):
     """A Q matching claims made by any of `claimants`."""
     q = Q(pk__in=[])
     for claimant in claimants:
-        field = claimant_key(claimant).split("-")[0]
-        q |= Q(**{f"{prefix}{field}_id": claimant.pk})
+        q |= Q(**{f"{prefix}{claimant_field(claimant)}_id": claimant.pk})
     return q
 
 
-def claims_of(user):
-    """Claims made by anyone the user may act for, newest first."""
-    claimants = claimants_for(user)
+def claims_of(user, claimants=None):
+    """Claims made by anyone the user may act for (`claimants`, when already known), newest first."""
+    claimants = claimants_for(user) if claimants is None else claimants
     if not claimants:
         return Claim.objects.none()
     return (

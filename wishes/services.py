@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from alliances.models import MemberUnit
-from grids.models import Grid, Household
+from grids.models import Grid
 from portal.scoping import in_scope
 from volunteers.models import Volunteer, VolunteerTeam
 from volunteers.services import points_award
@@ -101,7 +101,7 @@ def wish_submit(*, name, phone, grid, category, text, wanted_by, address="", sub
     if wanted_by <= timezone.localdate(now):
         raise ValidationError({"wanted_by": _("希望完成日期应晚于今天。")})
     household = selectors.best_household(phone=phone, address=address, grid=grid)
-    community = grid if grid.kind == Grid.Kind.COMMUNITY else grid.parent
+    community = grid.community
 
     def create(code):
         wish = Wish(
@@ -275,10 +275,6 @@ def can_act_for(user, claimant):
     return False
 
 
-def _claimant_field(claimant):
-    return {Volunteer: "volunteer", VolunteerTeam: "team", MemberUnit: "unit"}[type(claimant)]
-
-
 @transaction.atomic
 def wish_claim(*, wish, user, claimant):
     """Claim one slot of an open wish for `claimant`.
@@ -291,7 +287,7 @@ def wish_claim(*, wish, user, claimant):
     """
     if not can_act_for(user, claimant):
         raise PermissionDenied(_("您不能代表该志愿者、服务队或单位认领。"))
-    field = _claimant_field(claimant)
+    field = selectors.claimant_field(claimant)
     # The claimant first (its open-claim limit), then the wish: the fixed order.
     type(claimant).objects.select_for_update().filter(pk=claimant.pk).first()
     wish = Wish.objects.select_for_update().get(pk=wish.pk)
@@ -477,8 +473,3 @@ def wish_auto_close(*, wish_id, now=None):
         },
     )
     return True
-
-
-def household_label(category):
-    """The Chinese label of a stored rainbow category, or ''."""
-    return str(Household.Category(category).label) if category else ""

@@ -292,7 +292,7 @@ def _save(request, form):
 def _follow(request, form, wish_pk):
     data = form.cleaned_data
     # Only a wish that would have been offered: open, same community and category.
-    community = form.place if form.place.kind == Grid.Kind.COMMUNITY else form.place.parent
+    community = form.place.community
     wish = get_object_or_404(
         Wish, pk=wish_pk, community=community, category=data["category"], status__in=Wish.IN_PROGRESS
     )
@@ -553,7 +553,7 @@ def _review_context(request, wish, **forms):
         "events": selectors.wish_timeline(wish),
         "claims": wish.claims.select_related("volunteer", "team", "unit").order_by("slot_no"),
         "matches": selectors.household_matches(phone=wish.phone, address=wish.address, grid=wish.grid),
-        "same_phone": selectors.same_phone_wishes(wish),
+        "same_phone": selectors.same_phone_wishes(wish, request.user),
         "can_see_phone": can_view_personal_data(request.user),
         "publish_form": forms.get("publish_form") or PublishForm(initial=initial),
         "reject_form": forms.get("reject_form") or ReasonForm(prefix="reject"),

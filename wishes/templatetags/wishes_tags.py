@@ -7,12 +7,6 @@ from wishes.models import Claim
 
 register = template.Library()
 
-# What the claimant still has to do, by claim status.
-TODO = {
-    Claim.Status.CLAIMED: "fulfil",
-    Claim.Status.FULFILLED: "wait",
-}
-
 
 @register.inclusion_tag("wishes/_staff_counts.html", takes_context=True)
 def wishes_staff_counts(context):
@@ -26,9 +20,7 @@ def wishes_staff_counts(context):
 def wishes_me(context):
     user = context["request"].user
     claimants = selectors.claimants_for(user)
-    claims = list(selectors.claims_of(user)[:30]) if claimants else []
-    for claim in claims:
-        claim.todo = TODO.get(claim.status, "")
+    claims = list(selectors.claims_of(user, claimants)[:30]) if claimants else []
     return {
         "claimants": claimants,
         "claims": claims,
