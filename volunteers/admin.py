@@ -384,7 +384,7 @@ def reverse_entries(modeladmin, request, queryset):
 
 
 @admin.register(PointsEntry)
-class PointsEntryAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class PointsEntryAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
     """The ledger: nobody adds, changes or deletes an entry here; corrections are reversing entries."""
 
     list_display = (
@@ -400,18 +400,9 @@ class PointsEntryAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_filter = ("subject_kind", "rule")
     search_fields = ("subject_label",)
     date_hierarchy = "occurred_at"
-    list_select_related = ("rule", "grid", "reverses")
+    list_select_related = ("rule", "grid")
     actions = [reverse_entries]
     show_full_result_count = False
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def has_reverse_permission(self, request):
         return request.user.has_perm("volunteers.reverse_pointsentry")

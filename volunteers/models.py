@@ -193,10 +193,6 @@ class VolunteerTeam(models.Model):
     def __str__(self):
         return self.name
 
-    @property
-    def street(self):
-        return self.community if self.community.parent_id is None else self.community.get_root()
-
 
 class IdType(models.TextChoices):
     """Identity documents the national volunteer system accepts."""
@@ -320,10 +316,6 @@ class Volunteer(models.Model):
     @classmethod
     def number_for(cls, pk):
         return f"{cls.NUMBER_PREFIX}{pk:08d}"
-
-    @property
-    def is_in_service_party_member(self):
-        return self.is_party_member and bool(self.work_unit)
 
 
 class TeamMembership(models.Model):

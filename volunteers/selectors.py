@@ -37,7 +37,7 @@ from volunteers.models import (
     VolunteerTeam,
 )
 from volunteers.permissions import can_manage_team, can_organise, volunteer_of
-from volunteers.services import month_start
+from volunteers.services import counted_records, month_start
 
 
 def _street_nodes(street):
@@ -307,16 +307,7 @@ def my_records(volunteer, limit=20):
 
 
 def verified_hours(volunteer, date_from=None, date_to=None):
-    records = ServiceRecord.objects.filter(
-        volunteer=volunteer,
-        verified_at__isnull=False,
-        attendance__in=[ServiceRecord.Attendance.NORMAL, ServiceRecord.Attendance.LATE],
-    )
-    if date_from:
-        records = records.filter(service_date__gte=date_from)
-    if date_to:
-        records = records.filter(service_date__lte=date_to)
-    totals = records.aggregate(hours=Sum("hours"), times=Count("pk"))
+    totals = counted_records(volunteer, date_from, date_to).aggregate(hours=Sum("hours"), times=Count("pk"))
     return _tenths(totals["hours"]), totals["times"]
 
 

@@ -674,7 +674,7 @@ def service_statement_issue(*, volunteer, user, period_from, period_to, issuer, 
         raise ValidationError(_("起始日期不能晚于截止日期。"))
     records = list(
         counted_records(volunteer, period_from, period_to)
-        .select_related("activity", "team")
+        .select_related("activity", "team", "verified_by")
         .order_by("service_date", "pk")
     )
     statement = ServiceStatement.objects.create(
@@ -896,8 +896,3 @@ def points_close_month(*, month=None, now=None):
     if period is not None and period.closed_at is not None:
         return None  # already closed: a redelivered task does nothing new
     return points_rollup(months=[month], close=True, now=now)
-
-
-def periods_of(month):
-    """(month, quarter, year) first days for a month."""
-    return month, quarter_start(month), datetime.date(month.year, 1, 1)
