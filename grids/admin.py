@@ -18,7 +18,7 @@ from portal.admin import (
     ScopedInlineMixin,
 )
 from portal.privacy import mask_id_number, mask_phone
-from portal.scoping import scope_node, scope_queryset
+from portal.scoping import Subtree, scope_of, scope_queryset
 
 
 class GridAdminForm(forms.ModelForm):
@@ -55,8 +55,7 @@ class GridAdmin(ScopedAdminMixin, MPTTModelAdmin):
         # Staff manage what lies below their scope node, not the node itself.
         if obj is None or request.user.is_superuser:
             return False
-        root = scope_node(request.user)
-        return root is not None and root.pk == obj.pk
+        return scope_of(request.user) == Subtree.of(obj)
 
     def has_change_permission(self, request, obj=None):
         if self._is_own_scope_root(request, obj):

@@ -25,7 +25,6 @@ class Grid(MPTTModel):
 
     # The kind a node's parent must have; a street is a root.
     PARENT_KIND = {Kind.STREET: None, Kind.COMMUNITY: Kind.STREET, Kind.GRID: Kind.COMMUNITY}
-    LEVEL = {Kind.STREET: 0, Kind.COMMUNITY: 1, Kind.GRID: 2}
 
     name = models.CharField(_("名称"), max_length=60)
     code = models.CharField(
@@ -219,10 +218,6 @@ class Household(models.Model):
     @property
     def colour(self):
         return self.COLOURS[self.category]
-
-    @property
-    def is_vulnerable(self):
-        return self.category != self.Category.GENERAL
 
 
 class Resident(models.Model):

@@ -8,6 +8,7 @@ from portal.models import PersonalDataLog, StaffProfile, User
 from portal.privacy import can_view_personal_data, mask_id_number, mask_phone, personal_data_record
 from portal.roles import ADMIN_ROLES, Role, has_role
 from portal.scoping import scope_queryset
+from portal.text import join_list
 
 admin.site.site_header = _("街道党建引领基层治理平台")
 admin.site.site_title = _("基层治理平台")
@@ -129,7 +130,7 @@ class UserAdmin(ScopedAdminMixin, BaseUserAdmin):
     @admin.display(description=_("角色"))
     def role_list(self, obj):
         labels = {role.value: role.label for role in Role}
-        return "、".join(str(labels.get(g.name, g.name)) for g in obj.groups.all())
+        return join_list(labels.get(g.name, g.name) for g in obj.groups.all())
 
     @admin.display(description=_("管辖范围"))
     def scope(self, obj):

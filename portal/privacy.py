@@ -42,14 +42,6 @@ def can_view_personal_data(user):
     return bool(user and user.is_authenticated and user.has_perm(PERMISSION))
 
 
-def shown_phone(user, value):
-    return value if can_view_personal_data(user) else mask_phone(value)
-
-
-def shown_id_number(user, value):
-    return value if can_view_personal_data(user) else mask_id_number(value)
-
-
 def personal_data_record(*, actor, action, subject, fields, grid=None, detail=""):
     """Write one access-log entry about `subject` (a model instance or class)."""
     is_instance = not isinstance(subject, type)

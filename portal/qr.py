@@ -13,11 +13,5 @@ def qr_svg(text, scale=4):
     return mark_safe(buffer.getvalue().decode())
 
 
-def qr_png(text, scale=8):
-    buffer = io.BytesIO()
-    segno.make(text, error="m").save(buffer, kind="png", scale=scale, border=2)
-    return buffer.getvalue()
-
-
 def qr_data_uri(text, scale=8):
     return segno.make(text, error="m").png_data_uri(scale=scale, border=2)

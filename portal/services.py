@@ -21,18 +21,6 @@ def user_grant_role(*, user, role, scope=None, title=""):
     return user
 
 
-@transaction.atomic
-def user_revoke_role(*, user, role):
-    role = Role(role)
-    user.groups.remove(Group.objects.get(name=role.value))
-    _forget_roles(user)
-    still_admin = user.groups.filter(name__in=[r.value for r in ADMIN_ROLES]).exists()
-    if user.is_staff and not still_admin and not user.is_superuser:
-        User.objects.filter(pk=user.pk).update(is_staff=False)
-        user.is_staff = False
-    return user
-
-
 def _forget_roles(user):
     if hasattr(user, "_portal_roles"):
         del user._portal_roles
