@@ -47,10 +47,6 @@ def can_edit_unit_lists(user, unit):
     return is_liaison_of(user, unit) or is_staff_over(user, unit.grid, "alliances.change_resource")
 
 
-def project_unit_ids(project):
-    return {project.lead_unit_id, *project.partner_units.values_list("pk", flat=True)}
-
-
 def posting_unit(user, project):
     """The participating unit this user posts for, or None (staff post for no unit)."""
     mine = liaison_unit_ids(user)

@@ -234,9 +234,7 @@ class NeedAdmin(ImportExportScopedMixin, ScopedAdminMixin, ImportExportModelAdmi
             obj.raised_by = request.user
         super().save_model(request, obj, form, change)
         if not change:
-            NeedStatusChange.objects.create(
-                need=obj, from_status="", to_status=obj.status, changed_by=request.user, note=_("登记需求")
-            )
+            services.need_record(obj, "", request.user, _("登记需求"))
 
     @admin.display(description=_("匹配"))
     def page(self, obj):
@@ -285,13 +283,7 @@ class ProjectAdmin(ScopedAdminMixin, admin.ModelAdmin):
             obj.created_by = request.user
         super().save_model(request, obj, form, change)
         if not change:
-            ProjectStatusChange.objects.create(
-                project=obj,
-                from_status="",
-                to_status=obj.status,
-                changed_by=request.user,
-                note=_("在管理后台创建"),
-            )
+            services.project_record(obj, "", request.user, _("在管理后台创建"))
 
     @admin.display(description=_("进度"), ordering="progress_percent")
     def progress(self, obj):

@@ -109,11 +109,6 @@ def month_bounds(month):
     return start, end
 
 
-def is_complete(month, at):
-    """Whether the month had ended at `at`."""
-    return at >= month_bounds(month)[1]
-
-
 # --- party members of a unit ---------------------------------------------------------------
 
 _SPACES = re.compile(r"\s+")

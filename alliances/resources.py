@@ -12,7 +12,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export import fields, widgets
 
-from alliances.models import MemberUnit, Need, NeedStatusChange, Resource, ResourceKind
+from alliances import services
+from alliances.models import MemberUnit, Need, Resource, ResourceKind
 from grids.models import Grid
 from portal.resources import ChoiceLabelWidget, ScopedLookupWidget, ScopedResource, TextWidget
 from portal.roles import Role
@@ -300,10 +301,4 @@ class NeedResource(ScopedResource):
             instance.raised_by = self.user
         super().save_instance(instance, is_create, row, **kwargs)
         if is_create:
-            NeedStatusChange.objects.create(
-                need=instance,
-                from_status="",
-                to_status=instance.status,
-                changed_by=self.user,
-                note=_("表格导入"),
-            )
+            services.need_record(instance, "", self.user, _("表格导入"))

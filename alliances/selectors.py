@@ -159,10 +159,6 @@ def project_timeline(project):
     return list(updates), list(project.status_changes.select_related("changed_by"))
 
 
-def project_status_counts(projects):
-    return dict(projects.order_by().values_list("status").annotate(n=Count("pk")))
-
-
 # --- matching ------------------------------------------------------------------------
 
 POINTS_KIND = 40

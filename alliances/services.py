@@ -32,6 +32,8 @@ from alliances.models import (
     add_months,
     month_start,
 )
+from alliances.photos import MAX_PHOTOS
+from portal.text import join_list
 from volunteers.services import points_award
 
 # --- membership and covenant -------------------------------------------------------
@@ -317,7 +319,7 @@ def resource_set_active(*, actor, resource, active):
 # --- needs ---------------------------------------------------------------------------
 
 
-def _need_record(need, from_status, actor, note="", at=None):
+def need_record(need, from_status, actor, note="", at=None):
     NeedStatusChange.objects.create(
         need=need,
         from_status=from_status,
@@ -326,27 +328,6 @@ def _need_record(need, from_status, actor, note="", at=None):
         changed_by=actor,
         note=note[:200],
     )
-
-
-@transaction.atomic
-def need_create(
-    *, actor, community, title, kind, description="", quantity=None, priority=None, wanted_by=None
-):
-    _require(access.is_staff_over(actor, community, "alliances.add_need"))
-    need = Need(
-        community=community,
-        title=title,
-        kind=kind,
-        description=description,
-        quantity=quantity,
-        priority=priority or Need.Priority.GENERAL,
-        wanted_by=wanted_by,
-        raised_by=actor,
-    )
-    need.full_clean()
-    need.save()
-    _need_record(need, "", actor, _("登记需求"))
-    return need
 
 
 def _need_transition(need, to_status, actor, note="", at=None):
@@ -371,7 +352,7 @@ def _need_transition(need, to_status, actor, note="", at=None):
     if to_status == Need.Status.OPEN:
         need.closed_at, need.close_reason = None, ""
     need.save(update_fields=["status", "matched_at", "closed_at", "close_reason"])
-    _need_record(need, previous, actor, note, at)
+    need_record(need, previous, actor, note, at)
     return need
 
 
@@ -386,19 +367,10 @@ def need_close(*, need, actor, reason):
     return _need_transition(need, Need.Status.CLOSED, actor, reason.strip())
 
 
-@transaction.atomic
-def need_reopen(*, need, actor, reason=""):
-    need = Need.objects.select_for_update(of=("self",)).select_related("community").get(pk=need.pk)
-    _require(access.is_staff_over(actor, need.community, "alliances.change_need"))
-    if need.status != Need.Status.CLOSED:
-        raise ValidationError(_("只有已关闭的需求可以重新打开。"))
-    return _need_transition(need, Need.Status.OPEN, actor, reason or _("重新打开"))
-
-
 # --- projects ------------------------------------------------------------------------
 
 
-def _project_record(project, from_status, actor, note="", at=None):
+def project_record(project, from_status, actor, note="", at=None):
     ProjectStatusChange.objects.create(
         project=project,
         from_status=from_status,
@@ -472,7 +444,7 @@ def project_create_from_match(
     partners = [u for u in partner_units if u.pk != resource.unit_id]
     if partners:
         project.partner_units.set(partners)
-    _project_record(project, "", actor, _("由需求“%(need)s”匹配立项") % {"need": need.title})
+    project_record(project, "", actor, _("由需求“%(need)s”匹配立项") % {"need": need.title})
     _need_transition(need, Need.Status.MATCHED, actor, _("立项：%(project)s") % {"project": project.title})
     return project
 
@@ -497,7 +469,7 @@ def _project_transition(project, to_status, actor, note="", at=None):
         project.completed_at, project.progress_percent = at, 100
         fields += ["completed_at", "progress_percent"]
     project.save(update_fields=fields)
-    _project_record(project, previous, actor, note, at)
+    project_record(project, previous, actor, note, at)
     if to_status == Project.Status.COMPLETED:
         award_project_points(project)
     _project_need_follows(project, actor, at)
@@ -566,7 +538,7 @@ def project_post_update(*, project, actor, text, progress_percent=None, photos=(
             raise PermissionDenied(_("进度百分比由牵头单位填写。"))
         if not 0 <= progress_percent <= 100:
             raise ValidationError(_("进度应在 0 到 100 之间。"))
-    if len(photos) > 4:
+    if len(photos) > MAX_PHOTOS:
         raise ValidationError(_("每次最多上传 4 张照片。"))
     posted_at = posted_at or timezone.now()
     update = ProjectUpdate(
@@ -651,7 +623,7 @@ def meeting_record(*, meeting, actor, attendance, minutes, now=None):
         missing = [members[pk].name for pk in set(members) - listed]
         if missing:
             raise ValidationError(
-                _("请填写这些单位的出席情况：%(units)s。") % {"units": "、".join(sorted(missing))}
+                _("请填写这些单位的出席情况：%(units)s。") % {"units": join_list(sorted(missing))}
             )
         raise ValidationError(_("出席名单中有不是该联盟成员的单位。"))
     rows = []

@@ -338,8 +338,8 @@ def _best(parts, key, n):
 
 
 def _in(queryset, subtree):
-    """Rows of `queryset` inside `subtree` (None: everywhere): the one scoping rule, for a node."""
-    return limit_to_scope(queryset, EVERYTHING if subtree is None else subtree, queryset.model.scope_field)
+    """Rows of `queryset` inside `subtree`: the one scoping rule, for a node."""
+    return limit_to_scope(queryset, subtree, queryset.model.scope_field)
 
 
 def _totals(nodes, stats):
