@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from alliances.models import JointMeeting, MeetingAttendance, MeetingProblem, Project, Resource
 from alliances.photos import MAX_PHOTOS, normalise_photo
 from grids.models import Grid
-from portal.forms import PlainTextAreaField, PlainTextField
+from portal.forms import DateInput, PlainTextAreaField, PlainTextField
 
 _MONTH_RE = re.compile(r"^(\d{4})-(\d{1,2})$")
 
@@ -27,13 +27,6 @@ class MonthField(forms.CharField):
         if not match or not 1 <= int(match.group(2)) <= 12:
             raise ValidationError(_("月份请写成 2026-03 的样子。"))
         return datetime.date(int(match.group(1)), int(match.group(2)), 1)
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 class ResourceForm(forms.ModelForm):

@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
-from volunteers.models import SubjectKind
+from points.models import SubjectKind
 
 
 class MemberUnit(models.Model):

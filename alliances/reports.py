@@ -62,9 +62,10 @@ from alliances.models import (
     add_months,
     month_end,
 )
+from points.models import PeriodKind, PointsPeriod, PointsTotal
 from portal.scoping import Subtree
 from portal.text import aside, join_list, labelled
-from volunteers.models import PeriodKind, PointsPeriod, PointsTotal, ServiceRecord, Volunteer
+from volunteers.models import ServiceRecord, Volunteer
 from wishes.models import Claim
 
 SCHEMA_VERSION = 1

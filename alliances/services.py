@@ -33,8 +33,8 @@ from alliances.models import (
     month_start,
 )
 from alliances.photos import MAX_PHOTOS
+from points.services import points_award
 from portal.text import join_list
-from volunteers.services import points_award
 
 # --- membership and covenant -------------------------------------------------------
 

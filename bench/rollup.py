@@ -92,7 +92,8 @@ def _ids():
     from django.contrib.contenttypes.models import ContentType
 
     from alliances.models import MemberUnit
-    from volunteers.models import PointsRule, ServiceRecord, Volunteer
+    from points.models import PointsRule
+    from volunteers.models import ServiceRecord, Volunteer
 
     return {
         "person": ContentType.objects.get_for_model(Volunteer).pk,
@@ -126,7 +127,7 @@ def _generate(entries, subjects, year):
     """COPY `entries` rows into an empty ledger, indexes dropped first and rebuilt after."""
     from django.db import connection
 
-    from volunteers.models import PointsEntry, PointsPeriod, PointsTotal
+    from points.models import PointsEntry, PointsPeriod, PointsTotal
 
     table = PointsEntry._meta.db_table
     streets, ids = _streets(), _ids()
@@ -202,7 +203,7 @@ def _bare_group_by(year):
             # Summing the sums makes PostgreSQL compute them (it drops unused aggregates).
             "SELECT COUNT(*), SUM(points) FROM (SELECT subject_type_id, subject_id, "
             "date_trunc('month', occurred_at AT TIME ZONE 'Asia/Shanghai') AS month, SUM(points) AS points "
-            "FROM volunteers_pointsentry WHERE occurred_at >= %s AND occurred_at < %s "
+            "FROM points_pointsentry WHERE occurred_at >= %s AND occurred_at < %s "
             "GROUP BY 1, 2, 3) AS totals",
             [start, end],
         )
@@ -220,7 +221,7 @@ def _naive(year, sample, subjects_total, seed=0):
     from django.db.models import Count, Max, Sum
     from django.db.models.functions import TruncMonth
 
-    from volunteers.models import PointsEntry, PointsTotal
+    from points.models import PointsEntry, PointsTotal
 
     start, end = _year_bounds(year)
     ids = _ids()
@@ -302,9 +303,10 @@ def main():
     _setup_django()
     from django.utils import timezone
 
-    from volunteers import rollup
-    from volunteers.models import PointsEntry
-    from volunteers.services import next_month, points_rollup
+    from points import rollup
+    from points.models import PointsEntry
+    from points.services import points_rollup
+    from portal.months import next_month
 
     year = timezone.localdate().year - 1
     present = PointsEntry.objects.count()
@@ -389,8 +391,8 @@ def main():
 def _first_fill(months):
     from django.db import connection
 
-    from volunteers.models import PointsPeriod, PointsTotal
-    from volunteers.services import points_rollup
+    from points.models import PointsPeriod, PointsTotal
+    from points.services import points_rollup
 
     with connection.cursor() as cursor:
         cursor.execute(f"TRUNCATE {PointsTotal._meta.db_table}, {PointsPeriod._meta.db_table}")
@@ -406,7 +408,7 @@ def _vacuum():
     from django.db import connection
 
     with connection.cursor() as cursor:
-        cursor.execute("VACUUM ANALYZE volunteers_pointsentry, volunteers_pointstotal")
+        cursor.execute("VACUUM ANALYZE points_pointsentry, points_pointstotal")
 
 
 def _nightly(month, count):
@@ -414,8 +416,9 @@ def _nightly(month, count):
     from django.db import connection
     from django.utils import timezone
 
-    from volunteers.models import PointsEntry
-    from volunteers.services import next_month, points_rollup
+    from points.models import PointsEntry
+    from points.services import points_rollup
+    from portal.months import next_month
 
     start = timezone.make_aware(datetime.datetime(month.year, month.month, 1))
     end = timezone.make_aware(datetime.datetime.combine(next_month(month), datetime.time()))
@@ -423,13 +426,13 @@ def _nightly(month, count):
     with connection.cursor() as cursor:
         # Copies of random entries of the month, as new sources, a few hours later.
         cursor.execute(
-            "INSERT INTO volunteers_pointsentry (rule_id, subject_kind, subject_type_id, subject_id, "
+            "INSERT INTO points_pointsentry (rule_id, subject_kind, subject_type_id, subject_id, "
             "subject_label, street_id, grid_id, source_type_id, source_id, quantity, points, occurred_at, "
             "created_at, note) "
             "SELECT rule_id, subject_kind, subject_type_id, subject_id, subject_label, street_id, grid_id, "
             "source_type_id, source_id + 1000000000, quantity, points, "
             "LEAST(occurred_at + interval '3 hours', %s - interval '1 second'), now(), 'bench' "
-            "FROM volunteers_pointsentry WHERE occurred_at >= %s AND occurred_at < %s "
+            "FROM points_pointsentry WHERE occurred_at >= %s AND occurred_at < %s "
             "ORDER BY id LIMIT %s",
             [end, start, end, count],
         )
@@ -437,7 +440,7 @@ def _nightly(month, count):
     points_rollup(months=[month])
     elapsed = time.perf_counter() - started
     with connection.cursor() as cursor:
-        cursor.execute("DELETE FROM volunteers_pointsentry WHERE id > %s", [highest])
+        cursor.execute("DELETE FROM points_pointsentry WHERE id > %s", [highest])
     points_rollup(months=[month])
     _vacuum()
     return elapsed

@@ -10,11 +10,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from grids.models import Grid, Household, Visit
+from points.services import points_award_to_user
 from portal.locks import advisory_xact_lock
 from portal.models import PersonalDataLog
 from portal.privacy import personal_data_record
 from portal.scoping import in_scope
-from volunteers.services import points_award_to_user
 
 TREE_LOCK = "grids.tree"
 

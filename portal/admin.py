@@ -21,6 +21,19 @@ def _scoped(model, queryset, user):
     return scope_queryset(queryset, user)
 
 
+class ReadOnlyAdminMixin:
+    """Lists and view pages only: these rows are written by services, never edited by hand."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class ScopedAdminMixin:
     """Applies the one scoping rule to a ModelAdmin.
 

@@ -47,8 +47,9 @@ from django.utils import timezone
 from alliances.models import MemberUnit, Need, Project, add_months
 from grids.models import Grid, Household, Visit
 from grids.selectors import grid_stats
+from points.models import PeriodKind, PointsPeriod, PointsTotal, SubjectKind
 from portal.scoping import EVERYTHING, NOTHING, Subtree, limit_to_scope, scope_of
-from volunteers.models import PeriodKind, PointsPeriod, PointsTotal, ServiceRecord, SubjectKind, Volunteer
+from volunteers.models import ServiceRecord, Volunteer
 from wishes.models import Claim, Wish
 
 CACHE_VERSION = 2

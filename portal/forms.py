@@ -12,3 +12,21 @@ class PlainTextField(forms.CharField):
 
 class PlainTextAreaField(PlainTextField):
     widget = forms.Textarea
+
+
+class DateInput(forms.DateInput):
+    """The browser's date picker, with the ISO date it expects."""
+
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class LocalDateTimeInput(forms.DateTimeInput):
+    """The browser's date-and-time picker, in local time."""
+
+    input_type = "datetime-local"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)

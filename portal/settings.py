@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "django_ratelimit",
     # Order matters to seed_demo: each app's demo data may use the ones above it.
     "portal",
+    "points",
     "grids",
     "volunteers",
     "alliances",
@@ -207,12 +208,12 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Points totals and ranks: the current month every night (only if its
     # ledger changed), and the month just ended closed right after midnight.
-    "volunteers-rollup-nightly": {
-        "task": "volunteers.tasks.rollup_points_nightly",
+    "points-rollup-nightly": {
+        "task": "points.tasks.rollup_points_nightly",
         "schedule": crontab(minute=30, hour=1),
     },
-    "volunteers-rollup-month-end": {
-        "task": "volunteers.tasks.rollup_points_close_month",
+    "points-rollup-month-end": {
+        "task": "points.tasks.rollup_points_close_month",
         "schedule": crontab(minute=10, hour=0, day_of_month=1),
     },
     # The joint-meeting reports of the month just ended, built once its points

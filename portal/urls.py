@@ -27,6 +27,7 @@ urlpatterns = [
     path("reports/monthly/", include((report_urlpatterns, "reports"))),
     path("wishes/", include("wishes.urls")),
     path("volunteers/", include("volunteers.urls")),
+    path("points/", include("points.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -14,9 +14,10 @@ from django.contrib.contenttypes.models import ContentType
 from alliances.models import MemberUnit
 from grids import services as grid_services
 from grids.models import Building, Grid, GridAssignment, Household, Resident, Visit
+from points.models import PointsRule
 from portal.models import PersonalDataLog, StaffProfile, User
 from portal.services import user_grant_role
-from volunteers.models import PointsRule, Volunteer, VolunteerTeam
+from volunteers.models import Volunteer, VolunteerTeam
 
 _codes = itertools.count(1)
 
@@ -330,13 +331,11 @@ from decimal import Decimal  # noqa: E402
 
 from django.utils import timezone  # noqa: E402
 
+from points.models import PeriodKind, PointsEntry, PointsTotal  # noqa: E402
 from volunteers.models import (  # noqa: E402
     Activity,
     DualReport,
     ExportMapping,
-    PeriodKind,
-    PointsEntry,
-    PointsTotal,
     ServiceRecord,
     ServiceStatement,
     SignUp,
@@ -430,7 +429,7 @@ def _statement(community):
 
 
 def _points_entry(community):
-    from volunteers.services import points_award
+    from points.services import points_award
 
     return points_award(
         rule_code="visit_logged", subject=VolunteerFactory(community=community), source=VisitFactory()

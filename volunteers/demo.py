@@ -1,7 +1,7 @@
 """Demo data for one street: 25 volunteer teams, ~1,500 volunteers (one for every
 `volunteerN` login, the 891 party members with their 双报到 records), eight
 months of activities with sign-ups, attendance and ~13,000 service
-person-times, the points they earned, and (in seed_finish) the rollup.
+person-times, and the points they earned.
 
 Runs after grids (it needs the street, its residents and the volunteer
 logins) and before alliances and wishes, which find each login's Volunteer.
@@ -9,12 +9,11 @@ Everything is written in bulk; each part checks whether it is already there.
 """
 
 import datetime
-from decimal import Decimal
 
-from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
 from grids.models import Resident
+from points.services import Award, points_award_bulk
 from portal.demo import mobile
 from portal.models import StaffProfile, User
 from portal.validators import id_number_check_char
@@ -22,8 +21,6 @@ from volunteers import services
 from volunteers.models import (
     Activity,
     DualReport,
-    PointsEntry,
-    PointsRule,
     ServiceRecord,
     SignUp,
     TeamMembership,
@@ -96,23 +93,6 @@ def seed_street(ctx):
         _dual_reports(ctx)
     if not Activity.objects.filter(community__tree_id=street.tree_id).exists():
         _activities(ctx)
-
-
-def seed_finish(contexts):
-    """Roll the ledger up: past months closed, as at month end; this month open."""
-    now = timezone.now()
-    first = PointsEntry.objects.order_by("occurred_at").values_list("occurred_at", flat=True).first()
-    if first is None:
-        return
-    current = services.month_start(timezone.localdate(now))
-    month = services.month_start(timezone.localdate(first))
-    past = []
-    while month < current:
-        past.append(month)
-        month = services.next_month(month)
-    if past:
-        services.points_rollup(months=past, close=True, now=now)
-    services.points_rollup(months=[current], now=now)
 
 
 # --- people -------------------------------------------------------------------------------------
@@ -338,7 +318,9 @@ class _People:
 
     def __init__(self, ctx, rng):
         self.rng = rng
-        self.everyone = list(Volunteer.objects.filter(community__in=ctx.communities).order_by("pk"))
+        self.everyone = list(
+            Volunteer.objects.filter(community__in=ctx.communities).select_related("community").order_by("pk")
+        )
         # A few keen volunteers serve far more often than most: they are the stars.
         weight = {v.pk: rng.choice((1, 1, 1, 2, 2, 3, 5, 8)) for v in self.everyone}
         self.pool = [v.pk for v in self.everyone for _ in range(weight[v.pk])]
@@ -519,27 +501,11 @@ def _record(ctx, rng, activity, volunteer, running):
 
 
 def _points(ctx, records):
-    """activity_hour entries for the verified hours, booked when verified, as the service does."""
-    rule = PointsRule.objects.get(code="activity_hour")
-    person = ContentType.objects.get_for_model(Volunteer)
-    source = ContentType.objects.get_for_model(ServiceRecord)
-    entries = [
-        PointsEntry(
-            rule=rule,
-            subject_kind=rule.subject_kind,
-            subject_type=person,
-            subject_id=r.volunteer_id,
-            subject_label=r.volunteer.name[:100],
-            street=ctx.street,
-            grid_id=r.volunteer.community_id,
-            source_type=source,
-            source_id=r.pk,
-            quantity=r.hours,
-            points=(rule.points * r.hours).quantize(Decimal("0.01")),
-            occurred_at=r.verified_at,
+    """activity_hour points for the verified hours, booked when verified, as the service does."""
+    return points_award_bulk(
+        awards=(
+            Award("activity_hour", r.volunteer, r, r.verified_at, r.hours)
+            for r in records
+            if r.verified_at is not None and r.hours > 0
         )
-        for r in records
-        if r.verified_at is not None and r.hours > 0 and rule.is_active_on(timezone.localdate(r.verified_at))
-    ]
-    PointsEntry.objects.bulk_create(entries, batch_size=5000)
-    return len(entries)
+    )

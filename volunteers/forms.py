@@ -5,25 +5,10 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from portal.forms import PlainTextAreaField, PlainTextField
+from portal.forms import DateInput, LocalDateTimeInput, PlainTextAreaField, PlainTextField
 from portal.text import aside
 from volunteers import exports
-from volunteers.models import Activity, ExportMapping, PointsRule, ServiceRecord
-
-
-class LocalDateTimeInput(forms.DateTimeInput):
-    input_type = "datetime-local"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
-
+from volunteers.models import Activity, ExportMapping, ServiceRecord
 
 _DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"]
 
@@ -188,27 +173,3 @@ class ExportMappingForm(forms.ModelForm):
     def save(self, commit=True):
         self.instance.columns = self.cleaned_data["columns_text"]
         return super().save(commit)
-
-
-class PointsRuleForm(forms.ModelForm):
-    class Meta:
-        model = PointsRule
-        fields = ("name", "points", "active_from", "active_until", "description")
-        widgets = {"active_from": DateInput(), "active_until": DateInput()}
-
-    def clean_points(self):
-        points = self.cleaned_data["points"]
-        if points < 0 or points > 1000:
-            raise ValidationError(_("分值应在 0 到 1000 之间。"))
-        return points
-
-    def clean(self):
-        data = super().clean()
-        start, end = data.get("active_from"), data.get("active_until")
-        if start and end and end < start:
-            self.add_error("active_until", _("失效日期不能早于生效日期。"))
-        return data
-
-
-class ReverseForm(forms.Form):
-    note = PlainTextField(label=_("冲销原因"), max_length=150, min_length=2)

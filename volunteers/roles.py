@@ -7,9 +7,7 @@ def _perms(model, *actions):
 
 _CRUD = ("view", "add", "change", "delete")
 
-# Staff run teams, volunteers, activities and records in their scope. The
-# ledger and the rollup are read-only to everyone: entries are corrected by
-# reversing entries (street staff), totals are written by the rollup only.
+# Staff run teams, volunteers, activities and records in their scope.
 _COMMON = [
     *_perms("volunteerteam", *_CRUD),
     *_perms("volunteer", "view", "add", "change"),
@@ -20,17 +18,12 @@ _COMMON = [
     *_perms("servicerecord", "view", "add", "change"),
     *_perms("servicestatement", "view"),
     *_perms("exportmapping", *_CRUD),
-    *_perms("pointsentry", "view"),
-    *_perms("pointstotal", "view"),
-    *_perms("pointsrule", "view"),
 ]
 
 PERMISSIONS = {
     Role.STREET_STAFF: [
         *_COMMON,
         *_perms("volunteer", "delete"),
-        *_perms("pointsrule", "change"),
-        *_perms("pointsentry", "reverse"),
     ],
     Role.COMMUNITY_SECRETARY: _COMMON,
 }

@@ -1,4 +1,4 @@
-"""Scoped reads for volunteers, teams, activities, records and points.
+"""Scoped reads for volunteers, teams, activities and service records.
 
 Staff see what lies in their scope (portal.scoping). A volunteer has no staff
 scope; they see the teams and activities of their own street — the subtree of
@@ -7,37 +7,31 @@ only their own sign-ups, records and points.
 """
 
 import datetime
-from collections import OrderedDict
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.conf import settings
-from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from grids.models import Grid
+from points.models import PeriodKind, PointsTotal
+from points.selectors import last_rollup_at, points_of, rank_of
+from portal.months import month_start
 from portal.scoping import EVERYTHING, NOTHING, Subtree, scope_of, scope_queryset
 from volunteers.models import (
     Activity,
     DualReport,
     ExportMapping,
-    PeriodKind,
-    PointsEntry,
-    PointsPeriod,
-    PointsRule,
-    PointsTotal,
     ServiceRecord,
     SignUp,
-    SubjectKind,
     TeamMembership,
     Volunteer,
     VolunteerTeam,
 )
 from volunteers.permissions import can_manage_team, can_organise, volunteer_of
-from volunteers.services import counted_records, month_start
+from volunteers.services import counted_records
 
 
 def _street_nodes(street):
@@ -388,55 +382,6 @@ def dual_report_people(user, *, community=None, unit=None, reported=None):
     return members.order_by("community__code", "work_unit", "name")
 
 
-# --- points ----------------------------------------------------------------------------------------------
-
-
-def rules_for_staff():
-    return PointsRule.objects.order_by("subject_kind", "code")
-
-
-def get_rule_or_404(pk):
-    return get_object_or_404(PointsRule, pk=pk)
-
-
-def points_entries_visible_to(user):
-    return scope_queryset(PointsEntry.objects.select_related("rule", "street", "grid"), user)
-
-
-def get_points_entry_for_user_or_404(user, pk):
-    return get_object_or_404(points_entries_visible_to(user), pk=pk)
-
-
-def _ct(model):
-    return ContentType.objects.get_for_model(model)
-
-
-def points_of(subject, date_from, date_until):
-    """Live sum from the ledger, for one subject, in [date_from, date_until)."""
-    start = timezone.make_aware(datetime.datetime.combine(date_from, datetime.time()))
-    end = timezone.make_aware(datetime.datetime.combine(date_until, datetime.time()))
-    total = PointsEntry.objects.filter(
-        subject_type=_ct(type(subject)), subject_id=subject.pk, occurred_at__gte=start, occurred_at__lt=end
-    ).aggregate(points=Sum("points"))["points"]
-    return total or Decimal("0")
-
-
-def rank_of(subject, kind, start):
-    """The subject's row of the last rollup for the period, or None."""
-    return PointsTotal.objects.filter(
-        subject_type=_ct(type(subject)), subject_id=subject.pk, period_kind=kind, period_start=start
-    ).first()
-
-
-def last_rollup_at():
-    return (
-        PointsPeriod.objects.filter(kind=PeriodKind.MONTH)
-        .order_by("-computed_at")
-        .values_list("computed_at", flat=True)
-        .first()
-    )
-
-
 @dataclass
 class Summary:
     volunteer: Volunteer
@@ -471,93 +416,4 @@ def volunteer_summary(volunteer, now=None):
         rank_month=rank_of(volunteer, PeriodKind.MONTH, this_month),
         rank_year=rank_of(volunteer, PeriodKind.YEAR, this_year),
         ranked_at=last_rollup_at(),
-    )
-
-
-@dataclass
-class BoardRow:
-    rank: int
-    points: Decimal
-    subject: object
-    label: str
-    community: str
-
-
-SUBJECT_MODELS = {SubjectKind.PERSON: Volunteer, SubjectKind.TEAM: VolunteerTeam}
-
-
-def _subject_model(kind):
-    if kind == SubjectKind.UNIT:
-        from alliances.models import MemberUnit
-
-        return MemberUnit
-    return SUBJECT_MODELS[kind]
-
-
-def leaderboard(street, kind, start, subject_kind, top):
-    """The top `top` subjects of a street for a period, from the rollup (points above zero)."""
-    rows = list(
-        PointsTotal.objects.filter(
-            period_kind=kind, period_start=start, street=street, subject_kind=subject_kind, points__gt=0
-        ).order_by(*PointsTotal.RANK_ORDER)[:top]
-    )
-    model = _subject_model(subject_kind)
-    ct = _ct(model)
-    related = ["community"] if model is not _subject_model(SubjectKind.UNIT) else ["grid"]
-    subjects = model.objects.select_related(*related).in_bulk(
-        [r.subject_id for r in rows if r.subject_type_id == ct.pk]
-    )
-    board = []
-    for row in rows:
-        subject = subjects.get(row.subject_id) if row.subject_type_id == ct.pk else None
-        place = getattr(subject, "community", None) or getattr(subject, "grid", None)
-        board.append(
-            BoardRow(
-                rank=row.rank,
-                points=row.points,
-                subject=subject,
-                label=str(subject) if subject else "—",
-                community=place.name if place else "",
-            )
-        )
-    return board
-
-
-def leaderboard_street(user, requested=None):
-    """The street whose boards the user sees: their home street, or one in their staff scope."""
-    scope = scope_of(user)
-    streets = Grid.objects.filter(kind=Grid.Kind.STREET)
-    if scope is not EVERYTHING:
-        allowed = Q(pk__in=[])
-        if scope is not NOTHING:
-            allowed |= Q(tree_id=scope.tree_id)
-        home = home_street(user)
-        if home is not None:
-            allowed |= Q(pk=home.pk)
-        streets = streets.filter(allowed)
-    streets = list(streets.order_by("code"))
-    chosen = next((s for s in streets if str(s.pk) == str(requested)), None)
-    return chosen or (streets[0] if streets else None), streets
-
-
-def rolled_up_months(limit=12):
-    """(first day, closed) of the latest months that have totals, newest first."""
-    periods = PointsPeriod.objects.filter(kind=PeriodKind.MONTH).order_by("-start")
-    return [(p.start, p.closed_at is not None) for p in periods[:limit]]
-
-
-def stars_context(street, month, year):
-    return OrderedDict(
-        month_stars=leaderboard(
-            street, PeriodKind.MONTH, month, SubjectKind.PERSON, settings.VOLUNTEER_STARS_TOP_N
-        ),
-        year_stars=leaderboard(
-            street, PeriodKind.YEAR, year, SubjectKind.PERSON, settings.VOLUNTEER_STARS_TOP_N
-        ),
-        month_units=leaderboard(
-            street, PeriodKind.MONTH, month, SubjectKind.UNIT, settings.VOLUNTEER_UNITS_TOP_N
-        ),
-        month_teams=leaderboard(
-            street, PeriodKind.MONTH, month, SubjectKind.TEAM, settings.VOLUNTEER_UNITS_TOP_N
-        ),
     )

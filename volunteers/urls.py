@@ -1,4 +1,5 @@
 from django.urls import path
+from django.views.generic import RedirectView
 
 from volunteers import views
 
@@ -15,7 +16,8 @@ urlpatterns = [
     path("teams/<int:pk>/join/", views.team_join, name="team_join"),
     path("teams/<int:pk>/leave/", views.team_leave, name="team_leave"),
     path("memberships/<int:pk>/decide/", views.membership_decide, name="membership_decide"),
-    path("stars/", views.stars, name="stars"),
+    # The leaderboards moved to the points app; old links still land there.
+    path("stars/", RedirectView.as_view(pattern_name="points:stars", query_string=True)),
     path("me/record/", views.my_statement, name="my_statement"),
     # organisers: team leaders and staff
     path("organise/", views.organise_list, name="organise_list"),
@@ -33,7 +35,4 @@ urlpatterns = [
     path("people/<int:pk>/record/", views.volunteer_statement, name="volunteer_statement"),
     path("records/export/", views.records_export, name="records_export"),
     path("dual-reports/", views.dual_reports, name="dual_reports"),
-    path("points/rules/", views.points_rules, name="points_rules"),
-    path("points/rules/<int:pk>/", views.points_rule_edit, name="points_rule_edit"),
-    path("points/entries/<int:pk>/reverse/", views.points_entry_reverse, name="points_entry_reverse"),
 ]

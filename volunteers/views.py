@@ -24,11 +24,9 @@ from volunteers.forms import (
     ExportForm,
     ManualRecordForm,
     PeriodForm,
-    PointsRuleForm,
     RecordForm,
-    ReverseForm,
 )
-from volunteers.models import Activity, PeriodKind, ServiceRecord
+from volunteers.models import Activity, ServiceRecord
 from volunteers.permissions import can_manage_team, can_organise, volunteer_of
 from volunteers.tokens import TokenExpired, TokenInvalid, checkin_activity_id, checkin_token
 
@@ -595,84 +593,5 @@ def dual_reports(request):
             "title": title,
             "reported": reported,
             "query": request.GET.copy(),
-        },
-    )
-
-
-@scope_required
-@permission_required("volunteers.view_pointsrule", raise_exception=True)
-def points_rules(request):
-    return render(request, "volunteers/points_rules.html", {"rules": selectors.rules_for_staff()})
-
-
-@scope_required
-@permission_required("volunteers.change_pointsrule", raise_exception=True)
-def points_rule_edit(request, pk):
-    rule = selectors.get_rule_or_404(pk)
-    form = PointsRuleForm(request.POST or None, instance=rule)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.points_rule_update(rule=rule, **form.cleaned_data)
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, _("已更新规则“%(name)s”；已记入台账的积分不变。") % {"name": rule.name})
-            return redirect("volunteers:points_rules")
-    status = 400 if request.method == "POST" else 200
-    return render(request, "volunteers/points_rule_form.html", {"form": form, "rule": rule}, status=status)
-
-
-@scope_required
-@permission_required("volunteers.reverse_pointsentry", raise_exception=True)
-def points_entry_reverse(request, pk):
-    entry = selectors.get_points_entry_for_user_or_404(request.user, pk)
-    form = ReverseForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.points_entry_correct(entry=entry, user=request.user, note=form.cleaned_data["note"])
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, _("已冲销该记录。"))
-            return redirect("admin:volunteers_pointsentry_changelist")
-    status = 400 if request.method == "POST" else 200
-    return render(request, "volunteers/points_reverse.html", {"form": form, "entry": entry}, status=status)
-
-
-# --- leaderboards ------------------------------------------------------------------------------------------
-
-
-def _month_choice(text, months):
-    """The requested month; by default the latest closed one, whose stars are final."""
-    for month, _closed in months:
-        if f"{month:%Y-%m}" == text:
-            return month
-    closed = [month for month, is_closed in months if is_closed]
-    if closed:
-        return closed[0]
-    return months[0][0] if months else services.month_start(timezone.localdate())
-
-
-@login_required
-def stars(request):
-    street, streets = selectors.leaderboard_street(request.user, request.GET.get("street"))
-    if street is None:
-        raise PermissionDenied
-    months = selectors.rolled_up_months()
-    month = _month_choice(request.GET.get("month", ""), months)
-    year = datetime.date(month.year, 1, 1)
-    context = selectors.stars_context(street, month, year)
-    return render(
-        request,
-        "volunteers/stars.html",
-        {
-            **context,
-            "street": street,
-            "streets": streets,
-            "month": month,
-            "months": months,
-            "year": year,
-            "ranked_at": selectors.last_rollup_at(),
-            "period_kinds": PeriodKind,
         },
     )

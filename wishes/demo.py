@@ -11,14 +11,12 @@ points) and no open ones, so each of them can still claim new wishes.
 """
 
 import datetime
-from decimal import Decimal
-
-from django.contrib.contenttypes.models import ContentType
 
 from alliances.models import MemberUnit
-from grids.models import Grid, Household
+from grids.models import Household
+from points.services import Award, points_award_bulk
 from portal.models import User
-from volunteers.models import PointsEntry, PointsRule, Volunteer, VolunteerTeam
+from volunteers.models import Volunteer, VolunteerTeam
 from wishes.models import CODE_ALPHABET, CODE_LENGTH, Claim, Wish, WishEvent
 
 WISHES = 2_000
@@ -491,38 +489,15 @@ def _settle_wishes(wishes, claims, now, events):
 
 
 def _points(ctx, confirmed):
-    """The ledger entries the confirmations earned, in bulk; the ledger's unique key keeps reruns safe."""
-    rules = {r.code: r for r in PointsRule.objects.filter(code__startswith="wish_fulfilled_")}
+    """The points the confirmations earned, in bulk; the ledger's unique key keeps reruns safe."""
     codes = {
         "volunteer": "wish_fulfilled_person",
         "team": "wish_fulfilled_team",
         "unit": "wish_fulfilled_unit",
     }
-    roots = dict(Grid.objects.filter(level=0).values_list("tree_id", "pk"))
-    claim_type = ContentType.objects.get_for_model(Claim)
-    entries = []
-    for claim in confirmed:
-        kind = "volunteer" if claim.volunteer_id else ("team" if claim.team_id else "unit")
-        rule = rules.get(codes[kind])
-        if rule is None:
-            continue
-        subject = claim.claimant
-        node = subject.grid if kind == "unit" else subject.community
-        entries.append(
-            PointsEntry(
-                rule=rule,
-                subject_kind=rule.subject_kind,
-                subject_type=ContentType.objects.get_for_model(subject),
-                subject_id=subject.pk,
-                subject_label=str(subject)[:100],
-                street_id=roots[node.tree_id],
-                grid=node,
-                source_type=claim_type,
-                source_id=claim.pk,
-                quantity=Decimal("1"),
-                points=rule.points,
-                occurred_at=claim.confirmed_at,
-            )
+    return points_award_bulk(
+        awards=(
+            Award(codes[claim.claimant_kind], claim.claimant, claim, claim.confirmed_at)
+            for claim in confirmed
         )
-    PointsEntry.objects.bulk_create(entries, batch_size=1000, ignore_conflicts=True)
-    return len(entries)
+    )

@@ -20,9 +20,9 @@ from django.utils.translation import gettext as _
 
 from alliances.models import MemberUnit
 from grids.models import Grid
+from points.services import points_award
 from portal.scoping import in_scope
 from volunteers.models import Volunteer, VolunteerTeam
-from volunteers.services import points_award
 from wishes import selectors
 from wishes.models import Claim, Wish, WishEvent, WishFollower, new_tracking_code
 

@@ -25,6 +25,7 @@ from alliances.models import (
     ProjectStatusChange,
     ProjectUpdate,
 )
+from points.models import PeriodKind, PointsPeriod, PointsTotal, SubjectKind
 from tests.factories import (
     ActivityFactory,
     ClaimFactory,
@@ -35,7 +36,6 @@ from tests.factories import (
     WishFactory,
     record_for,
 )
-from volunteers.models import PeriodKind, PointsPeriod, PointsTotal, SubjectKind
 from wishes.models import Claim, Wish
 
 MARCH = datetime.date(2026, 3, 1)

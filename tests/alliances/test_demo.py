@@ -16,10 +16,10 @@ from alliances.models import (
     ProjectUpdate,
     Resource,
 )
+from points.models import PointsEntry
 from portal.demo import demo_users, make_context
 from portal.roles import Role
 from tests.factories import CommunityFactory, StreetFactory
-from volunteers.models import PointsEntry
 
 
 @pytest.fixture

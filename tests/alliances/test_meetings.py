@@ -9,9 +9,9 @@ from django.utils import timezone
 
 from alliances import services
 from alliances.models import ChairTerm, JointMeeting, MeetingAttendance, MeetingProblem, ProblemFollowUp
+from points.models import PointsEntry, PointsTotal
 from tests.alliances.conftest import join
 from tests.factories import MemberUnitFactory
-from volunteers.models import PointsEntry
 
 HELD = datetime.datetime(2026, 3, 12, 6, 30, tzinfo=datetime.UTC)
 AFTER = HELD + datetime.timedelta(hours=3)
@@ -220,3 +220,17 @@ def test_a_meeting_still_ahead_cannot_be_recorded_from_the_page(aw, meeting, log
     response = client.get(reverse("alliances:meeting_record", args=[meeting.pk]), follow=True)
     assert "会议还没有召开" in response.content.decode()
     assert not MeetingAttendance.objects.exists()
+
+
+def test_meeting_points_refresh_the_units_ranks_without_waiting_for_the_night(
+    aw, meeting, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        services.meeting_record(
+            meeting=meeting, actor=aw.world.street_staff, attendance=everyone(aw), minutes="纪要", now=AFTER
+        )
+    march = PointsTotal.objects.filter(period_kind="month", period_start=datetime.date(2026, 3, 1))
+    assert sorted(march.values_list("subject_id", flat=True)) == sorted(
+        [aw.unit_a.pk, aw.unit_b.pk, aw.unit_s.pk]
+    )
+    assert sorted(march.values_list("rank", flat=True)) == [1, 2, 3]

@@ -10,9 +10,9 @@ from PIL import Image
 
 from alliances import services
 from alliances.models import Need, Project, ProjectPhoto, ProjectStatusChange, ProjectUpdate
+from points.models import PointsEntry
 from tests.alliances.conftest import image_bytes
 from tests.factories import NeedFactory, ProjectFactory, ResourceFactory
-from volunteers.models import PointsEntry
 
 
 @pytest.fixture

@@ -104,5 +104,5 @@ def test_beat_builds_last_months_reports_on_the_first_after_the_points_close():
     schedule = entry["schedule"]
     assert schedule.day_of_month == {1}
     assert (schedule.hour, schedule.minute) == ({2}, {0})
-    closing = settings.CELERY_BEAT_SCHEDULE["volunteers-rollup-month-end"]["schedule"]
+    closing = settings.CELERY_BEAT_SCHEDULE["points-rollup-month-end"]["schedule"]
     assert min(closing.hour) * 60 + min(closing.minute) < 2 * 60

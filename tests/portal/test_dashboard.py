@@ -13,6 +13,7 @@ from openpyxl import load_workbook
 
 from alliances.models import Need, Project
 from grids.models import Grid, Household, Visit
+from points.models import PeriodKind, PointsPeriod, PointsTotal, SubjectKind
 from portal.dashboard import compute_dashboard
 from tests.factories import (
     ActivityFactory,
@@ -27,7 +28,7 @@ from tests.factories import (
     record_for,
 )
 from tests.utils import requires_chromium
-from volunteers.models import PeriodKind, PointsPeriod, PointsTotal, SubjectKind, Volunteer
+from volunteers.models import Volunteer
 from wishes.models import Wish
 
 NOW = timezone.make_aware(datetime.datetime(2026, 3, 18, 12, 0))  # a Wednesday

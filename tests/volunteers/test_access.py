@@ -14,7 +14,6 @@ PAGES = [
     ("team_join", [1]),
     ("team_leave", [1]),
     ("membership_decide", [1]),
-    ("stars", []),
     ("my_statement", []),
     ("organise_list", []),
     ("activity_new", []),
@@ -30,9 +29,6 @@ PAGES = [
     ("volunteer_statement", [1]),
     ("records_export", []),
     ("dual_reports", []),
-    ("points_rules", []),
-    ("points_rule_edit", [1]),
-    ("points_entry_reverse", [1]),
 ]
 
 
@@ -51,9 +47,6 @@ def test_anonymous_visitors_are_sent_to_the_login(client, db, name, args):
         ("volunteer_statement", [1]),
         ("records_export", []),
         ("dual_reports", []),
-        ("points_rules", []),
-        ("points_rule_edit", [1]),
-        ("points_entry_reverse", [1]),
     ],
 )
 def test_staff_pages_refuse_volunteers(crew, login, name, args):

@@ -6,9 +6,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
+from points.models import PointsEntry
 from tests.factories import VolunteerFactory, make_user, record_for
 from tests.volunteers.conftest import finished, running
-from volunteers.models import PointsEntry, ServiceRecord
+from volunteers.models import ServiceRecord
 from volunteers.services import (
     attendance_check_in,
     attendance_check_out,

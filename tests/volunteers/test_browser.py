@@ -1,8 +1,9 @@
 import pytest
 
+from points.models import PointsEntry
 from tests.utils import sign_in
 from tests.volunteers.conftest import running
-from volunteers.models import PointsEntry, ServiceRecord, SignUp
+from volunteers.models import ServiceRecord, SignUp
 
 
 def _sign_out(page):

@@ -6,9 +6,9 @@ import re
 from django.test import Client
 from django.utils import timezone
 
+from points.models import PointsEntry
 from portal.roles import Role
 from tests.factories import VolunteerFactory, make_user
-from volunteers.models import PointsEntry
 from wishes.models import Claim, Wish
 
 

@@ -9,9 +9,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from grids.models import Household
+from points.models import PointsEntry, PointsTotal
 from tests.factories import HouseholdFactory, VolunteerFactory, WishFactory
 from tests.wishes.conftest import image_bytes
-from volunteers.models import PointsEntry
 from wishes import services
 from wishes.models import CODE_ALPHABET, Claim, Wish, WishEvent
 
@@ -355,6 +355,22 @@ def test_confirming_awards_the_claimant_points_exactly_once(people, published, k
     assert (claim.status, claim.rating, claim.comment) == (Claim.Status.CONFIRMED, 5, "非常感谢")
     assert published.status == Wish.Status.CONFIRMED
     assert entry.occurred_at == claim.confirmed_at
+
+
+def test_confirming_refreshes_the_claimants_rank_without_waiting_for_the_night(
+    people, published, django_capture_on_commit_callbacks
+):
+    claim = services.wish_claim(wish=published, user=people.volunteer_user, claimant=people.volunteer)
+    services.claim_fulfil(claim=claim, user=people.volunteer_user, note="完成了")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.wish_confirm(wish=published, claim=claim, rating=5)
+    claim.refresh_from_db()
+    total = PointsTotal.objects.get(
+        period_kind="month",
+        period_start=timezone.localdate(claim.confirmed_at).replace(day=1),
+        subject_id=people.volunteer.pk,
+    )
+    assert total.rank == 1 and total.points > 0
 
 
 def test_confirm_is_refused_before_fulfilment_and_with_a_bad_rating(people, published):

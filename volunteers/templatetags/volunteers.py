@@ -34,7 +34,7 @@ def volunteer_tabs(context, current):
             or (volunteer_of(user) is not None and volunteer_of(user).led_teams.exists())
         ),
         "staff": user.has_perm("volunteers.view_servicerecord"),
-        "perms_rules": user.has_perm("volunteers.view_pointsrule"),
+        "perms_rules": user.has_perm("points.view_pointsrule"),
         "perms_dual": user.has_perm("volunteers.view_dualreport"),
     }
 

@@ -40,7 +40,8 @@ class Command(BaseCommand):
             ctx = make_context(index, profile, password)
             with transaction.atomic():
                 for module in seeders:
-                    module.seed_street(ctx)
+                    if hasattr(module, "seed_street"):
+                        module.seed_street(ctx)
             contexts.append(ctx)
             self.stdout.write(f"{ctx.street.name} ({ctx.code}): {self._counts(ctx) or 'already there'}")
         for module in seeders:

@@ -4,9 +4,9 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
+from points.models import PointsEntry
+from points.services import points_award, points_reverse
 from tests.factories import VisitFactory, VolunteerFactory, points_rule
-from volunteers.models import PointsEntry
-from volunteers.services import points_award, points_reverse
 
 
 @pytest.fixture

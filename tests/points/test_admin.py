@@ -4,9 +4,9 @@ import pytest
 from django.urls import reverse
 
 from grids.services import visit_log
+from points.models import PointsEntry, PointsRule
+from points.services import points_award
 from tests.factories import VisitFactory, VolunteerFactory, points_rule
-from volunteers.models import PointsEntry, PointsRule
-from volunteers.services import points_award
 
 
 @pytest.fixture
@@ -18,13 +18,13 @@ def entry(world):
 
 def test_the_admin_cannot_add_change_or_delete_ledger_entries(entry, world, login):
     client = login(world.street_staff)
-    assert client.get(reverse("admin:volunteers_pointsentry_add")).status_code == 403
-    change = client.post(reverse("admin:volunteers_pointsentry_change", args=[entry.pk]), {"points": "100"})
+    assert client.get(reverse("admin:points_pointsentry_add")).status_code == 403
+    change = client.post(reverse("admin:points_pointsentry_change", args=[entry.pk]), {"points": "100"})
     assert change.status_code == 403
-    delete = client.post(reverse("admin:volunteers_pointsentry_delete", args=[entry.pk]), {"post": "yes"})
+    delete = client.post(reverse("admin:points_pointsentry_delete", args=[entry.pk]), {"post": "yes"})
     assert delete.status_code == 403
     bulk = client.post(
-        reverse("admin:volunteers_pointsentry_changelist"),
+        reverse("admin:points_pointsentry_changelist"),
         {"action": "delete_selected", "_selected_action": [entry.pk], "post": "yes"},
     )
     assert bulk.status_code in (200, 302)
@@ -40,7 +40,7 @@ def test_editing_an_entry_in_code_is_refused(entry):
 
 def test_street_staff_reverse_an_entry_with_a_reason(entry, world, login):
     client = login(world.street_staff)
-    url = reverse("volunteers:points_entry_reverse", args=[entry.pk])
+    url = reverse("points:entry_reverse", args=[entry.pk])
     refused = client.post(url, {"note": ""})
     assert refused.status_code == 400 and PointsEntry.objects.count() == 1
     client.post(url, {"note": "重复登记"})
@@ -52,7 +52,7 @@ def test_street_staff_reverse_an_entry_with_a_reason(entry, world, login):
 
 def test_the_admin_action_reverses_after_asking_for_a_reason(entry, world, login):
     client = login(world.street_staff)
-    changelist = reverse("admin:volunteers_pointsentry_changelist")
+    changelist = reverse("admin:points_pointsentry_changelist")
     ask = client.post(changelist, {"action": "reverse_entries", "_selected_action": [entry.pk]})
     assert ask.status_code == 200 and "冲销原因" in ask.content.decode()
     assert PointsEntry.objects.count() == 1
@@ -65,17 +65,14 @@ def test_the_admin_action_reverses_after_asking_for_a_reason(entry, world, login
 
 def test_secretaries_cannot_reverse(entry, world, login):
     client = login(world.secretary_a)
-    assert (
-        client.post(reverse("volunteers:points_entry_reverse", args=[entry.pk]), {"note": "想改"}).status_code
-        == 403
-    )
+    assert client.post(reverse("points:entry_reverse", args=[entry.pk]), {"note": "想改"}).status_code == 403
     assert PointsEntry.objects.count() == 1
 
 
 def test_street_staff_edit_a_rule_and_bad_values_are_explained(world, login):
     rule = points_rule("activity_hour")
     client = login(world.street_staff)
-    url = reverse("volunteers:points_rule_edit", args=[rule.pk])
+    url = reverse("points:rule_edit", args=[rule.pk])
     bad = client.post(
         url,
         {"name": "志愿服务时长", "points": "-3", "active_from": "2026-05-01", "active_until": "2026-01-01"},
@@ -91,7 +88,7 @@ def test_street_staff_edit_a_rule_and_bad_values_are_explained(world, login):
 def test_booked_points_keep_their_value_when_a_rule_changes(entry, world, login):
     rule = points_rule("visit_logged")
     login(world.street_staff).post(
-        reverse("volunteers:points_rule_edit", args=[rule.pk]), {"name": rule.name, "points": "4"}
+        reverse("points:rule_edit", args=[rule.pk]), {"name": rule.name, "points": "4"}
     )
     entry.refresh_from_db()
     assert entry.points == Decimal("1.00")
@@ -99,19 +96,17 @@ def test_booked_points_keep_their_value_when_a_rule_changes(entry, world, login)
 
 def test_secretaries_see_the_rules_but_cannot_edit_them(world, login):
     client = login(world.secretary_a)
-    assert client.get(reverse("volunteers:points_rules")).status_code == 200
+    assert client.get(reverse("points:rules")).status_code == 200
     rule = points_rule("activity_hour")
     assert (
-        client.post(
-            reverse("volunteers:points_rule_edit", args=[rule.pk]), {"name": "x", "points": "99"}
-        ).status_code
+        client.post(reverse("points:rule_edit", args=[rule.pk]), {"name": "x", "points": "99"}).status_code
         == 403
     )
     assert PointsRule.objects.get(pk=rule.pk).points == Decimal("2")
 
 
 def test_volunteers_cannot_open_the_rules(crew, login):
-    assert login(crew.member_user).get(reverse("volunteers:points_rules")).status_code == 403
+    assert login(crew.member_user).get(reverse("points:rules")).status_code == 403
 
 
 def test_a_visit_earns_the_visitor_points_when_they_are_a_volunteer(world):

@@ -3,7 +3,8 @@ period (or none) and calls a service that replaces that period's totals."""
 
 from celery import shared_task
 
-from volunteers import services
+from points import services
+from portal.months import parse_month
 
 
 @shared_task
@@ -15,7 +16,7 @@ def rollup_points_nightly():
 @shared_task
 def rollup_points_close_month(period=None):
     """Final totals of the month just ended (or `period`, 'YYYY-MM'), then close it."""
-    month = services.parse_period(period) if period else None
+    month = parse_month(period) if period else None
     result = services.points_close_month(month=month)
     return str(result) if result else "already closed"
 
@@ -23,4 +24,4 @@ def rollup_points_close_month(period=None):
 @shared_task
 def rollup_points_period(period):
     """Recompute one month ('YYYY-MM'), its quarter and its year, closed or not."""
-    return str(services.points_rollup(months=[services.parse_period(period)]))
+    return str(services.points_rollup(months=[parse_month(period)]))

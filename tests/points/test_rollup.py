@@ -7,18 +7,18 @@ from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from tests.factories import MemberUnitFactory, VisitFactory, VolunteerFactory
-from tests.utils import requires_postgresql
-from volunteers import tasks
-from volunteers.models import PointsEntry, PointsPeriod, PointsTotal
-from volunteers.services import (
-    month_start,
+from points import tasks
+from points.models import PointsEntry, PointsPeriod, PointsTotal
+from points.services import (
     points_award,
     points_close_month,
     points_reverse,
     points_rollup,
     points_rollup_due,
 )
+from portal.months import month_start
+from tests.factories import MemberUnitFactory, VisitFactory, VolunteerFactory
+from tests.utils import requires_postgresql
 
 YEAR = timezone.localdate().year - 1  # a closed year, whatever today is
 
@@ -214,8 +214,8 @@ def test_the_command_recomputes_a_whole_year(people):
 def test_beat_runs_the_rollup_nightly_and_at_month_end():
     tasks_scheduled = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
     assert {
-        "volunteers.tasks.rollup_points_nightly",
-        "volunteers.tasks.rollup_points_close_month",
+        "points.tasks.rollup_points_nightly",
+        "points.tasks.rollup_points_close_month",
     } <= tasks_scheduled
 
 
@@ -230,7 +230,7 @@ def test_verifying_hours_refreshes_the_ranks_once_per_window(crew, django_captur
         service_records_verify(activity=crew.activity, user=crew.leader_user)
     assert len(_rollup_callbacks(callbacks)) == 1
     with django_capture_on_commit_callbacks(execute=False) as again:
-        from volunteers.services import points_rollup_soon
+        from points.services import points_rollup_soon
 
         points_rollup_soon()
     assert _rollup_callbacks(again) == []  # the window is taken

@@ -3,7 +3,8 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from volunteers import services
+from points import services
+from portal.months import parse_month
 
 
 class Command(BaseCommand):
@@ -24,7 +25,7 @@ class Command(BaseCommand):
             raise CommandError("give --period or --year, not both")
         if period:
             try:
-                month = services.parse_period(period)
+                month = parse_month(period)
             except ValueError as error:
                 raise CommandError(str(error)) from None
             results = [services.points_rollup(months=[month], close=close)]

@@ -17,7 +17,7 @@ The SQL is plain enough for PostgreSQL and SQLite (≥ 3.25, window functions).
 
 from django.db import connection
 
-from volunteers.models import PeriodKind, PointsEntry, PointsTotal, SubjectKind
+from points.models import PeriodKind, PointsEntry, PointsTotal, SubjectKind
 
 _COLUMNS = (
     "period_kind, period_start, street_id, grid_id, subject_kind, subject_type_id, subject_id, "

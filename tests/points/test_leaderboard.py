@@ -4,8 +4,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from points.services import points_award, points_rollup
+from portal.months import month_start
 from tests.factories import MemberUnitFactory, VisitFactory, VolunteerFactory
-from volunteers.services import month_start, points_award, points_rollup
 
 
 def _award(subject, hours, rule="activity_hour"):
@@ -26,7 +27,7 @@ def ranked(crew, world, settings):
 
 
 def test_volunteers_see_the_stars_of_their_street(ranked, crew, login):
-    html = login(crew.member_user).get(reverse("volunteers:stars")).content.decode()
+    html = login(crew.member_user).get(reverse("points:stars")).content.decode()
     assert "明星" in html and "李志愿" in html
     assert "第三名" not in html  # top 2 only
     assert "别的街道" not in html
@@ -40,14 +41,14 @@ def test_me_shows_my_hours_points_and_rank(ranked, crew, login):
 
 
 def test_someone_with_no_street_cannot_see_a_board(world, login):
-    assert login(world.volunteer).get(reverse("volunteers:stars")).status_code == 403
+    assert login(world.volunteer).get(reverse("points:stars")).status_code == 403
 
 
 def test_staff_see_their_street_and_a_superuser_may_pick_one(ranked, world, login):
-    assert "明星" in login(world.street_staff).get(reverse("volunteers:stars")).content.decode()
+    assert "明星" in login(world.street_staff).get(reverse("points:stars")).content.decode()
     html = (
         login(world.superuser)
-        .get(reverse("volunteers:stars"), {"street": world.other_street.pk})
+        .get(reverse("points:stars"), {"street": world.other_street.pk})
         .content.decode()
     )
     assert "别的街道" in html and "明星" not in html
@@ -56,7 +57,7 @@ def test_staff_see_their_street_and_a_superuser_may_pick_one(ranked, world, logi
 def test_a_volunteer_cannot_pick_another_street(ranked, crew, world, login):
     html = (
         login(crew.member_user)
-        .get(reverse("volunteers:stars"), {"street": world.other_street.pk})
+        .get(reverse("points:stars"), {"street": world.other_street.pk})
         .content.decode()
     )
     assert "别的街道" not in html and "明星" in html

@@ -1,0 +1,244 @@
+"""The points ledger: rules, append-only entries, and the rollup's periods and totals.
+
+Every app that rewards something (a logged visit, verified service hours, a
+confirmed wish, a meeting attended, a project completed) writes here through
+`points.services.points_award`; nothing else writes entries. A model that earns
+points names its kind in `points_subject_kind` and its grid node in
+`scope_field`.
+"""
+
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class SubjectKind(models.TextChoices):
+    """Who can earn points. A model that earns them sets `points_subject_kind`."""
+
+    PERSON = "person", _("个人")
+    TEAM = "team", _("志愿服务队")
+    UNIT = "unit", _("驻区单位")
+
+
+class PointsRule(models.Model):
+    """How many points an event earns; edited by street staff."""
+
+    class Basis(models.TextChoices):
+        EVENT = "event", _("按次")
+        HOUR = "hour", _("按小时")
+
+    code = models.SlugField(_("规则代码"), max_length=40, unique=True)
+    name = models.CharField(_("名称"), max_length=60)
+    subject_kind = models.CharField(_("积分对象"), max_length=10, choices=SubjectKind.choices)
+    basis = models.CharField(_("计分方式"), max_length=10, choices=Basis.choices, default=Basis.EVENT)
+    points = models.DecimalField(_("分值"), max_digits=7, decimal_places=2)
+    active_from = models.DateField(_("生效日期"), null=True, blank=True)
+    active_until = models.DateField(_("失效日期"), null=True, blank=True)
+    description = models.CharField(_("说明"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("积分规则")
+        verbose_name_plural = _("积分规则")
+        ordering = ["subject_kind", "code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(active_until__isnull=True)
+                | Q(active_from__isnull=True)
+                | Q(active_until__gte=models.F("active_from")),
+                name="points_rule_dates_in_order",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name}（{self.points}）"
+
+    def is_active_on(self, day):
+        return (self.active_from is None or self.active_from <= day) and (
+            self.active_until is None or day <= self.active_until
+        )
+
+
+class PointsEntry(models.Model):
+    """One line of the append-only points ledger.
+
+    It names its rule, its subject (a person, team or unit) and its source
+    (what earned it). The same source earns a subject points under a rule at
+    most once: a unique constraint, not a convention. Corrections are new
+    reversing entries; an entry is never edited or deleted.
+    """
+
+    rule = models.ForeignKey(
+        PointsRule, on_delete=models.PROTECT, related_name="entries", verbose_name=_("规则")
+    )
+    subject_kind = models.CharField(_("积分对象"), max_length=10, choices=SubjectKind.choices)
+    subject_type = models.ForeignKey(
+        ContentType, on_delete=models.PROTECT, related_name="+", verbose_name=_("对象类型")
+    )
+    subject_id = models.PositiveBigIntegerField(_("对象编号"))
+    subject = GenericForeignKey("subject_type", "subject_id")
+    subject_label = models.CharField(_("对象"), max_length=100)
+    street = models.ForeignKey(
+        "grids.Grid",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("所属街道"),
+        help_text=_("排名在街道内进行。"),
+    )
+    grid = models.ForeignKey(
+        "grids.Grid", on_delete=models.PROTECT, related_name="+", verbose_name=_("所属网格节点")
+    )
+    source_type = models.ForeignKey(
+        ContentType, on_delete=models.PROTECT, related_name="+", verbose_name=_("来源类型")
+    )
+    source_id = models.PositiveBigIntegerField(_("来源编号"))
+    source = GenericForeignKey("source_type", "source_id")
+    quantity = models.DecimalField(_("数量"), max_digits=9, decimal_places=2, default=1)
+    points = models.DecimalField(_("积分"), max_digits=9, decimal_places=2)
+    occurred_at = models.DateTimeField(_("发生时间"))
+    created_at = models.DateTimeField(_("记账时间"), auto_now_add=True)
+    reverses = models.OneToOneField(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reversed_by",
+        verbose_name=_("冲销的记录"),
+    )
+    note = models.CharField(_("备注"), max_length=200, blank=True)
+
+    scope_field = "grid"
+
+    class Meta:
+        verbose_name = _("积分记录")
+        verbose_name_plural = _("积分台账")
+        ordering = ["-occurred_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["rule", "subject_type", "subject_id", "source_type", "source_id"],
+                condition=Q(reverses__isnull=True),
+                name="points_once_per_source",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["street", "occurred_at"], name="points_street_time_idx"),
+            models.Index(
+                fields=["subject_type", "subject_id", "occurred_at"], name="points_subject_time_idx"
+            ),
+            # The rollup reads one month at a time: on PostgreSQL this index
+            # holds every column it needs (the id too, for the change check),
+            # so a month is an index-only range scan instead of a pass over
+            # the whole, wide table.
+            models.Index(
+                fields=["occurred_at"],
+                include=["street", "subject_kind", "subject_type", "subject_id", "grid", "points", "id"],
+                name="points_rollup_idx",
+            ),
+        ]
+        permissions = [("reverse_pointsentry", _("可冲销积分记录"))]
+
+    def __str__(self):
+        return f"{self.subject_label} {self.points:+} · {self.rule.name}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise PermissionError("points ledger entries are never changed; add a reversing entry")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("points ledger entries are never deleted; add a reversing entry")
+
+
+class PeriodKind(models.TextChoices):
+    MONTH = "month", _("月度")
+    QUARTER = "quarter", _("季度")
+    YEAR = "year", _("年度")
+
+
+class PointsPeriod(models.Model):
+    """When a period was last rolled up, and the ledger as it was then (the watermark)."""
+
+    kind = models.CharField(_("周期"), max_length=8, choices=PeriodKind.choices)
+    start = models.DateField(_("开始日期"))
+    computed_at = models.DateTimeField(_("汇总时间"))
+    watermark = models.BigIntegerField(_("已汇总的最大记录号"), default=0)
+    entries = models.PositiveIntegerField(_("记录数"), default=0)
+    closed_at = models.DateTimeField(_("结账时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("积分汇总周期")
+        verbose_name_plural = _("积分汇总周期")
+        ordering = ["kind", "start"]
+        constraints = [models.UniqueConstraint(fields=["kind", "start"], name="points_period_once")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.start:%Y-%m}"
+
+
+class PointsTotal(models.Model):
+    """A subject's points in one month, quarter or year, with its rank in its street.
+
+    Written only by the rollup, which replaces a period's rows in one
+    transaction. Rank: points high to low; equal points go to whoever reached
+    the total first (earlier last entry), then to the lower subject id.
+    """
+
+    period_kind = models.CharField(_("周期"), max_length=8, choices=PeriodKind.choices)
+    period_start = models.DateField(_("周期开始"))
+    # No index of their own on these keys: a rollup writes many rows, and
+    # the two indexes below serve every read.
+    street = models.ForeignKey(
+        "grids.Grid", on_delete=models.PROTECT, related_name="+", verbose_name=_("街道"), db_index=False
+    )
+    grid = models.ForeignKey(
+        "grids.Grid",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("所属网格节点"),
+        db_index=False,
+    )
+    subject_kind = models.CharField(_("积分对象"), max_length=10, choices=SubjectKind.choices)
+    subject_type = models.ForeignKey(
+        ContentType, on_delete=models.PROTECT, related_name="+", verbose_name=_("对象类型"), db_index=False
+    )
+    subject_id = models.PositiveBigIntegerField(_("对象编号"))
+    points = models.DecimalField(_("积分"), max_digits=12, decimal_places=2)
+    entries = models.PositiveIntegerField(_("记录数"))
+    last_at = models.DateTimeField(_("最后一笔时间"))
+    rank = models.PositiveIntegerField(_("街道排名"))
+
+    scope_field = "grid"
+    RANK_ORDER = ("-points", "last_at", "subject_type_id", "subject_id")
+
+    class Meta:
+        verbose_name = _("积分汇总")
+        verbose_name_plural = _("积分汇总与排名")
+        ordering = ["period_kind", "-period_start", "street", "subject_kind", "rank"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["subject_type", "subject_id", "period_kind", "period_start", "street"],
+                name="points_total_once_per_period",
+            ),
+        ]
+        indexes = [
+            # The leaderboard reads the top of a street in rank order, which is
+            # this order. Rank itself is in no index, so when a rollup only
+            # shifts ranks PostgreSQL updates rows in place (HOT), indexes untouched.
+            models.Index(
+                fields=[
+                    "period_kind",
+                    "period_start",
+                    "street",
+                    "subject_kind",
+                    "-points",
+                    "last_at",
+                    "subject_type",
+                    "subject_id",
+                ],
+                name="points_total_board_idx",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.period_start:%Y-%m} #{self.rank} {self.points}"

@@ -1,0 +1,171 @@
+"""Scoped reads of the points ledger, its totals and the leaderboards.
+
+Entries and totals carry the grid node of their subject, so the one scoping
+rule limits them like everything else. Leaderboards are public to signed-in
+people of the street they rank: a volunteer sees their home street's, staff
+the streets of their scope.
+"""
+
+from collections import OrderedDict
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.apps import apps
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Q, Sum
+from django.shortcuts import get_object_or_404
+
+from points.models import PeriodKind, PointsEntry, PointsPeriod, PointsRule, PointsTotal, SubjectKind
+from points.subjects import model_of_kind, person_of_user, subject_node
+from portal.months import day_start
+from portal.scoping import EVERYTHING, NOTHING, scope_of, scope_queryset
+
+
+def rules_for_staff():
+    return PointsRule.objects.order_by("subject_kind", "code")
+
+
+def get_rule_or_404(pk):
+    return get_object_or_404(PointsRule, pk=pk)
+
+
+def points_entries_visible_to(user):
+    return scope_queryset(PointsEntry.objects.select_related("rule", "street", "grid"), user)
+
+
+def get_points_entry_for_user_or_404(user, pk):
+    return get_object_or_404(points_entries_visible_to(user), pk=pk)
+
+
+def _ct(model):
+    return ContentType.objects.get_for_model(model)
+
+
+def points_of(subject, date_from, date_until):
+    """Live sum from the ledger, for one subject, in [date_from, date_until)."""
+    total = PointsEntry.objects.filter(
+        subject_type=_ct(type(subject)),
+        subject_id=subject.pk,
+        occurred_at__gte=day_start(date_from),
+        occurred_at__lt=day_start(date_until),
+    ).aggregate(points=Sum("points"))["points"]
+    return total or Decimal("0")
+
+
+def rank_of(subject, kind, start):
+    """The subject's row of the last rollup for the period, or None."""
+    return PointsTotal.objects.filter(
+        subject_type=_ct(type(subject)), subject_id=subject.pk, period_kind=kind, period_start=start
+    ).first()
+
+
+def last_rollup_at():
+    return (
+        PointsPeriod.objects.filter(kind=PeriodKind.MONTH)
+        .order_by("-computed_at")
+        .values_list("computed_at", flat=True)
+        .first()
+    )
+
+
+def month_totals(month, subject_kind, subject_ids=None):
+    """{subject id: (points, rank)} of one month's rollup for subjects of one kind."""
+    rows = PointsTotal.objects.filter(
+        period_kind=PeriodKind.MONTH, period_start=month, subject_kind=subject_kind
+    )
+    if subject_ids is not None:
+        rows = rows.filter(subject_id__in=subject_ids)
+    return {row.subject_id: (row.points, row.rank) for row in rows.only("subject_id", "points", "rank")}
+
+
+def month_is_closed(month):
+    return PointsPeriod.objects.filter(kind=PeriodKind.MONTH, start=month, closed_at__isnull=False).exists()
+
+
+@dataclass
+class BoardRow:
+    rank: int
+    points: Decimal
+    subject: object
+    label: str
+    community: str
+
+
+def leaderboard(street, kind, start, subject_kind, top):
+    """The top `top` subjects of a street for a period, from the rollup (points above zero)."""
+    rows = list(
+        PointsTotal.objects.filter(
+            period_kind=kind, period_start=start, street=street, subject_kind=subject_kind, points__gt=0
+        ).order_by(*PointsTotal.RANK_ORDER)[:top]
+    )
+    model = model_of_kind(subject_kind)
+    subjects = {}
+    if model is not None:
+        ct = _ct(model)
+        subjects = model.objects.select_related(model.scope_field).in_bulk(
+            [r.subject_id for r in rows if r.subject_type_id == ct.pk]
+        )
+    board = []
+    for row in rows:
+        subject = subjects.get(row.subject_id)
+        board.append(
+            BoardRow(
+                rank=row.rank,
+                points=row.points,
+                subject=subject,
+                label=str(subject) if subject else "—",
+                community=subject_node(subject).name if subject else "",
+            )
+        )
+    return board
+
+
+def home_street(user):
+    """The street of the person a login earns points as, or None."""
+    person = person_of_user(user)
+    if person is None:
+        return None
+    node = subject_node(person)
+    return node if node.parent_id is None else node.get_root()
+
+
+def leaderboard_street(user, requested=None):
+    """The street whose boards the user sees: their home street, or one in their staff scope."""
+    grid_model = apps.get_model("grids", "Grid")
+    scope = scope_of(user)
+    streets = grid_model.objects.filter(kind="street")
+    if scope is not EVERYTHING:
+        allowed = Q(pk__in=[])
+        if scope is not NOTHING:
+            allowed |= Q(tree_id=scope.tree_id)
+        home = home_street(user)
+        if home is not None:
+            allowed |= Q(pk=home.pk)
+        streets = streets.filter(allowed)
+    streets = list(streets.order_by("code"))
+    chosen = next((s for s in streets if str(s.pk) == str(requested)), None)
+    return chosen or (streets[0] if streets else None), streets
+
+
+def rolled_up_months(limit=12):
+    """(first day, closed) of the latest months that have totals, newest first."""
+    periods = PointsPeriod.objects.filter(kind=PeriodKind.MONTH).order_by("-start")
+    return [(p.start, p.closed_at is not None) for p in periods[:limit]]
+
+
+def stars_context(street, month, year):
+    return OrderedDict(
+        month_stars=leaderboard(
+            street, PeriodKind.MONTH, month, SubjectKind.PERSON, settings.VOLUNTEER_STARS_TOP_N
+        ),
+        year_stars=leaderboard(
+            street, PeriodKind.YEAR, year, SubjectKind.PERSON, settings.VOLUNTEER_STARS_TOP_N
+        ),
+        month_units=leaderboard(
+            street, PeriodKind.MONTH, month, SubjectKind.UNIT, settings.VOLUNTEER_UNITS_TOP_N
+        ),
+        month_teams=leaderboard(
+            street, PeriodKind.MONTH, month, SubjectKind.TEAM, settings.VOLUNTEER_UNITS_TOP_N
+        ),
+    )
