@@ -24,7 +24,7 @@ from portal.scoping import Subtree, scope_of, scope_queryset
 class GridAdminForm(forms.ModelForm):
     class Meta:
         model = Grid
-        fields = ("name", "code", "kind", "parent", "address")
+        fields = ("name", "code", "kind", "parent", "address", "phone")
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -36,7 +36,7 @@ class GridAdminForm(forms.ModelForm):
 @admin.register(Grid)
 class GridAdmin(ScopedAdminMixin, MPTTModelAdmin):
     form = GridAdminForm
-    list_display = ("name", "code", "kind", "address")
+    list_display = ("name", "code", "kind", "address", "phone")
     list_filter = ("kind",)
     search_fields = ("name", "code")
     mptt_level_indent = 24
@@ -68,7 +68,7 @@ class GridAdmin(ScopedAdminMixin, MPTTModelAdmin):
         return super().has_delete_permission(request, obj)
 
     def save_model(self, request, obj, form, change):
-        data = {k: form.cleaned_data[k] for k in ("name", "code", "kind", "parent", "address")}
+        data = {k: form.cleaned_data[k] for k in ("name", "code", "kind", "parent", "address", "phone")}
         saved = services.grid_update(grid=obj, **data) if change else services.grid_create(**data)
         obj.pk = saved.pk
 

@@ -13,6 +13,10 @@ code_validator = RegexValidator(
     r"^[A-Z0-9][A-Z0-9-]{1,19}$",
     _("编码只能包含大写字母、数字和连字符，2到20位，例如 LJP-03-02。"),
 )
+office_phone_validator = RegexValidator(
+    r"^[0-9][0-9-]{5,18}[0-9]$",
+    _("请填写电话号码，只用数字和连字符，例如 0931-8123456。"),
+)
 
 
 class Grid(MPTTModel):
@@ -44,6 +48,15 @@ class Grid(MPTTModel):
         verbose_name=_("上级节点"),
     )
     address = models.CharField(_("地址或位置"), max_length=200, blank=True)
+    phone = models.CharField(
+        _("办公电话"),
+        max_length=20,
+        blank=True,
+        default="",
+        db_default="",
+        validators=[office_phone_validator],
+        help_text=_("社区或网格的办公电话，居民在页面上看到，例如 0931-8123456。"),
+    )
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
 
     scope_field = ""

@@ -6,11 +6,11 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from grids.models import Grid, Household, Visit
+from grids.models import Grid, GridAssignment, Household, Visit
 from portal.roles import works_in_admin
 from portal.scoping import scope_queryset
 
@@ -161,3 +161,91 @@ def grid_stats(nodes, now=None):
                 total.add(stats)
         result[node.pk] = total
     return result
+
+
+# --- who answers for a grid -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Contact:
+    """A person to call about something in a grid, with their work phone."""
+
+    user: object
+    role: str
+    phone: str
+
+
+_IN_CHARGE = (GridAssignment.Role.GRID_LEADER, GridAssignment.Role.GRID_WORKER)
+
+
+def _secretaries(community):
+    from portal.models import User
+    from portal.roles import Role
+
+    return list(
+        User.objects.filter(
+            is_active=True,
+            staff_profile__scope=community,
+            groups__name=Role.COMMUNITY_SECRETARY.value,
+        )
+        .distinct()
+        .order_by("pk")
+    )
+
+
+def _grid_staff(grid):
+    today = timezone.localdate()
+    assignments = (
+        GridAssignment.objects.filter(
+            grid=grid, role__in=_IN_CHARGE, start_date__lte=today, person__is_active=True
+        )
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=today))
+        .select_related("person")
+        .order_by("role", "pk")
+    )
+    seen, people = set(), []
+    for assignment in assignments:
+        if assignment.person_id not in seen:
+            seen.add(assignment.person_id)
+            people.append((assignment.person, assignment.get_role_display()))
+    return people
+
+
+def contacts_for(grid):
+    """Who a claimant calls about a wish in `grid`: its grid leader and workers, else the secretary."""
+    from portal.roles import Role
+
+    people = _grid_staff(grid) if grid.kind == Grid.Kind.GRID else []
+    if not people and grid.community is not None:
+        people = [(user, Role.COMMUNITY_SECRETARY.label) for user in _secretaries(grid.community)]
+    return [Contact(user=user, role=str(role), phone=user.phone) for user, role in people]
+
+
+def staff_in_charge(grid):
+    """Users to tell about something in `grid`: its grid leader and workers and the community's secretaries."""
+    users = [user for user, _role in _grid_staff(grid)] if grid.kind == Grid.Kind.GRID else []
+    if grid.community is not None:
+        users += _secretaries(grid.community)
+    return list({user.pk: user for user in users}.values())
+
+
+# --- what staff owe next (the to-do) ------------------------------------------------------------
+
+
+def open_follow_ups(user):
+    """Visits the user can open whose follow-up is still open, oldest first.
+
+    A grid worker's own visits; a secretary's or street staff's whole subtree.
+    """
+    return (
+        visits_visible_to(user)
+        .filter(follow_up_needed=True, follow_up_done_at__isnull=True)
+        .order_by("visited_at", "pk")
+    )
+
+
+def overdue_households_for(user, now=None):
+    """Vulnerable households in the user's scope not visited within VISIT_OVERDUE_DAYS, longest first."""
+    return overdue_households(households_visible_to(user), now).order_by(
+        F("last_visited_at").asc(nulls_first=True), "pk"
+    )

@@ -31,20 +31,20 @@ def _fresh(node):
 
 
 @transaction.atomic
-def grid_create(*, name, code, kind, parent=None, address=""):
+def grid_create(*, name, code, kind, parent=None, address="", phone=""):
     _lock_tree()
-    grid = Grid(name=name, code=code, kind=kind, parent=_fresh(parent), address=address)
+    grid = Grid(name=name, code=code, kind=kind, parent=_fresh(parent), address=address, phone=phone)
     grid.full_clean()
     grid.save()
     return grid
 
 
 @transaction.atomic
-def grid_update(*, grid, name, code, kind, parent, address=""):
+def grid_update(*, grid, name, code, kind, parent, address="", phone=""):
     """Rename or move a node; a move carries its whole subtree along."""
     _lock_tree()
     fresh = Grid.objects.get(pk=grid.pk)
-    fresh.name, fresh.code, fresh.kind, fresh.address = name, code, kind, address
+    fresh.name, fresh.code, fresh.kind, fresh.address, fresh.phone = name, code, kind, address, phone
     fresh.parent = _fresh(parent)
     if fresh.parent is not None and fresh.parent.is_descendant_of(fresh, include_self=True):
         raise ValidationError({"parent": _("不能把节点移到它自己或它的下级之下。")})
