@@ -10,7 +10,7 @@ and the problems it owns — through its `liaisons`.
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, F, OuterRef, Q
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -30,6 +30,7 @@ from alliances.models import (
     ProjectUpdate,
     Resource,
     add_months,
+    month_end,
     month_start,
 )
 from portal.scoping import scope_queryset
@@ -295,4 +296,112 @@ def monthly_report(alliance, month):
         MonthlyReport.objects.filter(alliance=alliance, month=month)
         .select_related("built_by", "alliance")
         .first()
+    )
+
+
+# --- who to tell, and what units and staff owe next (read by the inbox) ------------------------
+
+
+def _current_memberships(on):
+    return Membership.objects.filter(joined_on__lte=on).filter(Q(left_on__isnull=True) | Q(left_on__gt=on))
+
+
+def liaisons_of_alliance(alliance, on):
+    """Active liaison logins of the units that are members of `alliance` on the day `on`."""
+    from portal.models import User
+
+    units = _current_memberships(on).filter(alliance=alliance).values("unit_id")
+    return list(User.objects.filter(liaison_units__in=units, is_active=True).distinct().order_by("pk"))
+
+
+def matched_projects_to_start(unit_ids):
+    """Projects the units lead that a need was matched to and that have not started yet."""
+    return (
+        Project.objects.filter(lead_unit__in=unit_ids, status=Project.Status.PLANNED)
+        .select_related("community", "need")
+        .order_by("created_at", "pk")
+    )
+
+
+def projects_due_update(unit_ids, since):
+    """Active projects the units lead or partner in without an update from them since `since`."""
+    posted = ProjectUpdate.objects.filter(project=OuterRef("pk"), unit__in=unit_ids, posted_at__gte=since)
+    return (
+        Project.objects.filter(_projects_of_units(unit_ids), status=Project.Status.IN_PROGRESS)
+        .exclude(Exists(posted))
+        .select_related("community")
+        .order_by("pk")
+    )
+
+
+def covenants_to_sign(unit_ids, today):
+    """Current memberships of the units whose covenant is not signed yet."""
+    return (
+        _current_memberships(today)
+        .filter(unit__in=unit_ids, covenant_signed_on__isnull=True)
+        .select_related("alliance", "unit")
+        .order_by("alliance_id", "pk")
+    )
+
+
+def meetings_ahead(unit_ids, now, days):
+    """Planned joint meetings of the units' alliances within the next `days` days."""
+    alliances = Membership.objects.filter(unit__in=unit_ids, left_on__isnull=True).values("alliance_id")
+    return (
+        JointMeeting.objects.filter(
+            alliance__in=alliances,
+            status=JointMeeting.Status.PLANNED,
+            held_at__gte=now,
+            held_at__lt=now + datetime.timedelta(days=days),
+        )
+        .select_related("alliance")
+        .order_by("held_at", "pk")
+    )
+
+
+def open_problems_of_units(unit_ids):
+    return (
+        MeetingProblem.objects.filter(owner_unit__in=unit_ids)
+        .exclude(status=MeetingProblem.Status.RESOLVED)
+        .select_related("meeting")
+        .order_by(F("due_on").asc(nulls_last=True), "pk")
+    )
+
+
+def overdue_projects(user, today):
+    """Projects in the user's scope still running after their planned end."""
+    return (
+        scope_queryset(Project.objects.select_related("community", "lead_unit"), user)
+        .filter(status__in=Project.ACTIVE, end_on__lt=today)
+        .order_by("end_on", "pk")
+    )
+
+
+def overdue_needs(user, today):
+    """Needs in the user's scope still waiting for a match after their wanted-by date."""
+    return (
+        needs_visible_to(user)
+        .filter(status=Need.Status.OPEN, wanted_by__lt=today)
+        .order_by("wanted_by", "pk")
+    )
+
+
+def overdue_problems(user, today):
+    """Problems raised at joint meetings in the user's scope, past their due date and not resolved."""
+    return (
+        scope_queryset(MeetingProblem.objects.select_related("meeting", "owner_unit"), user)
+        .exclude(status=MeetingProblem.Status.RESOLVED)
+        .filter(due_on__lt=today)
+        .order_by("due_on", "pk")
+    )
+
+
+def reports_missing(user, month):
+    """Alliances in the user's scope without a built report for `month` (a first day)."""
+    built = MonthlyReport.objects.filter(alliance=OuterRef("pk"), month=month)
+    return (
+        scope_queryset(Alliance.objects.select_related("grid"), user)
+        .filter(Q(founded_on__isnull=True) | Q(founded_on__lte=month_end(month)))
+        .exclude(Exists(built))
+        .order_by("grid__tree_id", "grid__lft", "pk")
     )

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from alliances import access
+from alliances import access, events
 from alliances.models import (
     Alliance,
     ChairSwap,
@@ -446,6 +446,7 @@ def project_create_from_match(
         project.partner_units.set(partners)
     project_record(project, "", actor, _("由需求“%(need)s”匹配立项") % {"need": need.title})
     _need_transition(need, Need.Status.MATCHED, actor, _("立项：%(project)s") % {"project": project.title})
+    events.project_matched.send(sender=Project, project=project, need=need)
     return project
 
 
@@ -586,6 +587,7 @@ def meeting_schedule(*, alliance, held_at, agenda, actor, place="", title=""):
     )
     meeting.full_clean()
     meeting.save()
+    events.meeting_scheduled.send(sender=JointMeeting, meeting=meeting)
     return meeting
 
 

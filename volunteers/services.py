@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from points.services import points_award
+from volunteers import events
 from volunteers.models import (
     Activity,
     ServiceRecord,
@@ -156,6 +157,8 @@ def activity_cancel(*, activity, user, now=None):
         raise ValidationError(_("已有签到记录的活动不能取消。"))
     activity.status = Activity.Status.CANCELLED
     activity.save(update_fields=["status"])
+    holders = list(_active_signups(activity).values_list("volunteer_id", flat=True))
+    events.activity_cancelled.send(sender=Activity, activity=activity, volunteer_ids=holders)
     return activity
 
 
