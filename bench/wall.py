@@ -163,7 +163,7 @@ SELECT setval(pg_get_serial_sequence('wishes_wish', 'id'), (SELECT max(id) FROM 
 
 INSERT INTO wishes_claim (wish_id, volunteer_id, team_id, unit_id, slot_no, status, claimed_by_id, claimed_at,
                           withdrawn_at, fulfilled_at, fulfilment_note, photo, confirmed_at, rating, comment,
-                          closed_at, notified_at)
+                          closed_at)
 SELECT w, (SELECT min(id) FROM volunteers_volunteer) + w % {VOLUNTEERS}, NULL, NULL, 1,
        CASE status WHEN 'fulfilled' THEN 'fulfilled' WHEN 'confirmed' THEN 'confirmed' ELSE 'claimed' END,
        (SELECT id FROM portal_user WHERE username = 'bench-volunteer'),
@@ -171,19 +171,19 @@ SELECT w, (SELECT min(id) FROM volunteers_volunteer) + w % {VOLUNTEERS}, NULL, N
        CASE WHEN status IN ('fulfilled', 'confirmed') THEN now() - ((w % 300) || ' days')::interval END,
        CASE WHEN status IN ('fulfilled', 'confirmed') THEN '已上门完成' ELSE '' END, '',
        CASE WHEN status = 'confirmed' THEN now() - ((w % 300) || ' days')::interval END,
-       CASE WHEN status = 'confirmed' THEN 5 - w % 3 END, '', NULL, NULL
+       CASE WHEN status = 'confirmed' THEN 5 - w % 3 END, '', NULL
 FROM bench_state WHERE status IN ('partly_claimed', 'claimed', 'fulfilled', 'confirmed');
 
-INSERT INTO wishes_wishevent (wish_id, claim_id, kind, actor_id, note, at, notified_at)
-SELECT w.id, NULL::bigint, 'submitted', NULL::bigint, '', w.submitted_at, NULL::timestamptz FROM wishes_wish w
+INSERT INTO wishes_wishevent (wish_id, claim_id, kind, actor_id, note, at)
+SELECT w.id, NULL::bigint, 'submitted', NULL::bigint, '', w.submitted_at FROM wishes_wish w
 UNION ALL
 SELECT w.id, NULL::bigint, CASE WHEN w.status = 'rejected' THEN 'rejected' ELSE 'published' END, NULL::bigint,
-       w.reject_reason, w.reviewed_at, NULL::timestamptz
+       w.reject_reason, w.reviewed_at
 FROM wishes_wish w WHERE w.reviewed_at IS NOT NULL
 UNION ALL
-SELECT c.wish_id, c.id, 'claimed', NULL::bigint, '志愿者 志**', c.claimed_at, NULL::timestamptz FROM wishes_claim c
+SELECT c.wish_id, c.id, 'claimed', NULL::bigint, '志愿者 志**', c.claimed_at FROM wishes_claim c
 UNION ALL
-SELECT c.wish_id, c.id, 'fulfilled', NULL::bigint, '志愿者 志**', c.fulfilled_at, NULL::timestamptz FROM wishes_claim c
+SELECT c.wish_id, c.id, 'fulfilled', NULL::bigint, '志愿者 志**', c.fulfilled_at FROM wishes_claim c
 WHERE c.fulfilled_at IS NOT NULL;
 
 """

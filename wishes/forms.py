@@ -11,6 +11,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 
 from grids.models import Grid
 from portal.forms import PlainTextAreaField, PlainTextField
+from portal.text import bracketed
 from portal.validators import validate_mobile
 from wishes.models import Wish, normalise_code
 
@@ -77,6 +78,13 @@ class WishForm(PlainForm):
         choices=Wish.Category.choices,
         widget=forms.RadioSelect,
         error_messages={"required": _("请选择心愿的类别。"), "invalid_choice": _("请选择心愿的类别。")},
+    )
+    contact_consent = forms.BooleanField(
+        label=_("同意认领人直接联系我"),
+        required=False,
+        help_text=_(
+            "勾选后，认领您心愿的志愿者或单位可以查看您的手机号，直接给您打电话；不勾选，则由社区网格员帮你们联系。"
+        ),
     )
     text = PlainTextAreaField(
         label=_("我的心愿"),
@@ -201,6 +209,40 @@ class PublishForm(PlainForm):
     )
 
 
+class PublishChoicesForm(PublishForm):
+    """The publish form with what depends on the wish: which household it is, shared or not."""
+
+    NONE = "none"
+
+    is_shared = forms.BooleanField(
+        label=_("共性需求（多户共同的需求）"),
+        required=False,
+        help_text=_("勾选后，同一网格的居民提交相似心愿时可以选择关注它；个人的心愿请不要勾选。"),
+    )
+    household = forms.ChoiceField(
+        label=_("这是哪一户？"),
+        widget=forms.RadioSelect,
+        required=False,
+        error_messages={"invalid_choice": _("请选择匹配的住户，或选“都不是”。")},
+    )
+
+    def __init__(self, *args, households=(), best=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.best = best
+        self.households = {str(h.pk): h for h in households}
+        choices = [
+            (key, f"{h.grid.name} · {h.address_label}{bracketed(h.get_category_display())}")
+            for key, h in self.households.items()
+        ]
+        self.fields["household"].choices = [*choices, (self.NONE, _("都不是，或不能确定"))]
+
+    def clean_household(self):
+        value = self.cleaned_data["household"]
+        if not value:  # not offered (no matches): the unambiguous best, if any
+            return self.best
+        return None if value == self.NONE else self.households[value]
+
+
 class ReasonForm(PlainForm):
     reason = PlainTextAreaField(
         label=_("原因（居民会看到）"),
@@ -304,6 +346,39 @@ def _clean_image(upload):
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
         raise bad from None
     return ContentFile(buffer.getvalue(), name="photo.jpg")
+
+
+class NotDoneForm(PlainForm):
+    reason = PlainTextAreaField(
+        label=_("还差什么，或有什么问题？"),
+        min_length=2,
+        max_length=200,
+        widget=forms.Textarea(attrs={"rows": 2, "placeholder": _("例如：约好的时间没有人来。")}),
+        error_messages={
+            "required": _("请简单写一下还差什么或有什么问题。"),
+            "min_length": _("请至少写 2 个字。"),
+            "max_length": _("最多 200 个字。"),
+        },
+    )
+
+
+class RecoveryPhoneForm(PlainForm):
+    phone = MobileField(
+        label=_("提交心愿时填写的手机号"),
+        max_length=20,
+        widget=forms.TextInput(attrs={"type": "tel", "inputmode": "numeric", "autocomplete": "tel"}),
+        error_messages={"required": _("请填写手机号。")},
+    )
+
+
+class RecoveryCodeForm(PlainForm):
+    otp = forms.RegexField(
+        label=_("短信验证码"),
+        regex=r"^\s*\d{6}\s*$",
+        max_length=12,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),
+        error_messages={"required": _("请填写短信里的 6 位验证码。"), "invalid": _("验证码是 6 位数字。")},
+    )
 
 
 class ConfirmForm(PlainForm):

@@ -118,6 +118,12 @@ class Wish(models.Model):
     address = models.CharField(
         _("住址"), max_length=40, blank=True, help_text=_("楼栋-单元-房号，只供工作人员核对。")
     )
+    contact_consent = models.BooleanField(
+        _("同意认领人直接联系"),
+        default=False,
+        db_default=False,
+        help_text=_("居民在表单上勾选后，认领人可以查看其手机号（每次查看都有记录）。"),
+    )
     category = models.CharField(_("类别"), max_length=10, choices=Category.choices)
     text = models.TextField(_("心愿内容"), max_length=500)
     public_text = models.TextField(
@@ -131,6 +137,12 @@ class Wish(models.Model):
     claimed_count = models.PositiveSmallIntegerField(_("已认领"), default=0, editable=False)
     priority = models.PositiveSmallIntegerField(
         _("优先级"), choices=Priority.choices, default=Priority.NORMAL
+    )
+    is_shared = models.BooleanField(
+        _("共性需求"),
+        default=False,
+        db_default=False,
+        help_text=_("多户共同的需求（如楼道照明）：同一网格的居民提交相似心愿时，可以选择关注它。"),
     )
     household = models.ForeignKey(
         "grids.Household",
@@ -165,6 +177,10 @@ class Wish(models.Model):
     overdue_at = models.DateTimeField(
         _("逾期标记时间"), null=True, blank=True, help_text=_("过了希望完成日期仍无人认领。")
     )
+    issue_reported_at = models.DateTimeField(
+        _("居民反馈时间"), null=True, blank=True, help_text=_("居民反馈还没实现或有问题，社区跟进后清除。")
+    )
+    issue_note = models.CharField(_("居民反馈"), max_length=200, blank=True, default="", db_default="")
 
     scope_field = "grid"
     PERSONAL_FIELDS = ("phone",)
@@ -201,8 +217,16 @@ class Wish(models.Model):
             ),
             # The review queue and the staff counts.
             models.Index(fields=["status", "grid", "submitted_at"], name="wish_status_grid_idx"),
-            # Similar wishes offered on the public form.
-            models.Index(fields=["community", "category", "status"], name="wish_similar_idx"),
+            # Shared needs offered on the public form: open ones of a grid.
+            models.Index(fields=["grid", "status"], name="wish_shared_idx", condition=Q(is_shared=True)),
+            # Saved wishes per phone number (the public form's limit) and same-phone lookups.
+            models.Index(fields=["phone", "submitted_at"], name="wish_phone_idx"),
+            # Wishes the resident sent back to the community.
+            models.Index(
+                fields=["grid", "issue_reported_at"],
+                name="wish_issue_idx",
+                condition=Q(issue_reported_at__isnull=False),
+            ),
         ]
 
     def __str__(self):
@@ -287,7 +311,10 @@ class Claim(models.Model):
     rating = models.PositiveSmallIntegerField(_("评分"), null=True, blank=True)
     comment = models.CharField(_("居民评价"), max_length=300, blank=True)
     closed_at = models.DateTimeField(_("关闭时间"), null=True, blank=True)
-    notified_at = models.DateTimeField(_("已通知认领方"), null=True, blank=True, editable=False)
+    returned_at = models.DateTimeField(
+        _("居民反馈未实现时间"), null=True, blank=True, help_text=_("居民说还没实现，认领回到待完成。")
+    )
+    return_reason = models.CharField(_("居民反馈"), max_length=200, blank=True, default="", db_default="")
 
     scope_field = "wish__grid"
 
@@ -377,6 +404,8 @@ class WishEvent(models.Model):
         CLOSED = "closed", _("已关闭")
         OVERDUE = "overdue", _("已过希望完成日期，仍无人认领")
         FOLLOWED = "followed", _("又有居民提出了同样的心愿")
+        NOT_DONE = "not_done", _("居民反馈：还没实现")
+        SETTLED = "settled", _("社区已跟进居民反馈")
 
     wish = models.ForeignKey(Wish, on_delete=models.CASCADE, related_name="events", verbose_name=_("心愿"))
     claim = models.ForeignKey(
@@ -393,7 +422,6 @@ class WishEvent(models.Model):
     )
     note = models.CharField(_("说明"), max_length=300, blank=True)
     at = models.DateTimeField(_("时间"))
-    notified_at = models.DateTimeField(_("已通知居民"), null=True, blank=True, editable=False)
 
     scope_field = "wish__grid"
 
@@ -431,19 +459,28 @@ class WishFollower(models.Model):
         return self.name
 
 
-class DigestSent(models.Model):
-    """The daily digest a staff user got, so a rerun of the job sends nothing twice."""
+class TrackingRecovery(models.Model):
+    """A one-time SMS code sent to find the tracking codes of a phone number again.
 
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("用户")
-    )
-    day = models.DateField(_("日期"))
-    sent_at = models.DateTimeField(_("发送时间"), auto_now_add=True)
+    Only a hash of the code is stored. Rows exist for numbers that never
+    filed a wish too (no SMS goes out for those), so the answer never tells
+    whether a number is known.
+    """
+
+    phone = models.CharField(_("手机号"), max_length=11, validators=[validate_mobile])
+    code_hash = models.CharField(_("验证码摘要"), max_length=128)
+    created_at = models.DateTimeField(_("时间"))
+    expires_at = models.DateTimeField(_("过期时间"))
+    attempts = models.PositiveSmallIntegerField(_("尝试次数"), default=0)
+    used_at = models.DateTimeField(_("使用时间"), null=True, blank=True)
+
+    PERSONAL_FIELDS = ("phone",)
 
     class Meta:
-        verbose_name = _("每日摘要")
-        verbose_name_plural = _("每日摘要")
-        constraints = [models.UniqueConstraint(fields=["user", "day"], name="digest_once_per_day")]
+        verbose_name = _("找回查询码")
+        verbose_name_plural = _("找回查询码")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["phone", "created_at"], name="recovery_phone_idx")]
 
     def __str__(self):
-        return f"{self.user} {self.day}"
+        return f"{self.phone[:3]}****{self.phone[-4:]} {self.created_at:%Y-%m-%d %H:%M}"

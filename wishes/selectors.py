@@ -1,11 +1,12 @@
 """Reads for micro-wishes: scoped for staff, public for the wall, by code for residents."""
 
+import datetime
 import re
 import time
 from dataclasses import dataclass
 
 from django.core.cache import cache
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.shortcuts import get_object_or_404
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
@@ -68,26 +69,53 @@ _BUILDING_SUFFIXES = ("", "号楼", "栋", "幢", "号")
 
 
 def household_matches(*, phone, address, grid):
-    """Households of the wish's community whose phone or building-unit-room match.
+    """Households whose phone or building-unit-room match the wish, best candidates first.
 
-    Vulnerable households come first, so the priority suggested at review
-    errs towards the people who most need help.
+    The grid the resident scanned is searched first: one "3号楼 2单元 301室"
+    may exist in several grids of a community, and the scanned grid is where
+    the resident lives. Then the rest of the community. Within each, phone
+    matches come before address-only ones and vulnerable households before
+    others. Each household carries `in_place` (in the scanned grid) and
+    `by_phone`, for the review page to show why it is offered.
     """
     community = grid.community
-    households = Household.objects.filter(grid__parent=community).select_related("building")
+    households = Household.objects.filter(grid__parent=community).select_related("building", "grid")
     match = Q(phone=phone) if phone else Q(pk__in=[])
     parts = _ADDRESS_RE.match(address or "")
     if parts:
         building, unit, room = parts.groups()
         match |= Q(building__name__in=[f"{building}{s}" for s in _BUILDING_SUFFIXES], unit=unit, room=room)
-    found = list(households.filter(match)[:10])
-    found.sort(key=lambda h: (h.category == Household.Category.GENERAL, h.pk))
-    return found
+    found = list(households.filter(match).order_by("pk")[:20])
+    for household in found:
+        household.in_place = grid.kind == Grid.Kind.GRID and household.grid_id == grid.pk
+        household.by_phone = bool(phone) and household.phone == phone
+    found.sort(
+        key=lambda h: (
+            not h.in_place,
+            not h.by_phone,
+            h.category == Household.Category.GENERAL,
+            h.pk,
+        )
+    )
+    return found[:10]
 
 
 def best_household(*, phone, address, grid):
+    """The household a wish is from, when the matches leave no doubt; else None (staff choose).
+
+    One match in the scanned grid; or one phone match in the community; or,
+    without a scanned grid, exactly one match at all.
+    """
     found = household_matches(phone=phone, address=address, grid=grid)
-    return found[0] if found else None
+    in_place = [h for h in found if h.in_place]
+    if len(in_place) == 1:
+        return in_place[0]
+    by_phone = [h for h in found if h.by_phone]
+    if len(by_phone) == 1:
+        return by_phone[0]
+    if grid.kind != Grid.Kind.GRID and len(found) == 1:
+        return found[0]
+    return None
 
 
 # --- the public wall --------------------------------------------------------------------
@@ -263,24 +291,28 @@ def get_public_wish_or_404(pk):
     )
 
 
-def similar_open_wishes(*, grid, category, text, limit=3):
-    """Published wishes still in progress in the same community and category with similar text.
+def similar_shared_wishes(*, grid, text, limit=3):
+    """Open shared needs (共性需求) of the resident's grid whose text is similar to theirs.
+
+    Only wishes staff marked as shared at review are offered — never another
+    resident's personal wish — and only while they still take claims. For a
+    grid, its own shared needs and its community's (filed for the whole
+    community); without a grid, the community's.
 
     Similarity is the Dice coefficient of the two texts' sets of character
     bigrams (pairs of adjacent characters, punctuation and spaces removed).
-    Chinese has no spaces between words, so bigrams stand in for words: "陪同
-    就医" and "陪老人去医院就医" share 就医; a score of 0.25 or more is offered.
-    The database only filters by community, category and status (an index),
-    and at most the 200 newest candidates are compared, so this runs the same
-    on SQLite and PostgreSQL and costs the same in a busy community.
+    Chinese has no spaces between words, so bigrams stand in for words: "楼道
+    灯坏了" and "楼道的灯不亮" share 楼道; a score of 0.25 or more is offered.
+    The database only filters by grid and status (a partial index), and at
+    most the 200 newest candidates are compared.
     """
-    community = grid.community
     mine = _bigrams(text)
     if not mine:
         return []
+    places = [grid.pk] if grid.kind == Grid.Kind.COMMUNITY else [grid.pk, grid.parent_id]
     candidates = (
-        Wish.objects.filter(community=community, category=category, status__in=Wish.IN_PROGRESS)
-        .select_related("community")
+        Wish.objects.filter(is_shared=True, grid_id__in=places, status__in=Wish.OPEN)
+        .select_related("community", "grid")
         .order_by("-submitted_at")[:200]
     )
     scored = []
@@ -324,6 +356,44 @@ def find_by_code(code):
     if follower is not None:
         return follower.wish, follower
     return None, None
+
+
+def saves_by_phone_since(phone, since):
+    """Wishes filed and followed with this phone number since `since` (the form's per-phone limit)."""
+    filed = Wish.objects.filter(phone=phone, submitted_at__gte=since).count()
+    followed = WishFollower.objects.filter(phone=phone, created_at__gte=since).count()
+    return filed + followed
+
+
+def phone_has_wishes(phone):
+    return Wish.objects.filter(phone=phone).exists() or WishFollower.objects.filter(phone=phone).exists()
+
+
+@dataclass(frozen=True)
+class TrackingEntry:
+    code: str
+    wish: Wish
+    following: bool
+
+
+def tracking_entries_for_phone(phone, limit=20):
+    """The tracking codes of a phone number: its own wishes, then the ones it follows, newest first."""
+    own = Wish.objects.filter(phone=phone).select_related("community").order_by("-submitted_at")[:limit]
+    followed = (
+        WishFollower.objects.filter(phone=phone)
+        .select_related("wish__community")
+        .order_by("-created_at")[:limit]
+    )
+    entries = [TrackingEntry(code=w.code, wish=w, following=False) for w in own]
+    entries += [TrackingEntry(code=f.code, wish=f.wish, following=True) for f in followed]
+    return entries
+
+
+def resident_phones(wish):
+    """[(phone, tracking code, is the owner)] of everyone waiting on a wish: its resident and its followers."""
+    people = [(wish.phone, wish.code, True)]
+    people += [(phone, code, False) for phone, code in wish.followers.values_list("phone", "code")]
+    return people
 
 
 def wish_timeline(wish):
@@ -381,6 +451,68 @@ def claims_of(user, claimants=None):
     )
 
 
+def claimant_users(claims):
+    """{claim pk: [users]} of the people behind each claim: the volunteer, the team leader, the unit's liaisons."""
+    claims = list(claims)
+    unit_ids = {c.unit_id for c in claims if c.unit_id}
+    liaisons = {}
+    if unit_ids:
+        for unit in MemberUnit.objects.filter(pk__in=unit_ids).prefetch_related("liaisons"):
+            liaisons[unit.pk] = [u for u in unit.liaisons.all() if u.is_active]
+    result = {}
+    for claim in claims:
+        if claim.volunteer_id:
+            user = claim.volunteer.user
+            users = [user] if user is not None else []
+        elif claim.team_id:
+            leader = claim.team.leader
+            users = [leader.user] if leader is not None and leader.user is not None else []
+        else:
+            users = liaisons.get(claim.unit_id, [])
+        result[claim.pk] = [u for u in users if u.is_active]
+    return result
+
+
+def claims_due(start, end):
+    """Claims still to be fulfilled whose wish is wanted between `start` and `end` (dates), for reminders."""
+    return (
+        Claim.objects.filter(
+            status=Claim.Status.CLAIMED, wish__wanted_by__gte=start, wish__wanted_by__lte=end
+        )
+        .select_related("wish__grid", "volunteer__user", "team__leader__user", "unit")
+        .order_by("pk")
+    )
+
+
+# --- the to-do -------------------------------------------------------------------------------
+
+
+def claims_to_fulfil(user, claimants):
+    """Claims of the user's claimants still to be done, nearest wanted-by first; returned ones first."""
+    if not claimants:
+        return Claim.objects.none()
+    return (
+        Claim.objects.filter(claimant_filter(claimants), status=Claim.Status.CLAIMED)
+        .select_related("wish__community", "wish__grid")
+        .order_by(F("returned_at").desc(nulls_last=True), "wish__wanted_by", "pk")
+    )
+
+
+def unclaimed_wishes(user, today, soon_days=3):
+    """Published wishes nobody claimed that are overdue or due within `soon_days`, most urgent first."""
+    return (
+        wishes_visible_to(user)
+        .filter(status=Wish.Status.PUBLISHED)
+        .filter(Q(overdue_at__isnull=False) | Q(wanted_by__lte=today + datetime.timedelta(days=soon_days)))
+        .order_by("wanted_by", "pk")
+    )
+
+
+def returned_wishes(user):
+    """Wishes whose resident reported a problem that staff have not followed up yet."""
+    return wishes_visible_to(user).filter(issue_reported_at__isnull=False).order_by("issue_reported_at", "pk")
+
+
 def get_claim_for_user_or_404(user, pk):
     """A claim the user may act on: made for one of their claimants, or in their staff scope."""
     claim = claims_of(user).filter(pk=pk).first()
@@ -403,3 +535,8 @@ def live_claims_on(wishes, claimants):
             "wish_id", flat=True
         )
     )
+
+
+def wishes_by_ids(ids):
+    """Wishes with their places, for messages about many at once (the overdue job)."""
+    return list(Wish.objects.filter(pk__in=list(ids)).select_related("grid", "community").order_by("pk"))

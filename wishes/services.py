@@ -9,13 +9,15 @@ circle.
 """
 
 import datetime
+import secrets
 
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 
 from alliances.models import MemberUnit
@@ -23,8 +25,8 @@ from grids.models import Grid
 from points.services import points_award
 from portal.scoping import in_scope
 from volunteers.models import Volunteer, VolunteerTeam
-from wishes import selectors
-from wishes.models import Claim, Wish, WishEvent, WishFollower, new_tracking_code
+from wishes import events, selectors
+from wishes.models import Claim, TrackingRecovery, Wish, WishEvent, WishFollower, new_tracking_code
 
 POINTS_RULES = {
     Volunteer: "wish_fulfilled_person",
@@ -37,8 +39,6 @@ REVIEW_PERMISSION = "wishes.review_wish"
 def _record(wish, kind, *, at, actor=None, claim=None, note=""):
     event = WishEvent.objects.create(wish=wish, claim=claim, kind=kind, actor=actor, note=note[:300], at=at)
     transaction.on_commit(lambda: _bump_track_versions({wish.pk: event.pk}))
-    if kind in _RESIDENT_SMS:
-        transaction.on_commit(lambda: _enqueue("notify_resident", event.pk))
     return event
 
 
@@ -68,16 +68,6 @@ def _bump_track_versions(latest_event_by_wish):
     )
 
 
-# Events a resident hears about by SMS (through the logging sender for now).
-_RESIDENT_SMS = {WishEvent.Kind.PUBLISHED, WishEvent.Kind.REJECTED, WishEvent.Kind.FULFILLED}
-
-
-def _enqueue(task_name, *args):
-    from wishes import tasks
-
-    getattr(tasks, task_name).delay(*args)
-
-
 def _with_unique_code(create):
     """Run `create(code)` with fresh codes until one is free (a clash is a 2**-60 event)."""
     for _attempt in range(5):
@@ -92,14 +82,45 @@ def _with_unique_code(create):
 # --- the resident ------------------------------------------------------------------------
 
 
+class TooManyWishes(ValidationError):
+    """The phone number has saved WISH_SUBMITS_PER_PHONE wishes in the last 24 hours."""
+
+
+def _check_phone_limit(phone, now):
+    since = now - datetime.timedelta(hours=24)
+    if selectors.saves_by_phone_since(phone, since) >= settings.WISH_SUBMITS_PER_PHONE:
+        raise TooManyWishes(
+            _("这个手机号 24 小时内已经提交了 %(n)s 个心愿，请明天再提交，或直接打电话给社区。")
+            % {"n": settings.WISH_SUBMITS_PER_PHONE}
+        )
+
+
 @transaction.atomic
-def wish_submit(*, name, phone, grid, category, text, wanted_by, address="", submitted_by=None):
-    """A resident's new wish; returns it with its tracking code."""
+def wish_submit(
+    *,
+    name,
+    phone,
+    grid,
+    category,
+    text,
+    wanted_by,
+    address="",
+    contact_consent=False,
+    submitted_by=None,
+    limit_phone=True,
+):
+    """A resident's new wish; returns it with its tracking code.
+
+    `limit_phone`: refuse once the number saved WISH_SUBMITS_PER_PHONE wishes
+    in 24 hours (off for staff filing for residents).
+    """
     if grid.kind not in (Grid.Kind.COMMUNITY, Grid.Kind.GRID):
         raise ValidationError({"grid": _("请选择社区或网格。")})
     now = timezone.now()
     if wanted_by <= timezone.localdate(now):
         raise ValidationError({"wanted_by": _("希望完成日期应晚于今天。")})
+    if limit_phone:
+        _check_phone_limit(phone, now)
     household = selectors.best_household(phone=phone, address=address, grid=grid)
     community = grid.community
 
@@ -111,6 +132,7 @@ def wish_submit(*, name, phone, grid, category, text, wanted_by, address="", sub
             name=name,
             phone=phone,
             address=address,
+            contact_consent=contact_consent,
             category=category,
             text=text,
             wanted_by=wanted_by,
@@ -125,14 +147,17 @@ def wish_submit(*, name, phone, grid, category, text, wanted_by, address="", sub
 
     wish = _with_unique_code(create)
     _record(wish, WishEvent.Kind.SUBMITTED, at=now, actor=wish.submitted_by)
+    events.wish_submitted.send(sender=Wish, wish=wish)
     return wish
 
 
 @transaction.atomic
-def wish_follow(*, wish, name, phone):
-    """Follow a similar open wish instead of filing a second one; returns the follower with a code."""
+def wish_follow(*, wish, name, phone, limit_phone=True):
+    """Follow a shared open wish instead of filing one's own; returns the follower with a code."""
+    if limit_phone:
+        _check_phone_limit(phone, timezone.now())
     wish = Wish.objects.select_for_update().get(pk=wish.pk)
-    if wish.status not in Wish.IN_PROGRESS:
+    if wish.status not in Wish.OPEN or not wish.is_shared:
         raise ValidationError(_("这个心愿已经不再接受关注，请提交您自己的心愿。"))
     if WishFollower.objects.filter(wish=wish, phone=phone).exists():
         raise ValidationError(_("这个手机号已经关注了该心愿，请使用当时得到的查询码。"))
@@ -172,15 +197,53 @@ def wish_confirm(*, wish, claim, rating, comment=""):
     claimant = claim.claimant
     # Idempotent by the ledger's unique (rule, subject, source): never twice.
     points_award(rule_code=POINTS_RULES[type(claimant)], subject=claimant, source=claim, occurred_at=now)
-    _record(
+    event = _record(
         wish,
         WishEvent.Kind.CONFIRMED,
         at=now,
         claim=claim,
         note=_("评分 %(rating)s 星") % {"rating": rating},
     )
+    if wish.issue_reported_at is not None:
+        # The resident who raised the problem now says it is done.
+        wish.issue_reported_at = None
+        wish.save(update_fields=["issue_reported_at"])
     _settle(wish, now)
-    transaction.on_commit(lambda: _enqueue("notify_claimant_confirmed", claim.pk))
+    events.claim_confirmed.send(sender=Wish, wish=wish, claim=claim, event=event)
+    return claim
+
+
+@transaction.atomic
+def wish_report_not_done(*, wish, claim, reason):
+    """The resident says a claim is not done, or something is wrong: back to the claimant and the community.
+
+    A claim marked fulfilled goes back to "claimed" (and into the claimant's
+    to-do, with the reason); the wish is flagged for community staff until
+    they follow it up (wish_issue_settle) or the resident confirms.
+    """
+    wish = Wish.objects.select_for_update().get(pk=wish.pk)
+    claim = Claim.objects.select_for_update().get(pk=claim.pk)
+    if claim.wish_id != wish.pk:
+        raise PermissionDenied
+    if claim.status not in (Claim.Status.CLAIMED, Claim.Status.FULFILLED):
+        raise ValidationError(_("这次认领已经确认、关闭或撤回，不能再反馈。如有问题请联系社区。"))
+    reason = (reason or "").strip()
+    if len(reason) < 2:
+        raise ValidationError({"reason": _("请简单写一下还差什么或有什么问题。")})
+    reason = reason[:200]
+    now = timezone.now()
+    if claim.status == Claim.Status.FULFILLED:
+        claim.status = Claim.Status.CLAIMED
+        claim.fulfilled_at = None
+    claim.returned_at = now
+    claim.return_reason = reason
+    claim.save(update_fields=["status", "fulfilled_at", "returned_at", "return_reason"])
+    wish.issue_reported_at = now
+    wish.issue_note = reason
+    wish.save(update_fields=["issue_reported_at", "issue_note"])
+    event = _record(wish, WishEvent.Kind.NOT_DONE, at=now, claim=claim, note=reason)
+    _settle(wish, now)
+    events.wish_not_done.send(sender=Wish, wish=wish, claim=claim, event=event, reason=reason)
     return claim
 
 
@@ -192,8 +255,16 @@ def _check_reviewer(user, wish):
         raise PermissionDenied(_("这个心愿不在您的管辖范围内。"))
 
 
+_BEST = object()
+
+
 @transaction.atomic
-def wish_publish(*, wish, by, public_text, category, slots, priority):
+def wish_publish(*, wish, by, public_text, category, slots, priority, household=_BEST, is_shared=False):
+    """Publish a submitted wish to the wall.
+
+    `household` is the one the reviewer picked among the matches (None: none
+    of them); left out, the unambiguous best match is taken, if any.
+    """
     wish = Wish.objects.select_for_update(of=("self",)).select_related("grid").get(pk=wish.pk)
     _check_reviewer(by, wish)
     if wish.status != Wish.Status.SUBMITTED:
@@ -203,19 +274,26 @@ def wish_publish(*, wish, by, public_text, category, slots, priority):
     if not 1 <= slots <= Wish.MAX_SLOTS:
         raise ValidationError({"slots": _("认领名额应在 1 到 %(max)s 之间。") % {"max": Wish.MAX_SLOTS}})
     now = timezone.now()
-    household = selectors.best_household(phone=wish.phone, address=wish.address, grid=wish.grid)
+    if household is _BEST:
+        household = selectors.best_household(phone=wish.phone, address=wish.address, grid=wish.grid)
+    elif household is not None:
+        candidates = selectors.household_matches(phone=wish.phone, address=wish.address, grid=wish.grid)
+        if household.pk not in {h.pk for h in candidates}:
+            raise ValidationError({"household": _("请在匹配到的住户中选择，或选“都不是”。")})
     wish.household = household
     wish.household_category = household.category if household else ""
     wish.public_text = public_text
     wish.category = category
     wish.slots = slots
     wish.priority = priority
+    wish.is_shared = is_shared
     wish.status = Wish.Status.PUBLISHED
     wish.reviewed_at = now
     wish.reviewed_by = by
     wish.full_clean(exclude=["code", "community"])
     wish.save()
-    _record(wish, WishEvent.Kind.PUBLISHED, at=now, actor=by, note=str(wish.mode_label))
+    event = _record(wish, WishEvent.Kind.PUBLISHED, at=now, actor=by, note=str(wish.mode_label))
+    events.wish_published.send(sender=Wish, wish=wish, event=event)
     return wish
 
 
@@ -237,7 +315,8 @@ def wish_reject(*, wish, by, reason):
     wish.reviewed_by = by
     wish.finished_at = now
     wish.save(update_fields=["status", "reject_reason", "reviewed_at", "reviewed_by", "finished_at"])
-    _record(wish, WishEvent.Kind.REJECTED, at=now, actor=by, note=wish.reject_reason)
+    event = _record(wish, WishEvent.Kind.REJECTED, at=now, actor=by, note=wish.reject_reason)
+    events.wish_rejected.send(sender=Wish, wish=wish, event=event)
     return wish
 
 
@@ -255,7 +334,25 @@ def wish_close(*, wish, by, reason):
     wish.status = Wish.Status.CLOSED
     wish.finished_at = now
     wish.save(update_fields=["status", "finished_at"])
-    _record(wish, WishEvent.Kind.CLOSED, at=now, actor=by, note=reason[:300])
+    event = _record(wish, WishEvent.Kind.CLOSED, at=now, actor=by, note=reason[:300])
+    events.wish_closed.send(sender=Wish, wish=wish, event=event, automatic=False)
+    return wish
+
+
+@transaction.atomic
+def wish_issue_settle(*, wish, by, note):
+    """Staff followed up what the resident reported; the note shows on the tracking page."""
+    wish = Wish.objects.select_for_update(of=("self",)).select_related("grid").get(pk=wish.pk)
+    _check_reviewer(by, wish)
+    if wish.issue_reported_at is None:
+        raise ValidationError(_("这个心愿没有待跟进的居民反馈。"))
+    note = (note or "").strip()
+    if len(note) < 2:
+        raise ValidationError({"reason": _("请写明跟进情况，居民会看到它。")})
+    now = timezone.now()
+    wish.issue_reported_at = None
+    wish.save(update_fields=["issue_reported_at"])
+    _record(wish, WishEvent.Kind.SETTLED, at=now, actor=by, note=note[:300])
     return wish
 
 
@@ -320,8 +417,11 @@ def wish_claim(*, wish, user, claimant):
         # Only reachable if some path wrote a claim without the lock: the
         # constraint held, and the person gets the same answer as a full wish.
         raise ValidationError(_("来晚了一步：这个心愿的名额已经认领满了。")) from None
-    _record(wish, WishEvent.Kind.CLAIMED, at=now, actor=user, claim=claim, note=public_claimant_label(claim))
+    event = _record(
+        wish, WishEvent.Kind.CLAIMED, at=now, actor=user, claim=claim, note=public_claimant_label(claim)
+    )
     _settle(wish, now)
+    events.wish_claimed.send(sender=Wish, wish=wish, claim=claim, event=event)
     return claim
 
 
@@ -342,8 +442,9 @@ def claim_withdraw(*, claim, user):
     claim.status = Claim.Status.WITHDRAWN
     claim.withdrawn_at = now
     claim.save(update_fields=["status", "withdrawn_at"])
-    _record(wish, WishEvent.Kind.WITHDRAWN, at=now, actor=user, claim=claim)
+    event = _record(wish, WishEvent.Kind.WITHDRAWN, at=now, actor=user, claim=claim)
     _settle(wish, now)
+    events.claim_withdrawn.send(sender=Wish, wish=wish, claim=claim, event=event)
     return claim
 
 
@@ -370,10 +471,11 @@ def claim_fulfil(*, claim, user, note, photo=None):
     if photo is not None:
         claim.photo.save(photo.name, photo, save=False)
     claim.save(update_fields=["status", "fulfilled_at", "fulfilment_note", "photo"])
-    _record(
+    event = _record(
         wish, WishEvent.Kind.FULFILLED, at=now, actor=user, claim=claim, note=public_claimant_label(claim)
     )
     _settle(wish, now)
+    events.claim_fulfilled.send(sender=Wish, wish=wish, claim=claim, event=event)
     return claim
 
 
@@ -428,10 +530,11 @@ def wishes_flag_overdue(*, today=None):
     if not ids:
         return 0
     Wish.objects.filter(pk__in=ids, overdue_at__isnull=True).update(overdue_at=now)
-    events = WishEvent.objects.bulk_create(
+    flagged = WishEvent.objects.bulk_create(
         [WishEvent(wish_id=pk, kind=WishEvent.Kind.OVERDUE, at=now) for pk in ids], batch_size=1000
     )
-    transaction.on_commit(lambda: _bump_track_versions({e.wish_id: e.pk for e in events}))
+    transaction.on_commit(lambda: _bump_track_versions({e.wish_id: e.pk for e in flagged}))
+    events.wishes_overdue.send(sender=Wish, wish_ids=ids)
     return len(ids)
 
 
@@ -461,7 +564,7 @@ def wish_auto_close(*, wish_id, now=None):
     wish.status = Wish.Status.CLOSED
     wish.finished_at = now
     wish.save(update_fields=["status", "finished_at"])
-    _record(
+    event = _record(
         wish,
         WishEvent.Kind.CLOSED,
         at=now,
@@ -472,4 +575,67 @@ def wish_auto_close(*, wish_id, now=None):
             "partly": _("，其余认领已确认") if confirmed else "",
         },
     )
+    events.wish_closed.send(sender=Wish, wish=wish, event=event, automatic=True)
     return True
+
+
+# --- a lost tracking code ---------------------------------------------------------------------
+
+RECOVERY_MINUTES = 10
+RECOVERY_ATTEMPTS = 5
+
+
+def _otp_hash(phone, otp):
+    return salted_hmac("wishes.tracking-recovery", f"{phone}:{otp}").hexdigest()
+
+
+@transaction.atomic
+def tracking_recovery_request(*, phone, now=None):
+    """Send a one-time code to `phone` if it filed or followed a wish; the same answer either way.
+
+    Refuses once the number asked WISH_RECOVERY_PER_PHONE times in the last
+    hour, known or not, so the refusal tells nothing either.
+    """
+    now = now or timezone.now()
+    recent = TrackingRecovery.objects.filter(phone=phone, created_at__gte=now - datetime.timedelta(hours=1))
+    if recent.count() >= settings.WISH_RECOVERY_PER_PHONE:
+        raise ValidationError(_("这个手机号最近已多次获取验证码，请一小时后再试。"))
+    otp = f"{secrets.randbelow(10**6):06d}"
+    recovery = TrackingRecovery.objects.create(
+        phone=phone,
+        code_hash=_otp_hash(phone, otp),
+        created_at=now,
+        expires_at=now + datetime.timedelta(minutes=RECOVERY_MINUTES),
+    )
+    if selectors.phone_has_wishes(phone):
+        events.tracking_code_requested.send(sender=Wish, phone=phone, otp=otp, minutes=RECOVERY_MINUTES)
+    return recovery
+
+
+def tracking_recovery_check(*, phone, otp, now=None):
+    """The tracking entries of `phone` if `otp` is its latest unused, unexpired code; else ValidationError.
+
+    Each try is counted in a transaction of its own before the comparison, so
+    a wrong guess is never rolled back, and a code dies after
+    RECOVERY_ATTEMPTS tries.
+    """
+    now = now or timezone.now()
+    wrong = ValidationError({"otp": _("验证码不正确或已过期，请核对或重新获取。")})
+    recovery = (
+        TrackingRecovery.objects.filter(phone=phone, used_at__isnull=True, expires_at__gt=now)
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+    if recovery is None:
+        raise wrong
+    with transaction.atomic():
+        counted = TrackingRecovery.objects.filter(
+            pk=recovery.pk, used_at__isnull=True, attempts__lt=RECOVERY_ATTEMPTS
+        ).update(attempts=F("attempts") + 1)
+    if not counted:
+        raise ValidationError({"otp": _("尝试次数太多，请重新获取验证码。")})
+    if not constant_time_compare(recovery.code_hash, _otp_hash(phone, (otp or "").strip())):
+        raise wrong
+    with transaction.atomic():
+        TrackingRecovery.objects.filter(pk=recovery.pk, used_at__isnull=True).update(used_at=now)
+    return selectors.tracking_entries_for_phone(phone)

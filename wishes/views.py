@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.cache import cache
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -18,7 +18,7 @@ from django_ratelimit.decorators import ratelimit
 from django_ratelimit.exceptions import Ratelimited
 
 from grids.models import Grid
-from grids.selectors import get_grid_for_user_or_404
+from grids.selectors import contacts_for, get_grid_for_user_or_404
 from portal import pagecache
 from portal.decorators import scope_required
 from portal.models import PersonalDataLog
@@ -32,8 +32,11 @@ from wishes.forms import (
     ConfirmForm,
     FollowForm,
     FulfilForm,
-    PublishForm,
+    NotDoneForm,
+    PublishChoicesForm,
     ReasonForm,
+    RecoveryCodeForm,
+    RecoveryPhoneForm,
     TrackLookupForm,
     WishForm,
 )
@@ -57,20 +60,33 @@ def _submit_rates():
     )
 
 
+def _form_posts_rate(group, request):
+    # Every post of the form in all, saved or not: well above the saved-wish ceiling.
+    return f"{settings.WISH_SUBMITS_PER_HOUR * 4}/h"
+
+
 def _submit_exempt(request):
     # Grid workers and staff file wishes for residents who have no phone of
     # their own; they are signed in and accountable.
     return request.user.is_authenticated and request.user.has_perm("wishes.add_wish")
 
 
-def _check_submit_limit(request, *, count):
-    """Refuse with 429 once the address used up its wishes; `count` a saved one."""
+def _address_limit_reached(request):
+    """Whether the client address used up its saved wishes (per hour or per day)."""
+    if _submit_exempt(request):
+        return False
+    for group, rate in _submit_rates():
+        usage = get_usage(request, group=group, key=ratelimit_key, rate=rate, increment=False)
+        if usage["count"] >= usage["limit"]:
+            return True
+    return False
+
+
+def _count_saved(request):
     if _submit_exempt(request):
         return
     for group, rate in _submit_rates():
-        usage = get_usage(request, group=group, key=ratelimit_key, rate=rate, increment=count)
-        if not count and usage["count"] >= usage["limit"]:
-            raise Ratelimited
+        get_usage(request, group=group, key=ratelimit_key, rate=rate, increment=True)
 
 
 # Wrong tracking codes are counted per client address in fixed hourly windows;
@@ -211,12 +227,19 @@ def _preselected(request):
     return node, None
 
 
-@ratelimit(key="portal.net.ratelimit_key", rate="60/h", method="POST", block=True, group="wishes.new.posts")
+@ratelimit(
+    key="portal.net.ratelimit_key",
+    rate=_form_posts_rate,
+    method="POST",
+    block=False,
+    group="wishes.new.posts",
+)
 def wish_new(request):
     if request.method != "POST":
         return pagecache.serve(request, lambda: _blank_form_page(request), seconds=FORM_CACHE_SECONDS)
-    _check_submit_limit(request, count=False)
     form = WishForm(request.POST)
+    if getattr(request, "limited", False) or _address_limit_reached(request):
+        return _refused(request, form, _("这个网络今天提交的心愿太多了，请稍后再试。"))
     if not form.is_valid():
         return _form_page(request, form, status=400)
     follow = FollowForm(request.POST)
@@ -224,10 +247,16 @@ def wish_new(request):
         return _follow(request, form, follow.cleaned_data["follow"])
     data = form.cleaned_data
     if not data["confirm_new"]:
-        similar = selectors.similar_open_wishes(grid=form.place, category=data["category"], text=data["text"])
+        similar = selectors.similar_shared_wishes(grid=form.place, text=data["text"])
         if similar:
             return _form_page(request, form, similar=similar)
     return _save(request, form)
+
+
+def _refused(request, form, reason):
+    """The form again, as typed, with why it was not saved and the community's phone (429)."""
+    form.is_valid()  # errors of the fields, if any, show as well; the text stays
+    return _form_page(request, form, status=429, refusal=reason)
 
 
 def _blank_form_page(request):
@@ -241,13 +270,15 @@ def _blank_form_page(request):
     )
 
 
-def _form_page(request, form, *, similar=(), status=200, community_pk=None, grid_node=None):
+def _form_page(request, form, *, similar=(), status=200, community_pk=None, grid_node=None, refusal=""):
     street = _int_param(request, "street")
+    community = None
     if form.is_bound:
         value = str(form.data.get("community", ""))
         community_pk = int(value) if value.isdigit() else None
         place = form.place
         grid_node = place if place is not None and place.kind == Grid.Kind.GRID else None
+        community = place.community if place is not None else None
     return render(
         request,
         "wishes/wish_new.html",
@@ -255,6 +286,8 @@ def _form_page(request, form, *, similar=(), status=200, community_pk=None, grid
             "form": form,
             "similar": similar,
             "grid_node": grid_node,
+            "refusal": refusal,
+            "contact_place": community,
             **selectors.place_choices(street=street, community=community_pk),
         },
         status=status,
@@ -279,29 +312,38 @@ def _save(request, form):
             text=data["text"],
             wanted_by=data["wanted_by"],
             address=data["address"],
+            contact_consent=data["contact_consent"],
             submitted_by=request.user,
+            limit_phone=not _submit_exempt(request),
         )
+    except services.TooManyWishes as error:
+        return _refused(request, form, " ".join(error.messages))
     except ValidationError as error:
         form.add_error(None, error.messages)
         return _form_page(request, form, status=400)
-    _check_submit_limit(request, count=True)
+    _count_saved(request)
     request.session[SESSION_NEW_CODE] = wish.code
     return redirect("wishes:submitted")
 
 
 def _follow(request, form, wish_pk):
+    """Follow a shared need instead of filing: only one the form would have offered."""
     data = form.cleaned_data
-    # Only a wish that would have been offered: open, same community and category.
-    community = form.place.community
-    wish = get_object_or_404(
-        Wish, pk=wish_pk, community=community, category=data["category"], status__in=Wish.IN_PROGRESS
-    )
+    offered = {w.pk: w for w in selectors.similar_shared_wishes(grid=form.place, text=data["text"], limit=10)}
+    wish = offered.get(wish_pk)
+    if wish is None:
+        form.add_error(None, _("这个心愿已经不能关注了，请提交您自己的心愿。"))
+        return _form_page(request, form, status=400)
     try:
-        follower = services.wish_follow(wish=wish, name=data["name"], phone=data["phone"])
+        follower = services.wish_follow(
+            wish=wish, name=data["name"], phone=data["phone"], limit_phone=not _submit_exempt(request)
+        )
+    except services.TooManyWishes as error:
+        return _refused(request, form, " ".join(error.messages))
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-        return redirect("wishes:new")
-    _check_submit_limit(request, count=True)
+        form.add_error(None, error.messages)
+        return _form_page(request, form, status=400)
+    _count_saved(request)
     request.session[SESSION_NEW_CODE] = follower.code
     return redirect("wishes:submitted")
 
@@ -322,11 +364,41 @@ def wish_submitted(request):
     )
 
 
+def _lookup_page(request, form, status):
+    return render(request, "wishes/track_lookup.html", {"form": form}, status=status)
+
+
+def _wrong_code(request, typed):
+    """The lookup page with what was typed kept, saying the code is wrong (404, but not the 404 page)."""
+    form = TrackLookupForm({"code": typed})
+    form.is_valid()
+    form.add_error("code", _("查询码不正确，请核对后再输入。查询码是 12 位字母和数字。"))
+    return _lookup_page(request, form, status=404)
+
+
+def _too_many_guesses(request, typed):
+    form = TrackLookupForm({"code": typed})
+    form.is_valid()
+    form.add_error("code", _("查询码输错的次数太多了，请一小时后再试，或用手机号找回查询码。"))
+    return _lookup_page(request, form, status=429)
+
+
+@never_cache
 def track_lookup(request):
     form = TrackLookupForm(request.GET or None)
-    if form.is_valid():
-        return redirect("wishes:track", code=form.cleaned_data["code"])
-    return render(request, "wishes/track_lookup.html", {"form": form}, status=400 if form.is_bound else 200)
+    if not form.is_bound:
+        return _lookup_page(request, form, status=200)
+    if not form.is_valid():
+        return _lookup_page(request, form, status=400)
+    code = form.cleaned_data["code"]
+    typed = request.GET.get("code", "")
+    if _out_of_guesses(cache.get(_misses_key(request), 0)):
+        return _too_many_guesses(request, typed)
+    wish, _follower = selectors.find_by_code(code)
+    if wish is None:
+        _count_miss(request)
+        return _wrong_code(request, typed)
+    return redirect("wishes:track", code=code)
 
 
 @never_cache
@@ -337,7 +409,7 @@ def track(request, code):
     # One round trip: the guess count, the code's wish and its current version.
     found = cache.get_many([misses_key, ref_key, version_key])
     if _out_of_guesses(found.get(misses_key, 0)):
-        raise Ratelimited
+        return _too_many_guesses(request, code)
     ref, version = found.get(ref_key), found.get(version_key)
     if ref is not None and version is not None:
         cached = _content_key(ref[0], version, ref[1])
@@ -347,15 +419,21 @@ def track(request, code):
             seconds=TRACK_CACHE_SECONDS,
             parts=(cached,),
         )
-    wish, follower = _resident_wish_or_404(request, code)
+    return _track_by_code(request, code)
+
+
+def _track_by_code(request, code):
+    wish, follower = selectors.find_by_code(code)
+    if wish is None:
+        _count_miss(request)
+        return _wrong_code(request, code)
     return _track_page(request, wish, follower)
 
 
 def _track_page_from_cache(request, code, content_key):
     content = cache.get(content_key)
     if content is None:  # expired between the two lookups
-        wish, follower = _resident_wish_or_404(request, code)
-        return _track_page(request, wish, follower)
+        return _track_by_code(request, code)
     return render(request, "wishes/track.html", {"content": content})
 
 
@@ -365,6 +443,7 @@ def _track_page(request, wish, follower, forms_by_claim=None, status=200):
         "follower": follower,
         "is_owner": follower is None,
         "code": follower.code if follower else wish.code,
+        "community_phone": wish.community.phone,
     }
     content = _track_content(request, context, forms_by_claim)
     return render(request, "wishes/track.html", {"content": content}, status=status)
@@ -390,7 +469,10 @@ def _track_content(request, context, forms_by_claim):
     claims = selectors.wish_claims_for_resident(wish)
     for claim in claims:
         claim.public_label = services.public_claimant_label(claim)
-        claim.confirm_form = (forms_by_claim or {}).get(claim.pk) or ConfirmForm(prefix=f"c{claim.pk}")
+        bound = (forms_by_claim or {}).get(claim.pk)
+        claim.confirm_form = bound if isinstance(bound, ConfirmForm) else ConfirmForm(prefix=f"c{claim.pk}")
+        claim.not_done_form = bound if isinstance(bound, NotDoneForm) else NotDoneForm(prefix=f"n{claim.pk}")
+        claim.not_done_open = isinstance(bound, NotDoneForm)
     events = selectors.wish_timeline(wish)
     # Rendered with the CSRF placeholder: the confirmation form can be cached
     # too, and every response gets its visitor's own token.
@@ -433,6 +515,78 @@ def track_confirm(request, code, claim_id):
     return _track_page(request, wish, None, {claim.pk: form}, status=400)
 
 
+@require_POST
+def track_not_done(request, code, claim_id):
+    """The resident says "还没实现 / 有问题": back to the community and the claimant, with the reason."""
+    wish, follower = _resident_wish_or_404(request, code)
+    if follower is not None:
+        raise Http404  # only the person who made the wish answers for it
+    claim = get_object_or_404(Claim, pk=claim_id, wish=wish)
+    form = NotDoneForm(request.POST, prefix=f"n{claim.pk}")
+    if form.is_valid():
+        try:
+            services.wish_report_not_done(wish=wish, claim=claim, reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            form.add_error(None, error.messages)
+        else:
+            messages.success(request, _("已经告诉社区和认领方，他们会尽快联系您。"))
+            return redirect("wishes:track", code=wish.code)
+    return _track_page(request, wish, None, {claim.pk: form}, status=400)
+
+
+# --- a lost tracking code -------------------------------------------------------------------
+
+SESSION_RECOVERY_PHONE = "wishes_recovery_phone"
+
+
+def _recovery_rate(group, request):
+    return f"{settings.WISH_RECOVERY_PER_ADDRESS}/h"
+
+
+@never_cache
+@ratelimit(
+    key="portal.net.ratelimit_key", rate=_recovery_rate, method="POST", block=False, group="wishes.recover"
+)
+def track_recover(request):
+    """Step 1: the phone number. The answer is the same whether it filed a wish or not."""
+    form = RecoveryPhoneForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if getattr(request, "limited", False):
+            form.add_error(None, _("这个网络获取验证码太频繁了，请一小时后再试。"))
+        else:
+            phone = form.cleaned_data["phone"]
+            try:
+                services.tracking_recovery_request(phone=phone)
+            except ValidationError as error:
+                form.add_error(None, error.messages)
+            else:
+                request.session[SESSION_RECOVERY_PHONE] = phone
+                messages.success(request, _("如果这个手机号提交或关注过心愿，验证码短信马上就到。"))
+                return redirect("wishes:track_recover_code")
+    status = 400 if form.is_bound and form.errors else 200
+    return render(request, "wishes/track_recover.html", {"form": form}, status=status)
+
+
+@never_cache
+def track_recover_code(request):
+    """Step 2: the one-time code; then the phone's tracking codes."""
+    phone = request.session.get(SESSION_RECOVERY_PHONE)
+    if not phone:
+        return redirect("wishes:track_recover")
+    form = RecoveryCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            entries = services.tracking_recovery_check(phone=phone, otp=form.cleaned_data["otp"].strip())
+        except ValidationError as error:
+            for message in error.message_dict.get("otp", error.messages):
+                form.add_error("otp", message)
+        else:
+            del request.session[SESSION_RECOVERY_PHONE]
+            return render(request, "wishes/track_recovered.html", {"entries": entries})
+    status = 400 if form.is_bound and form.errors else 200
+    return render(request, "wishes/track_recover_code.html", {"form": form, "phone": phone}, status=status)
+
+
 def _photo_response(claim):
     if not claim.photo:
         raise Http404
@@ -455,20 +609,47 @@ def track_photo(request, code, claim_id):
 # --- claimants ------------------------------------------------------------------------------
 
 
+def _claim_context(request, claim, **extra):
+    can_act = services.can_act_for(request.user, claim.claimant)
+    working = claim.status in (Claim.Status.CLAIMED, Claim.Status.FULFILLED)
+    return {
+        "claim": claim,
+        "wish": claim.wish,
+        "can_act": can_act,
+        "form": FulfilForm(),
+        "photo_mb": settings.WISH_PHOTO_MAX_MB,
+        # Whom to call: the grid's workers (or the secretary), and the resident
+        # only if they agreed to be called directly.
+        "contacts": contacts_for(claim.wish.grid) if can_act and working else [],
+        "can_reveal": can_act and working and claim.wish.contact_consent,
+        **extra,
+    }
+
+
 @login_required
 def claim_detail(request, pk):
     claim = selectors.get_claim_for_user_or_404(request.user, pk)
-    return render(
-        request,
-        "wishes/claim_detail.html",
-        {
-            "claim": claim,
-            "wish": claim.wish,
-            "can_act": services.can_act_for(request.user, claim.claimant),
-            "form": FulfilForm(),
-            "photo_mb": settings.WISH_PHOTO_MAX_MB,
-        },
+    return render(request, "wishes/claim_detail.html", _claim_context(request, claim))
+
+
+@require_POST
+@login_required
+def claim_reveal_phone(request, pk):
+    """Show the resident's phone to the claimant who may call them; the reveal is recorded."""
+    claim = selectors.get_claim_for_user_or_404(request.user, pk)
+    context = _claim_context(request, claim)
+    if not context["can_reveal"]:
+        raise PermissionDenied
+    wish = claim.wish
+    personal_data_record(
+        actor=request.user,
+        action=PersonalDataLog.Action.VIEW,
+        subject=wish,
+        fields=["phone"],
+        grid=wish.grid,
+        detail=_("认领人查看居民电话（居民同意直接联系）"),
     )
+    return render(request, "wishes/claim_detail.html", {**context, "resident_phone": wish.phone})
 
 
 @require_POST
@@ -502,14 +683,7 @@ def claim_fulfil(request, pk):
         else:
             messages.success(request, _("已标记完成，等待居民确认。"))
             return redirect("wishes:claim_detail", pk=claim.pk)
-    context = {
-        "claim": claim,
-        "wish": claim.wish,
-        "can_act": services.can_act_for(request.user, claim.claimant),
-        "form": form,
-        "photo_mb": settings.WISH_PHOTO_MAX_MB,
-    }
-    return render(request, "wishes/claim_detail.html", context, status=400)
+    return render(request, "wishes/claim_detail.html", _claim_context(request, claim, form=form), status=400)
 
 
 @login_required
@@ -540,24 +714,38 @@ def review_queue(request):
     )
 
 
-def _review_context(request, wish, **forms):
+def _matches(wish):
+    return selectors.household_matches(phone=wish.phone, address=wish.address, grid=wish.grid)
+
+
+def _publish_form(wish, matches, data=None):
+    best = selectors.best_household(phone=wish.phone, address=wish.address, grid=wish.grid)
     initial = {
         "public_text": wish.public_text or wish.text,
         "category": wish.category,
         "slots": wish.slots,
+        # Suggested only from a household the matches leave no doubt about.
         "priority": wish.priority
-        or (1 if wish.household_category and wish.household_category != "general" else 0),
+        or (1 if best is not None and best.category != best.Category.GENERAL else 0),
+        "household": str(best.pk) if best else PublishChoicesForm.NONE,
+        "is_shared": wish.is_shared,
     }
+    return PublishChoicesForm(data, initial=initial, households=matches, best=best)
+
+
+def _review_context(request, wish, **forms):
+    matches = _matches(wish)
     return {
         "wish": wish,
         "events": selectors.wish_timeline(wish),
         "claims": wish.claims.select_related("volunteer", "team", "unit").order_by("slot_no"),
-        "matches": selectors.household_matches(phone=wish.phone, address=wish.address, grid=wish.grid),
+        "matches": matches,
         "same_phone": selectors.same_phone_wishes(wish, request.user),
         "can_see_phone": can_view_personal_data(request.user),
-        "publish_form": forms.get("publish_form") or PublishForm(initial=initial),
+        "publish_form": forms.get("publish_form") or _publish_form(wish, matches),
         "reject_form": forms.get("reject_form") or ReasonForm(prefix="reject"),
         "close_form": forms.get("close_form") or ReasonForm(prefix="close"),
+        "settle_form": forms.get("settle_form") or ReasonForm(prefix="settle"),
     }
 
 
@@ -577,9 +765,13 @@ def review_detail(request, pk):
     return render(request, "wishes/review_detail.html", _review_context(request, wish))
 
 
-def _review_action(request, pk, form_class, prefix, context_key, act, done):
+def _reason_form(prefix):
+    return lambda wish, data: ReasonForm(data, prefix=prefix)
+
+
+def _review_action(request, pk, make_form, context_key, act, done):
     wish = selectors.get_wish_for_user_or_404(request.user, pk)
-    form = form_class(request.POST, prefix=prefix)
+    form = make_form(wish, request.POST)
     if form.is_valid():
         try:
             act(wish, form.cleaned_data)
@@ -600,8 +792,7 @@ def review_publish(request, pk):
     return _review_action(
         request,
         pk,
-        PublishForm,
-        None,
+        lambda wish, data: _publish_form(wish, _matches(wish), data),
         "publish_form",
         lambda wish, data: services.wish_publish(wish=wish, by=request.user, **data),
         _("已发布到心愿墙。"),
@@ -614,8 +805,7 @@ def review_reject(request, pk):
     return _review_action(
         request,
         pk,
-        ReasonForm,
-        "reject",
+        _reason_form("reject"),
         "reject_form",
         lambda wish, data: services.wish_reject(wish=wish, by=request.user, reason=data["reason"]),
         _("已退回，居民可通过查询码看到原因。"),
@@ -628,11 +818,23 @@ def review_close(request, pk):
     return _review_action(
         request,
         pk,
-        ReasonForm,
-        "close",
+        _reason_form("close"),
         "close_form",
         lambda wish, data: services.wish_close(wish=wish, by=request.user, reason=data["reason"]),
         _("已关闭这个心愿。"),
+    )
+
+
+@require_POST
+@_staff
+def review_settle(request, pk):
+    return _review_action(
+        request,
+        pk,
+        _reason_form("settle"),
+        "settle_form",
+        lambda wish, data: services.wish_issue_settle(wish=wish, by=request.user, note=data["reason"]),
+        _("已记录跟进情况，居民可通过查询码看到。"),
     )
 
 

@@ -163,6 +163,8 @@ def test_fulfilling_without_a_note_gets_a_message(login, people, published):
 
 
 def test_photos_are_served_only_to_those_allowed(client, login, world, people, published):
+    published.is_shared = True
+    published.save(update_fields=["is_shared"])
     follower = services.wish_follow(wish=published, name="张大爷", phone="13912340000")
     claim = services.wish_claim(wish=published, user=people.volunteer_user, claimant=people.volunteer)
     photo = SimpleUploadedFile("done.jpg", image_bytes(), content_type="image/jpeg")

@@ -109,53 +109,60 @@ def test_the_honeypot_refuses_bots_and_saves_nothing(client, world):
     assert not Wish.objects.exists()
 
 
-def test_similar_open_wishes_are_offered_before_saving(client, world):
-    existing = WishFactory(
-        grid=world.grid_a, status=Wish.Status.PUBLISHED, category="elderly", text="希望有志愿者陪我去医院复查"
+def _shared(grid, text, **extra):
+    return WishFactory(
+        **{"grid": grid, "status": Wish.Status.PUBLISHED, "is_shared": True, "text": text, **extra}
     )
-    response = client.post(NEW, _form(world))
+
+
+def test_shared_needs_of_the_grid_are_offered_and_filing_stays_the_default(client, world):
+    existing = _shared(world.grid_a, "希望有志愿者每周陪老人去医院复查")
+    response = client.post(NEW, _form(world, grid=world.grid_a.code))
     assert response.status_code == 200
-    assert "已经有相似的心愿" in response.content.decode()
-    assert existing.public_text in response.content.decode()
+    html = response.content.decode()
+    assert "居民共同的需求" in html and existing.public_text in html
+    # the first button files the resident's own wish; following is the explicit choice
+    assert html.index('name="confirm_new"') < html.index('name="follow"')
     assert Wish.objects.count() == 1
 
-    # "not the same": the resident's own wish is saved
-    response = client.post(NEW, _form(world, confirm_new="on"))
+    response = client.post(NEW, _form(world, grid=world.grid_a.code, confirm_new="on"))
     assert response.status_code == 302
-    assert Wish.objects.count() == 2
+    assert Wish.objects.count() == 2 and not WishFollower.objects.exists()
 
 
-def test_dissimilar_or_other_category_wishes_are_not_offered(client, world):
-    WishFactory(
-        grid=world.grid_a, status=Wish.Status.PUBLISHED, category="elderly", text="想学习使用智能手机"
-    )
-    WishFactory(
-        grid=world.grid_a,
-        status=Wish.Status.PUBLISHED,
-        category="health",
-        text="希望有人每周陪我去医院复查一次",
-    )
-    WishFactory(
-        grid=world.grid_b,
-        status=Wish.Status.PUBLISHED,
-        category="elderly",
-        text="希望有人每周陪我去医院复查一次",
-    )
-    WishFactory(
-        grid=world.grid_a,
-        status=Wish.Status.SUBMITTED,
-        category="elderly",
-        text="希望有人每周陪我去医院复查一次",
-    )
-    response = client.post(NEW, _form(world))
-    assert response.status_code == 302
+@pytest.mark.parametrize(
+    "make",
+    [
+        # a personal wish of a neighbour, however similar
+        lambda w: WishFactory(
+            grid=w.grid_a, status=Wish.Status.PUBLISHED, text="希望有人每周陪我去医院复查一次"
+        ),
+        # a shared need of another grid
+        lambda w: _shared(w.grid_b, "希望有人每周陪我去医院复查一次"),
+        # a shared need no longer open: claimed in full, or not yet published
+        lambda w: _shared(
+            w.grid_a, "希望有人每周陪我去医院复查一次", status=Wish.Status.CLAIMED, claimed_count=1
+        ),
+        lambda w: WishFactory(grid=w.grid_a, is_shared=True, text="希望有人每周陪我去医院复查一次"),
+        # a shared, open need of the same grid about something else
+        lambda w: _shared(w.grid_a, "想学习使用智能手机"),
+    ],
+)
+def test_only_open_shared_needs_of_the_same_grid_are_offered(client, world, make):
+    make(world)
+    response = client.post(NEW, _form(world, grid=world.grid_a.code))
+    assert response.status_code == 302  # filed straight away: nothing to offer
 
 
-def test_following_a_similar_wish_gives_a_code_that_tracks_it(client, world):
-    existing = WishFactory(
-        grid=world.grid_a, status=Wish.Status.PUBLISHED, category="elderly", text="希望有人陪我去医院复查"
-    )
-    response = client.post(NEW, _form(world, follow=str(existing.pk)))
+def test_a_community_wide_shared_need_is_offered_to_its_grids(client, world):
+    existing = _shared(world.community_a, "希望有人每周陪老人去医院复查")
+    response = client.post(NEW, _form(world, grid=world.grid_a.code))
+    assert existing.public_text in response.content.decode()
+
+
+def test_following_a_shared_need_gives_a_code_that_tracks_it(client, world):
+    existing = _shared(world.grid_a, "希望有人陪我去医院复查")
+    response = client.post(NEW, _form(world, grid=world.grid_a.code, follow=str(existing.pk)))
     assert response.status_code == 302
     follower = WishFollower.objects.get()
     assert follower.wish == existing
@@ -167,11 +174,16 @@ def test_following_a_similar_wish_gives_a_code_that_tracks_it(client, world):
     assert existing.phone not in html and existing.name not in html
 
 
-def test_following_a_wish_of_another_community_is_refused(client, world):
-    other = WishFactory(grid=world.grid_b, status=Wish.Status.PUBLISHED, category="elderly")
-    response = client.post(NEW, _form(world, follow=str(other.pk)))
-    assert response.status_code == 404
-    assert not WishFollower.objects.exists()
+@pytest.mark.parametrize("shared", [True, False])
+def test_following_a_wish_that_was_not_offered_files_nothing_and_keeps_the_text(client, world, shared):
+    other = WishFactory(
+        grid=world.grid_b, status=Wish.Status.PUBLISHED, is_shared=shared, text="希望有人陪我去医院复查"
+    )
+    response = client.post(NEW, _form(world, grid=world.grid_a.code, follow=str(other.pk)))
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "不能关注" in html and "希望有人每周陪我去医院复查一次" in html
+    assert not WishFollower.objects.exists() and Wish.objects.count() == 1
 
 
 def test_the_success_page_without_a_submission_goes_back_to_the_form(client):
@@ -212,7 +224,8 @@ def test_guessing_codes_is_rate_limited(client, settings, submitted):
         assert client.get(f"/wishes/track/ZZZZZZZZZZZ{n + 2}/").status_code == 404
     response = client.get("/wishes/track/ZZZZZZZZZZZZ/")
     assert response.status_code == 429
-    assert "操作太频繁" in response.content.decode()
+    html = response.content.decode()
+    assert "输错的次数太多" in html and 'value="ZZZZZZZZZZZZ"' in html
     # even the right code waits: the address is out of guesses
     assert client.get(f"/wishes/track/{submitted.code}/").status_code == 429
 
@@ -243,6 +256,8 @@ def test_a_missing_rating_gets_a_message(client, people, published):
 
 
 def test_a_follower_cannot_confirm(client, people, published):
+    Wish.objects.filter(pk=published.pk).update(is_shared=True)
+    published.refresh_from_db()
     follower = services.wish_follow(wish=published, name="张大爷", phone="13912340000")
     claim = services.wish_claim(wish=published, user=people.volunteer_user, claimant=people.volunteer)
     services.claim_fulfil(claim=claim, user=people.volunteer_user, note="完成")
@@ -325,6 +340,7 @@ def test_the_wall_costs_a_constant_number_of_queries(
     with django_assert_max_num_queries(1):
         client.get("/wishes/", {"page": 2, "street": world.street.pk, "community": world.community_a.pk})
     signed_in = login(people.volunteer_user)
+    signed_in.get("/todo/")  # the top bar's counts, kept in the cache for a minute
     with django_assert_max_num_queries(8):  # + session, user, groups, three claimant kinds, my claims
         signed_in.get("/wishes/")
     with django_assert_max_num_queries(8):
@@ -365,6 +381,7 @@ def test_the_track_page_follows_every_change_although_it_is_cached(
     client, people, published, django_capture_on_commit_callbacks
 ):
     published.slots = 3
+    published.is_shared = True
     published.save()
     follower = services.wish_follow(wish=published, name="张大爷", phone="13912340000")
     with django_capture_on_commit_callbacks(execute=True):

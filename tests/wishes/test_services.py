@@ -393,13 +393,18 @@ def test_a_claim_of_another_wish_cannot_be_confirmed_with_this_code(world, peopl
 
 
 def test_follow_gives_a_code_of_its_own_once_per_phone(world, published):
+    Wish.objects.filter(pk=published.pk).update(is_shared=True)
+    published.refresh_from_db()
     follower = services.wish_follow(wish=published, name="张大爷", phone="13912340000")
     assert follower.code != published.code
     with pytest.raises(ValidationError):
         services.wish_follow(wish=published, name="张大爷", phone="13912340000")
-    rejected = WishFactory(grid=world.grid_a, status=Wish.Status.REJECTED)
+    rejected = WishFactory(grid=world.grid_a, status=Wish.Status.REJECTED, is_shared=True)
     with pytest.raises(ValidationError):
         services.wish_follow(wish=rejected, name="张大爷", phone="13912340001")
+    personal = WishFactory(grid=world.grid_a, status=Wish.Status.PUBLISHED)
+    with pytest.raises(ValidationError):
+        services.wish_follow(wish=personal, name="张大爷", phone="13912340002")
 
 
 # --- daily jobs ------------------------------------------------------------------------------------
