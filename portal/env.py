@@ -40,7 +40,7 @@ def env_bool(name, default):
     )
 
 
-def env_int(name, default, *, minimum=None):
+def env_int(name, default, *, minimum=None, maximum=None):
     value = _raw(name)
     if value is None:
         return default
@@ -50,6 +50,8 @@ def env_int(name, default, *, minimum=None):
         raise ImproperlyConfigured(f"{name}={value!r} is not a whole number.") from None
     if minimum is not None and number < minimum:
         raise ImproperlyConfigured(f"{name}={number} must be at least {minimum}.")
+    if maximum is not None and number > maximum:
+        raise ImproperlyConfigured(f"{name}={number} must be at most {maximum}.")
     return number
 
 
@@ -58,6 +60,30 @@ def env_list(name, default=()):
     if value is None:
         return list(default)
     return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def env_mapping(name, default=None):
+    """`key=value,key=value` as a dict; a pair without `=` stops the process."""
+    value = _raw(name)
+    if value is None:
+        return dict(default or {})
+    mapping = {}
+    for pair in value.split(","):
+        if not pair.strip():
+            continue
+        key, sep, item = pair.partition("=")
+        if not sep or not key.strip() or not item.strip():
+            raise ImproperlyConfigured(f"{name}: {pair.strip()!r} is not of the form key=value.")
+        mapping[key.strip()] = item.strip()
+    return mapping
+
+
+def env_url(name, default=None):
+    """An http(s) URL without a trailing slash."""
+    url = env_str(name, default)
+    if url is not None and not url.startswith(("http://", "https://")):
+        raise ImproperlyConfigured(f"{name}={url!r} must start with http:// or https://.")
+    return url.rstrip("/") if url else url
 
 
 def env_database(name, default_url):

@@ -17,8 +17,10 @@ from portal.env import (
     env_database,
     env_int,
     env_list,
+    env_mapping,
     env_redis_url,
     env_str,
+    env_url,
 )
 from portal.formats import FastXLSX
 
@@ -99,6 +101,8 @@ INSTALLED_APPS = [
     "volunteers",
     "alliances",
     "wishes",
+    # On top: reads every app above, and no app imports it.
+    "inbox",
 ]
 
 MIDDLEWARE = [
@@ -111,6 +115,7 @@ MIDDLEWARE = [
     "portal.pagecache.CsrfPlaceholderMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "inbox.middleware.FreshCountsMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_ratelimit.middleware.RatelimitMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -132,6 +137,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "portal.context_processors.portal",
+                "inbox.context_processors.inbox",
             ],
         },
     },
@@ -202,9 +208,23 @@ CELERY_BEAT_SCHEDULE = {
         "task": "wishes.tasks.close_unconfirmed_wishes",
         "schedule": crontab(minute=20, hour=0),
     },
-    "wishes-staff-digest": {
-        "task": "wishes.tasks.send_staff_digests",
-        "schedule": crontab(minute=0, hour=8),
+    # Notifications: anything still pending (a broker outage, quiet hours
+    # over, a retry due) every five minutes; digests on the hour; reminders.
+    "inbox-sweep": {
+        "task": "inbox.tasks.sweep",
+        "schedule": crontab(minute="*/5"),
+    },
+    "inbox-digests": {
+        "task": "inbox.tasks.send_digests",
+        "schedule": crontab(minute=2),
+    },
+    "inbox-remind-activities": {
+        "task": "inbox.tasks.remind_activities",
+        "schedule": crontab(minute=0, hour=17),
+    },
+    "inbox-remind-claims": {
+        "task": "inbox.tasks.remind_claims",
+        "schedule": crontab(minute=30, hour=9),
     },
     # Points totals and ranks: the current month every night (only if its
     # ledger changed), and the month just ended closed right after midnight.
@@ -315,15 +335,52 @@ VISIT_OVERDUE_DAYS = env_int("VISIT_OVERDUE_DAYS", 30, minimum=1)
 WISH_CONFIRM_DAYS = env_int("WISH_CONFIRM_DAYS", 14, minimum=1)
 # Claims a volunteer, team or unit may hold at once before marking any fulfilled.
 WISH_MAX_OPEN_CLAIMS = env_int("WISH_MAX_OPEN_CLAIMS", 3, minimum=1)
-# Wishes one client address may submit on the public form, per hour and per day.
-WISH_SUBMITS_PER_HOUR = env_int("WISH_SUBMITS_PER_HOUR", 5, minimum=1)
-WISH_SUBMITS_PER_DAY = env_int("WISH_SUBMITS_PER_DAY", 20, minimum=1)
+# Wishes one phone number may save on the public form in 24 hours.
+WISH_SUBMITS_PER_PHONE = env_int("WISH_SUBMITS_PER_PHONE", 3, minimum=1)
+# Wishes one client address may save, per hour and per day: a ceiling well
+# above one household's use, because a post station's Wi-Fi or a carrier's
+# shared address serves many residents.
+WISH_SUBMITS_PER_HOUR = env_int("WISH_SUBMITS_PER_HOUR", 60, minimum=1)
+WISH_SUBMITS_PER_DAY = env_int("WISH_SUBMITS_PER_DAY", 300, minimum=1)
+# Requests for a one-time SMS code to find lost tracking codes, per phone
+# number and per client address per hour.
+WISH_RECOVERY_PER_PHONE = env_int("WISH_RECOVERY_PER_PHONE", 3, minimum=1)
+WISH_RECOVERY_PER_ADDRESS = env_int("WISH_RECOVERY_PER_ADDRESS", 20, minimum=1)
 # Wrong tracking codes one client address may try per hour before it must wait.
 WISH_TRACK_MISSES_PER_HOUR = env_int("WISH_TRACK_MISSES_PER_HOUR", 10, minimum=1)
 # Largest fulfilment photo accepted, in megabytes.
 WISH_PHOTO_MAX_MB = env_int("WISH_PHOTO_MAX_MB", 5, minimum=1)
-# Dotted path of the SMS sender; the default only writes a log line.
-SMS_SENDER = env_str("SMS_SENDER", "wishes.notifications.LoggingSmsSender")
+
+# --- Notifications (inbox) ---------------------------------------------------------------
+# The address links in e-mails point at, e.g. https://portal.example.gov.cn
+SITE_URL = env_url("SITE_URL", "http://127.0.0.1:8000")
+# Dotted path of the SMS backend: inbox.sms.LoggingSmsBackend only writes a
+# log line with the number masked; inbox.sms.AliyunSmsBackend sends through
+# Aliyun SMS (dysmsapi) with the settings below.
+SMS_SENDER = env_str("SMS_SENDER", "inbox.sms.LoggingSmsBackend")
+SMS_SIGN_NAME = env_str("SMS_SIGN_NAME", "")
+SMS_ALIYUN_ACCESS_KEY_ID = env_str("SMS_ALIYUN_ACCESS_KEY_ID", "")
+SMS_ALIYUN_ACCESS_KEY_SECRET = env_str("SMS_ALIYUN_ACCESS_KEY_SECRET", "")
+SMS_ALIYUN_ENDPOINT = env_url("SMS_ALIYUN_ENDPOINT", "https://dysmsapi.aliyuncs.com")
+SMS_ALIYUN_REGION = env_str("SMS_ALIYUN_REGION", "cn-hangzhou")
+# Approved template per notification kind (kind=TemplateCode, …), and the
+# template for kinds not listed (one variable, ${content}).
+SMS_TEMPLATES = env_mapping("SMS_TEMPLATES")
+SMS_DEFAULT_TEMPLATE = env_str("SMS_DEFAULT_TEMPLATE", "")
+SMS_TIMEOUT_SECONDS = env_int("SMS_TIMEOUT_SECONDS", 10, minimum=1)
+# SMS quiet hours (local time) for residents and for users who did not set
+# their own: nothing is sent from the start hour until the end hour.
+INBOX_QUIET_START = env_int("INBOX_QUIET_START", 21, minimum=0, maximum=23)
+INBOX_QUIET_END = env_int("INBOX_QUIET_END", 8, minimum=0, maximum=23)
+# Attempts per message before it is marked failed (transient errors only).
+INBOX_MAX_ATTEMPTS = env_int("INBOX_MAX_ATTEMPTS", 5, minimum=1)
+# Seconds the top bar's to-do and unread counts are kept per user; a user's
+# own change, or a notification for them, refreshes them at once.
+INBOX_COUNT_CACHE_SECONDS = env_int("INBOX_COUNT_CACHE_SECONDS", 60, minimum=0)
+# Remind a claimant this many days before the wished date.
+INBOX_CLAIM_REMINDER_DAYS = env_int("INBOX_CLAIM_REMINDER_DAYS", 2, minimum=1)
+# Days ahead the to-do lists a volunteer's activities.
+INBOX_ACTIVITY_DAYS = env_int("INBOX_ACTIVITY_DAYS", 7, minimum=1)
 
 # --- Monthly reports and the dashboard ---------------------------------------------------
 # A report's PDF is cached under its revision (a rebuilt report gets a new one).

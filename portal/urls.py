@@ -28,6 +28,8 @@ urlpatterns = [
     path("wishes/", include("wishes.urls")),
     path("volunteers/", include("volunteers.urls")),
     path("points/", include("points.urls")),
+    # /todo/ and /notifications/ (contract URLs): the inbox sits on top of every app.
+    path("", include("inbox.urls")),
     path("admin/", admin.site.urls),
 ]
 

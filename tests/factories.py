@@ -503,7 +503,8 @@ class WishFactory(factory.django.DjangoModelFactory):
     grid = factory.SubFactory(GridNodeFactory)
     community = factory.LazyAttribute(lambda o: _community_of(o.grid))
     name = "王秀英"
-    phone = "13700001111"
+    # A number per wish: the public form allows a few wishes per number a day.
+    phone = factory.Sequence(lambda n: f"1370000{n % 10000:04d}")
     category = Wish.Category.DAILY
     text = "希望有人帮忙修理家里漏水的水龙头"
     public_text = factory.LazyAttribute(lambda o: "" if o.status == Wish.Status.SUBMITTED else o.text)
@@ -547,4 +548,36 @@ SCOPED_OBJECT_MAKERS.update(
         PointsEntry: _points_entry,
         PointsTotal: _points_total,
     }
+)
+
+
+# --- inbox ------------------------------------------------------------------------------------------
+
+from inbox.models import Channel, Delivery, Kind, Notification  # noqa: E402
+
+
+class NotificationFactory(factory.django.DjangoModelFactory):
+    """A notification to a user (pass phone= and recipient=None for a resident)."""
+
+    class Meta:
+        model = Notification
+
+    recipient = factory.SubFactory(UserFactory)
+    kind = Kind.CLAIM_CONFIRMED
+    params = factory.LazyFunction(lambda: {"text": "帮忙修水龙头", "rating": 5})
+    link = "/me/"
+    key = factory.Sequence(lambda n: f"test:{n}")
+    created_at = factory.LazyFunction(timezone.now)
+
+
+def _notification_in(community):
+    return NotificationFactory(grid=first_grid(community))
+
+
+SCOPED_OBJECT_MAKERS[Notification] = _notification_in
+SCOPED_OBJECT_MAKERS[Delivery] = lambda community: Delivery.objects.create(
+    notification=_notification_in(community),
+    channel=Channel.SMS,
+    address="13912345678",
+    created_at=timezone.now(),
 )

@@ -1,0 +1,318 @@
+"""Benchmark of 我的待办 at district scale: the page and the top bar's counts, per role.
+
+    .venv/bin/python bench/todo.py [--rounds 5] [--warm 20] [--rebuild]
+    .venv/bin/python bench/todo.py --tiny
+
+Runs on the demo district (bench/district.py: ten streets of seed_demo on
+PostgreSQL, Redis as the cache when it answers). For one login of each role —
+street staff (`street`), a secretary (`secretary1`), a grid worker
+(`gridworker1`), a volunteer (`volunteer1`), a unit liaison (`unit1`) — it times,
+in interleaved rounds so that load from elsewhere on the machine falls on all
+of them alike:
+
+- counts: `inbox.counts.compute`, the top bar's to-do and unread numbers from
+  the database (what a page pays when the cached numbers expired);
+- page: GET /todo/ through Django's full stack in process (middleware,
+  session, view, template), DEBUG off, with the top bar's numbers cached
+  (every request but the first in a minute).
+
+The table shows p50 and p95 in milliseconds, the SQL queries of one call, and
+the number of to-do items. Target: every p95 under 100 ms.
+
+`--tiny` builds a world of a few rows in a throwaway SQLite database and runs
+one short round: it checks that the benchmark still runs (a test does this in
+CI), not how fast anything is.
+"""
+
+import argparse
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+TARGET_MS = 100
+LOGINS = [
+    ("street staff", "street"),
+    ("secretary", "secretary1"),
+    ("grid worker", "gridworker1"),
+    ("volunteer", "volunteer1"),
+    ("unit liaison", "unit1"),
+]
+
+
+def _timed(function):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        started = time.perf_counter()
+        result = function()
+        elapsed = (time.perf_counter() - started) * 1000
+    return elapsed, len(queries.captured_queries), result
+
+
+def _percentile(values, share):
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(share * (len(ordered) - 1))))
+    return ordered[index]
+
+
+def measure(users, rounds, warm):
+    """{label: row} of timings for each (label, user): counts uncached and the page warm."""
+    from django.test import Client
+
+    from inbox import counts
+    from inbox.todo import todo_for
+    from portal.models import User
+
+    clients = {}
+    for label, user in users:
+        client = Client()
+        client.force_login(user)
+        clients[label] = client
+    samples = {label: {"counts": [], "page": []} for label, _user in users}
+    queries = {label: {} for label, _user in users}
+    items = {}
+
+    def page(label):
+        response = clients[label].get("/todo/")
+        assert response.status_code == 200, response.status_code
+        return response
+
+    for label, _user in users:  # warm up: imports, templates, connection, the cached counts
+        page(label)
+        page(label)
+    for _round in range(rounds):
+        for label, user in users:
+            fresh = User.objects.get(pk=user.pk)  # nothing cached on the user object
+            elapsed, count, _ = _timed(lambda fresh=fresh: counts.compute(fresh))
+            samples[label]["counts"].append(elapsed)
+            queries[label]["counts"] = count
+            for _ in range(warm):
+                elapsed, count, _ = _timed(lambda label=label: page(label))
+                samples[label]["page"].append(elapsed)
+                queries[label]["page"] = count
+            items[label] = todo_for(fresh).total
+    rows = {}
+    for label, _user in users:
+        s = samples[label]
+        rows[label] = {
+            "counts_p50": statistics.median(s["counts"]),
+            "counts_p95": _percentile(s["counts"], 0.95),
+            "page_p50": statistics.median(s["page"]),
+            "page_p95": _percentile(s["page"], 0.95),
+            "sql_counts": queries[label]["counts"],
+            "sql_page": queries[label]["page"],
+            "items": items[label],
+        }
+    return rows
+
+
+def print_table(users, rows, out=sys.stdout):
+    from portal.scoping import scope_node
+
+    header = (
+        f"{'user':<13} {'login':<16} {'scope':<11} | {'counts p50':>10} {'p95':>6} | {'page p50':>8} {'p95':>6} | "
+        f"{'SQL counts':>10} {'page':>5} | {'items':>6}"
+    )
+    print(header, file=out)
+    print("-" * len(header), file=out)
+    worst = 0.0
+    for label, user in users:
+        row = rows[label]
+        node = scope_node(user)
+        worst = max(worst, row["counts_p95"], row["page_p95"])
+        print(
+            f"{label:<13} {user.username:<16} {(node.code if node else '-'):<11} | "
+            f"{row['counts_p50']:>10.1f} {row['counts_p95']:>6.1f} | {row['page_p50']:>8.1f} {row['page_p95']:>6.1f} | "
+            f"{row['sql_counts']:>10} {row['sql_page']:>5} | {row['items']:>6}",
+            file=out,
+        )
+    return worst
+
+
+# --- the tiny world ------------------------------------------------------------------------------------
+
+
+def build_tiny():
+    """One street with a little of everything each role's to-do reads; returns [(label, user)]."""
+    import datetime
+
+    from django.contrib.auth.models import Group
+    from django.utils import timezone
+
+    from alliances.models import Alliance, Membership, MemberUnit, Project
+    from grids import services as grids
+    from grids.models import Building, GridAssignment, Household, Visit
+    from portal.models import User
+    from portal.roles import Role, sync_roles
+    from portal.services import user_grant_role
+    from volunteers import services as volunteers
+    from volunteers.models import Activity, Volunteer, VolunteerTeam
+    from wishes import services as wishes
+
+    sync_roles()
+    now = timezone.now()
+    street = grids.grid_create(name="微型街道", code="TINY", kind="street")
+    community = grids.grid_create(name="微型社区", code="TINY-C1", kind="community", parent=street)
+    grid = grids.grid_create(name="微型网格", code="TINY-C1-G1", kind="grid", parent=community)
+
+    def login(username, role, scope=None):
+        user = User.objects.create_user(username=username, password="bench-only-password", full_name=username)
+        Group.objects.get_or_create(name=role.value)
+        user_grant_role(user=user, role=role, scope=scope)
+        return user
+
+    street_staff = login("tiny_street", Role.STREET_STAFF, street)
+    secretary = login("tiny_secretary", Role.COMMUNITY_SECRETARY, community)
+    worker = login("tiny_gridworker", Role.GRID_WORKER, grid)
+    volunteer_user = login("tiny_volunteer", Role.VOLUNTEER)
+    liaison = login("tiny_unit", Role.UNIT_LIAISON)
+    GridAssignment.objects.create(person=worker, role=GridAssignment.Role.GRID_WORKER, grid=grid)
+
+    building = Building.objects.create(grid=grid, name="1号楼")
+    household = Household.objects.create(
+        building=building, unit="1", room="101", head_name="住户", category="solitary"
+    )
+    Visit.objects.create(
+        household=household,
+        grid=grid,
+        visitor=worker,
+        method="phone",
+        findings="需要帮助",
+        follow_up_needed=True,
+    )
+    volunteer = Volunteer.objects.create(
+        user=volunteer_user, name="志愿者", community=community, phone="13900000000"
+    )
+    team = VolunteerTeam.objects.create(name="微型服务队", community=community, leader=volunteer)
+    activity = Activity.objects.create(
+        title="微型活动",
+        team=team,
+        community=community,
+        place="驿站",
+        category="elderly",
+        content="服务",
+        starts_at=now + datetime.timedelta(days=1),
+        ends_at=now + datetime.timedelta(days=1, hours=2),
+        capacity=5,
+        signup_opens_at=now - datetime.timedelta(days=1),
+        signup_closes_at=now + datetime.timedelta(days=1),
+    )
+    volunteers.signup_create(activity=activity, volunteer=volunteer)
+    unit = MemberUnit.objects.create(name="微型单位", kind="enterprise", grid=street)
+    unit.liaisons.add(liaison)
+    alliance = Alliance.objects.create(name="微型联盟", grid=street)
+    Membership.objects.create(alliance=alliance, unit=unit, joined_on=datetime.date(2024, 1, 1))
+    Project.objects.create(title="微型项目", alliance=alliance, community=community, lead_unit=unit)
+    wanted = timezone.localdate() + datetime.timedelta(days=2)
+    for n in range(2):
+        wish = wishes.wish_submit(
+            name="居民",
+            phone=f"1370000000{n}",
+            grid=grid,
+            category="daily",
+            text=f"微型心愿第{n}个",
+            wanted_by=wanted,
+        )
+    wishes.wish_publish(
+        wish=wish, by=secretary, public_text="微型心愿公开", category="daily", slots=1, priority=0
+    )
+    wishes.wish_claim(wish=wish, user=volunteer_user, claimant=volunteer)
+    return [
+        ("street staff", street_staff),
+        ("secretary", secretary),
+        ("grid worker", worker),
+        ("volunteer", volunteer_user),
+        ("unit liaison", liaison),
+    ]
+
+
+def run_tiny(out=sys.stdout):
+    """Build the tiny world in the current database and print one short round's table."""
+    users = build_tiny()
+    rows = measure(users, rounds=1, warm=2)
+    print_table(users, rows, out=out)
+    return rows
+
+
+def _tiny_standalone():
+    import os
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
+    os.environ.setdefault("DEBUG", "1")
+    os.environ["DATABASE_URL"] = "sqlite:///:memory:"
+    os.environ.pop("REDIS_URL", None)
+    os.environ["PORTAL_IGNORE_DOTENV"] = "1"
+    import django
+
+    django.setup()
+    from django.db import connection
+    from django.test.utils import setup_test_environment
+
+    setup_test_environment()
+    connection.creation.create_test_db(verbosity=0)
+    run_tiny()
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--rounds", type=int, default=5, help="interleaved rounds")
+    parser.add_argument("--warm", type=int, default=20, help="page requests per user and round")
+    parser.add_argument("--rebuild", action="store_true", help="seed the district again")
+    parser.add_argument("--tiny", action="store_true", help="a tiny throwaway world: does it still run?")
+    args = parser.parse_args(argv)
+    if args.tiny:
+        _tiny_standalone()
+        return
+
+    from bench.district import clear_bench_cache, load_average, open_district
+
+    where = open_district(rebuild=args.rebuild)
+    from django.db import connection
+
+    from portal.models import User
+
+    clear_bench_cache()
+    users = [(label, User.objects.get(username=username)) for label, username in LOGINS]
+    rows = measure(users, args.rounds, args.warm)
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW server_version")
+        version = cursor.fetchone()[0]
+        counted = {}
+        for table in (
+            "grids_household",
+            "grids_visit",
+            "wishes_wish",
+            "volunteers_signup",
+            "inbox_notification",
+        ):
+            cursor.execute(f"SELECT count(*) FROM {table}")
+            counted[table] = cursor.fetchone()[0]
+    print()
+    print(
+        f"PostgreSQL {version.split()[0]} ({where['database']}), cache: "
+        f"{'Redis ' + where['redis'] if where['redis'] else 'in-process'}; 10 streets, "
+        f"{counted['grids_household']:,} households, {counted['grids_visit']:,} visits, "
+        f"{counted['wishes_wish']:,} wishes, {counted['volunteers_signup']:,} sign-ups, "
+        f"{counted['inbox_notification']:,} notifications"
+    )
+    print(
+        f"{args.rounds} interleaved rounds: per user and round 1 uncached count, {args.warm} pages; "
+        f"load average {load_average()} (1, 5, 15 min)"
+    )
+    print()
+    worst = print_table(users, rows)
+    print()
+    print(
+        f"target: every p95 under {TARGET_MS} ms: {'yes' if worst < TARGET_MS else 'no'} (worst {worst:.1f} ms)"
+    )
+    clear_bench_cache()
+
+
+if __name__ == "__main__":
+    main()

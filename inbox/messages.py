@@ -1,0 +1,131 @@
+"""The words of every notification, per kind, in the reader's language.
+
+A notification stores its kind and its parameters, never finished text: the
+portal shows it in the language of whoever reads it, and e-mails and SMS are
+written in the portal's default language (`LANGUAGE_CODE`). A kind may have
+variants (the parameter `v`), for the same event told to different people.
+"""
+
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+
+from inbox.models import Kind
+
+
+@dataclass(frozen=True)
+class Words:
+    title: str
+    body: str
+    variants: dict = field(default_factory=dict)
+    # Sent at once whatever the quiet hours and digest choice (a one-time code).
+    urgent: bool = False
+    # Parameters wiped from the row once the message went out (or failed).
+    scrub: tuple = ()
+
+
+WORDS = {
+    Kind.WISH_PUBLISHED: Words(
+        _("心愿已发布"), _("您的微心愿（查询码 %(code)s）已通过审核，发布到心愿墙，等待认领。")
+    ),
+    Kind.WISH_REJECTED: Words(_("心愿未通过审核"), _("您的微心愿（查询码 %(code)s）未通过审核：%(reason)s")),
+    Kind.WISH_CLAIMED: Words(
+        _("心愿已被认领"),
+        _("您的微心愿（查询码 %(code)s）已由%(claimant)s认领，社区网格员会帮你们联系。"),
+        {
+            "direct": _("您的微心愿（查询码 %(code)s）已由%(claimant)s认领，认领人会直接给您打电话。"),
+            "follower": _("您关注的微心愿（查询码 %(code)s）已由%(claimant)s认领。"),
+        },
+    ),
+    Kind.GRID_WISH_CLAIMED: Words(
+        _("网格内的心愿被认领"),
+        _("%(place)s的心愿“%(text)s”已由%(claimant)s认领，认领人可能会找您联系居民。"),
+    ),
+    Kind.CLAIM_WITHDRAWN: Words(
+        _("认领已撤回"), _("您的微心愿（查询码 %(code)s）的认领已撤回，心愿会重新等待认领。")
+    ),
+    Kind.CLAIM_FULFILLED: Words(
+        _("心愿待确认"),
+        _("您的微心愿（查询码 %(code)s）已有认领方完成，请凭查询码确认并评价；如果还没实现，也请告诉我们。"),
+        {"follower": _("您关注的微心愿（查询码 %(code)s）已有认领方完成。")},
+    ),
+    Kind.CLAIM_CONFIRMED: Words(
+        _("居民已确认"),
+        _("居民确认了您认领的微心愿“%(text)s”，评分 %(rating)s 星。感谢您的付出！"),
+        {
+            "comment": _(
+                "居民确认了您认领的微心愿“%(text)s”，评分 %(rating)s 星，评价：%(comment)s。感谢您的付出！"
+            )
+        },
+    ),
+    Kind.WISH_NOT_DONE: Words(
+        _("居民反馈还没实现"),
+        _("居民反馈您认领的心愿“%(text)s”还没实现：%(reason)s。请联系社区网格员了解情况后再标记完成。"),
+        {"staff": _("%(place)s的心愿“%(text)s”，居民反馈还没实现：%(reason)s。请跟进。")},
+    ),
+    Kind.WISH_CLOSED: Words(_("心愿已关闭"), _("您的微心愿（查询码 %(code)s）已关闭：%(reason)s")),
+    Kind.WISH_OVERDUE: Words(
+        _("心愿逾期无人认领"),
+        _("%(place)s的心愿“%(text)s”已过希望完成日期 %(date)s，仍无人认领。"),
+    ),
+    Kind.TRACKING_CODE: Words(
+        _("找回查询码"),
+        _("您正在找回微心愿查询码，验证码 %(otp)s，%(minutes)s 分钟内有效。如非本人操作，请忽略。"),
+        urgent=True,
+        scrub=("otp",),
+    ),
+    Kind.CLAIM_DUE: Words(
+        _("认领的心愿快到期了"),
+        _("您认领的心愿“%(text)s”希望在 %(date)s 前完成；完成后请在认领页面标记完成。"),
+    ),
+    Kind.ACTIVITY_REMINDER: Words(
+        _("明天的志愿服务活动"),
+        _("明天 %(time)s 在%(place)s有志愿服务活动“%(title)s”，请准时参加，到场后扫码签到。"),
+    ),
+    Kind.ACTIVITY_CANCELLED: Words(_("活动已取消"), _("您报名的活动“%(title)s”（%(time)s）已取消。")),
+    Kind.PROJECT_MATCHED: Words(
+        _("需求匹配给了本单位"),
+        _(
+            "贵单位的资源“%(resource)s”匹配了%(community)s的需求“%(need)s”，已立项为“%(project)s”，请查看并开始实施。"
+        ),
+    ),
+    Kind.MEETING_SCHEDULED: Words(
+        _("联席会议通知"), _("%(alliance)s将于 %(time)s 在%(place)s召开“%(title)s”，请安排人员参加。")
+    ),
+}
+
+
+class _Params(dict):
+    """Missing parameters show as empty, so an old row never breaks a page."""
+
+    def __missing__(self, key):
+        return ""
+
+
+def _text(template, notification):
+    try:
+        return str(template) % _Params(notification.params or {})
+    except (TypeError, ValueError):
+        return str(template)
+
+
+def words_for(kind):
+    return WORDS[kind]
+
+
+def render_title(notification):
+    return str(WORDS[notification.kind].title)
+
+
+def render_body(notification):
+    words = WORDS[notification.kind]
+    variant = (notification.params or {}).get("v")
+    return _text(words.variants.get(variant, words.body), notification)
+
+
+def outgoing(notification):
+    """(subject, text) in the portal's default language, for e-mail and SMS."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return render_title(notification), render_body(notification)
