@@ -29,11 +29,10 @@ from alliances.models import (
     ProjectStatusChange,
     ProjectUpdate,
     Resource,
-    add_months,
-    month_start,
 )
 from alliances.photos import MAX_PHOTOS
 from points.services import points_award
+from portal.months import add_months, month_start
 from portal.text import join_list
 
 # --- membership and covenant -------------------------------------------------------
@@ -742,46 +741,3 @@ def unit_set_liaisons(*, unit, users):
         user_grant_role(user=user, role=Role.UNIT_LIAISON)
         access.forget_liaison_units(user)
     return unit
-
-
-# --- the monthly joint-meeting report ----------------------------------------------------
-
-
-@transaction.atomic
-def report_build(*, alliance, month, via, actor=None, now=None):
-    """Build (or build again) the frozen report of `alliance` for `month` and store it.
-
-    The alliance row is locked first, so two builders of the same alliance run
-    one after the other and the second replaces the first's snapshot instead
-    of colliding with it; the month's previous snapshot is replaced in this
-    transaction, and no other month is touched.
-    """
-    from alliances import reports
-    from alliances.models import MonthlyReport
-
-    now = now or timezone.now()
-    try:
-        reports.check_month(month, now)
-    except ValueError as error:
-        raise ValidationError(str(error)) from None
-    if month.day != 1:
-        raise ValidationError(_("报告月份必须是某月的第一天。"))
-    alliance = Alliance.objects.select_for_update(of=("self",)).select_related("grid").get(pk=alliance.pk)
-    if actor is not None:
-        _require(access.is_staff_over(actor, alliance.grid, "alliances.add_monthlyreport"))
-    data = reports.build_report_data(alliance, month, now=now)
-    report = MonthlyReport.objects.filter(alliance=alliance, month=month).first()
-    if report is None:
-        report = MonthlyReport(alliance=alliance, month=month, revision=0)
-    report.schema_version = reports.SCHEMA_VERSION
-    report.data = data
-    report.revision += 1
-    report.built_at, report.built_by, report.built_via = now, actor, via
-    report.save()
-    return report
-
-
-def reports_build_month(*, month, via, alliances=None, now=None):
-    """Build `month`'s report of every alliance (or of `alliances`), each in its own transaction."""
-    alliances = Alliance.objects.order_by("pk") if alliances is None else alliances
-    return [report_build(alliance=alliance, month=month, via=via, now=now) for alliance in alliances]

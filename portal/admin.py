@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.models import Group
 from django.http import Http404
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from portal.models import PersonalDataLog, StaffProfile, User
@@ -19,6 +20,11 @@ def _scoped(model, queryset, user):
     if getattr(model, "scope_field", None) is None:
         return queryset
     return scope_queryset(queryset, user)
+
+
+def page_link(url, label=None):
+    """A link from an admin list to the object's own page."""
+    return format_html('<a href="{}">{}</a>', url, label or _("打开页面"))
 
 
 class ReadOnlyAdminMixin:

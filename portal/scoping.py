@@ -15,6 +15,7 @@ node in `scope_field` ("grid", "household__grid", or "" for the Grid itself).
 from dataclasses import dataclass
 
 from django.apps import apps
+from django.db.models import F
 
 _CACHE_ATTR = "_portal_subtree"
 
@@ -45,6 +46,19 @@ class Subtree:
             f"{prefix}lft__gte": self.lft,
             f"{prefix}rght__lte": self.rght,
         }
+
+
+@dataclass(frozen=True)
+class Streets:
+    """Whole streets (trees), for work that spans several of them (a superuser's dashboard parts)."""
+
+    tree_ids: tuple
+
+    def contains(self, node):
+        return node is not None and node.tree_id in self.tree_ids
+
+    def lookups(self, prefix=""):
+        return {f"{prefix}tree_id__in": list(self.tree_ids)}
 
 
 class _Everything:
@@ -129,3 +143,21 @@ def scope_node(user):
         return None
     grid_model = apps.get_model("grids", "Grid")
     return grid_model.objects.filter(staff_profiles__user=user).first()
+
+
+def aggregate_in(queryset, scope, aggregates, *, group=(), by_node=False):
+    """Aggregates of the rows of `queryset` inside `scope`, for the numbers other apps ask for.
+
+    Without `group` or `by_node`, one dict of `aggregates`; otherwise a list of
+    rows, one per value of the `group` fields and, with `by_node`, per grid node
+    of the rows (as `node`, a node id), so callers can add nodes up per street.
+    """
+    field = queryset.model.scope_field
+    queryset = limit_to_scope(queryset, scope, field).order_by()
+    keys = list(group)
+    if by_node:
+        queryset = queryset.annotate(node=F(field or "pk"))
+        keys.append("node")
+    if not keys:
+        return queryset.aggregate(**aggregates)
+    return list(queryset.values(*keys).annotate(**aggregates))

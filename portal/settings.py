@@ -92,13 +92,16 @@ INSTALLED_APPS = [
     "import_export",
     "axes",
     "django_ratelimit",
-    # Order matters to seed_demo: each app's demo data may use the ones above it.
+    # The layers, from the kernel up (docs/architecture.md); seed_demo runs the
+    # apps' demo data in this order, each using what the apps listed before it made.
     "portal",
     "points",
     "grids",
-    "volunteers",
     "alliances",
+    "volunteers",
     "wishes",
+    "dashboard",
+    "reports",
 ]
 
 MIDDLEWARE = [
@@ -218,8 +221,8 @@ CELERY_BEAT_SCHEDULE = {
     },
     # The joint-meeting reports of the month just ended, built once its points
     # totals are final (the month-end rollup above runs at 00:10).
-    "alliances-monthly-reports": {
-        "task": "alliances.tasks.monthly_reports_last_month",
+    "reports-monthly": {
+        "task": "reports.tasks.monthly_reports_last_month",
         "schedule": crontab(minute=0, hour=2, day_of_month=1),
     },
 }
@@ -237,7 +240,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "portal:after_login"
+LOGIN_REDIRECT_URL = "dashboard:after_login"
 LOGOUT_REDIRECT_URL = "portal:landing"
 
 # django-axes: lock a username from one address after repeated failures.

@@ -7,9 +7,9 @@ import subprocess
 import pytest
 from openpyxl import load_workbook
 
-from alliances import services
-from alliances.models import MonthlyReport
 from portal.roles import Role
+from reports import services
+from reports.models import MonthlyReport
 from tests.alliances.report_world import MARCH, at
 from tests.factories import make_user
 from tests.utils import requires_chromium
@@ -157,15 +157,15 @@ def test_the_pdf_prints_the_report_in_an_embedded_cjk_font(login, march, built, 
 
 def test_the_pdf_is_rendered_once_per_revision(login, march, built, monkeypatch):
     calls = []
-    import alliances.views
+    import reports.views
 
-    real = alliances.views.render_pdf
+    real = reports.views.render_pdf
 
     def counting(*args, **kwargs):
         calls.append(1)
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(alliances.views, "render_pdf", counting)
+    monkeypatch.setattr(reports.views, "render_pdf", counting)
     client = login(march.aw.world.street_staff)
     first = client.get(url(march.alliance, ".pdf")).content
     assert client.get(url(march.alliance, ".pdf")).content == first

@@ -9,8 +9,13 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from alliances import reports, services
-from alliances.models import Alliance, MonthlyReport, ProjectUpdate
+from alliances import services as alliance_services
+from alliances.models import Alliance, ProjectUpdate, unit_name_key
+from portal.months import parse_month
+from reports import services
+from reports.build import SCHEMA_VERSION, build_report_data
+from reports.models import MonthlyReport
+from reports.present import present
 from tests.alliances.report_world import FEBRUARY, MARCH, at
 from tests.factories import (
     ClaimFactory,
@@ -36,7 +41,7 @@ def by_unit(rows, name):
 
 def test_the_report_holds_the_months_chair_meetings_and_attendance(march):
     data = build(march.alliance).data
-    assert data["schema"] == reports.SCHEMA_VERSION
+    assert data["schema"] == SCHEMA_VERSION
     assert data["month"] == "2026-03"
     assert data["complete"] is True
     assert data["chair"]["name"] == "街道供电所"
@@ -143,7 +148,7 @@ def test_a_built_report_stays_as_it_was_when_live_data_changes(march):
 
     report.refresh_from_db()
     assert report.data == before
-    shown = reports.present(report.data)
+    shown = present(report.data)
     assert shown["projects"][0]["title"] == "四点半课堂"
     assert shown["chair"]["name"] == "街道供电所"
 
@@ -218,12 +223,12 @@ def test_a_community_committee_reports_on_its_own_community(march):
     ],
 )
 def test_a_work_unit_matches_the_unit_name_by_its_normalised_form(written, matches):
-    assert (reports.unit_name_key(written) == reports.unit_name_key("金港医院(东院)")) is matches
+    assert (unit_name_key(written) == unit_name_key("金港医院(东院)")) is matches
 
 
 def test_a_name_two_member_units_share_counts_for_neither(march):
     twin = MemberUnitFactory(grid=march.aw.world.community_a, name="金港医院（东院）")
-    services.membership_join(alliance=march.alliance, unit=twin, joined_on=datetime.date(2024, 1, 1))
+    alliance_services.membership_join(alliance=march.alliance, unit=twin, joined_on=datetime.date(2024, 1, 1))
     data = build(march.alliance).data
     assert data["party_members"] == []
     assert all(r["members_claimed"] == 0 for r in data["wishes"])
@@ -231,14 +236,16 @@ def test_a_name_two_member_units_share_counts_for_neither(march):
 
 def test_building_makes_the_same_number_of_queries_however_big_the_alliance(march):
     alliance = Alliance.objects.select_related("grid").get(pk=march.alliance.pk)
-    reports.build_report_data(alliance, MARCH, now=BUILT_AT)  # warm the content-type cache
+    build_report_data(alliance, MARCH, now=BUILT_AT)  # warm the content-type cache
     with CaptureQueriesContext(connection) as small:
-        reports.build_report_data(alliance, MARCH, now=BUILT_AT)
+        build_report_data(alliance, MARCH, now=BUILT_AT)
 
     w = march.aw.world
     for n in range(6):
         unit = MemberUnitFactory(grid=w.community_a, name=f"新成员单位{n}")
-        services.membership_join(alliance=march.alliance, unit=unit, joined_on=datetime.date(2025, 1, 1))
+        alliance_services.membership_join(
+            alliance=march.alliance, unit=unit, joined_on=datetime.date(2025, 1, 1)
+        )
         project = ProjectFactory(
             alliance=march.alliance, community=w.community_a, lead_unit=unit, created_at=at(2, 1)
         )
@@ -255,18 +262,18 @@ def test_building_makes_the_same_number_of_queries_however_big_the_alliance(marc
         wish = WishFactory(grid=w.grid_a, status=Wish.Status.CLAIMED, claimed_count=1)
         ClaimFactory(wish=wish, volunteer=member, claimed_by=w.street_staff, claimed_at=at(3, 4))
     with CaptureQueriesContext(connection) as big:
-        data = reports.build_report_data(alliance, MARCH, now=BUILT_AT)
+        data = build_report_data(alliance, MARCH, now=BUILT_AT)
     assert len(data["members"]) == 9 and len(data["projects"]) == 8
     assert len(big.captured_queries) == len(small.captured_queries)
 
 
 def test_parse_month_explains_what_is_wrong():
     now = timezone.make_aware(datetime.datetime(2026, 3, 15, 12))
-    assert reports.parse_month("2026-03", now) == MARCH
+    assert parse_month("2026-03", now) == MARCH
     for text in ("2026-3", "2026-13", "26-03", "2026-03-01", "", "abcd-ef"):
         with pytest.raises(ValueError, match="YYYY-MM"):
-            reports.parse_month(text, now)
+            parse_month(text, now)
     with pytest.raises(ValueError, match="未来"):
-        reports.parse_month("2026-04", now)
+        parse_month("2026-04", now)
     with pytest.raises(ValueError, match="2000"):
-        reports.parse_month("1999-12", now)
+        parse_month("1999-12", now)

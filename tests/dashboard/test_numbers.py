@@ -12,9 +12,9 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from alliances.models import Need, Project
+from dashboard.numbers import compute_dashboard
 from grids.models import Grid, Household, Visit
 from points.models import PeriodKind, PointsPeriod, PointsTotal, SubjectKind
-from portal.dashboard import compute_dashboard
 from tests.factories import (
     ActivityFactory,
     HouseholdFactory,
@@ -279,7 +279,7 @@ def test_a_saved_row_invalidates_its_streets_dashboards(login, numbers, django_c
 def test_a_superusers_dashboard_recomputes_only_the_street_that_changed(
     login, numbers, django_capture_on_commit_callbacks, monkeypatch
 ):
-    from portal import dashboard
+    from dashboard import cache as dashboard
 
     client = login(numbers.superuser)
     client.get("/dashboard/")  # every street's part is cached now

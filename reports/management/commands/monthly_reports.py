@@ -3,8 +3,10 @@ import time
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from alliances import reports, services
-from alliances.models import Alliance, MonthlyReport
+from alliances.models import Alliance
+from portal.months import last_month, parse_month
+from reports import services
+from reports.models import MonthlyReport
 
 
 class Command(BaseCommand):
@@ -22,7 +24,7 @@ class Command(BaseCommand):
     def handle(self, *args, month=None, alliance=None, **options):
         started = time.monotonic()
         try:
-            first_day = reports.parse_month(month) if month else reports.last_month()
+            first_day = parse_month(month) if month else last_month()
         except ValueError as error:
             raise CommandError(str(error)) from None
         alliances = Alliance.objects.order_by("pk")

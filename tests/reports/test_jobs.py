@@ -8,9 +8,10 @@ from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from alliances import reports
-from alliances.models import Alliance, MonthlyReport
-from alliances.tasks import monthly_report_build, monthly_reports_last_month
+from alliances.models import Alliance
+from portal import months as reports
+from reports.models import MonthlyReport
+from reports.tasks import monthly_report_build, monthly_reports_last_month
 from tests.alliances.report_world import MARCH
 
 
@@ -84,7 +85,7 @@ def test_the_monthly_job_builds_last_month_once(march):
 
 
 def test_the_monthly_job_replaces_a_report_built_before_the_month_ended(march):
-    from alliances import services
+    from reports import services
 
     early = services.report_build(
         alliance=march.alliance,
@@ -99,8 +100,8 @@ def test_the_monthly_job_replaces_a_report_built_before_the_month_ended(march):
 
 
 def test_beat_builds_last_months_reports_on_the_first_after_the_points_close():
-    entry = settings.CELERY_BEAT_SCHEDULE["alliances-monthly-reports"]
-    assert entry["task"] == "alliances.tasks.monthly_reports_last_month"
+    entry = settings.CELERY_BEAT_SCHEDULE["reports-monthly"]
+    assert entry["task"] == "reports.tasks.monthly_reports_last_month"
     schedule = entry["schedule"]
     assert schedule.day_of_month == {1}
     assert (schedule.hour, schedule.minute) == ({2}, {0})
