@@ -35,6 +35,7 @@ from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 
 from dashboard.numbers import compute_dashboard, compute_streets, merge_streets, streets
+from grids.models import Grid
 from portal.scoping import EVERYTHING, NOTHING, scope_of
 
 CACHE_VERSION = 3
@@ -68,10 +69,7 @@ def dashboard_data(user):
     key = _entry_key(scope)
     data = cache.get(key)
     if data is None:
-        grid_model = apps.get_model("grids", "Grid")
-        data = compute_dashboard(
-            grid_model.objects.get(tree_id=scope.tree_id, lft=scope.lft, rght=scope.rght)
-        )
+        data = compute_dashboard(Grid.objects.get(tree_id=scope.tree_id, lft=scope.lft, rght=scope.rght))
         cache.set(key, data, settings.DASHBOARD_CACHE_SECONDS)
     return data
 
@@ -120,8 +118,7 @@ COUNTED = {
 def _invalidate_grid(grid_id):
     if grid_id is None:
         return
-    grid_model = apps.get_model("grids", "Grid")
-    tree_id = grid_model.objects.filter(pk=grid_id).values_list("tree_id", flat=True).first()
+    tree_id = Grid.objects.filter(pk=grid_id).values_list("tree_id", flat=True).first()
     if tree_id is not None:
         invalidate_tree(tree_id)
 

@@ -14,11 +14,10 @@ import datetime
 from collections import defaultdict
 from decimal import Decimal
 
-from django.apps import apps
 from django.utils import timezone
 
 from alliances import selectors as alliance_numbers
-from grids.models import Household
+from grids.models import Grid, Household
 from grids.selectors import grid_stats, visit_weeks
 from points import selectors as points_numbers
 from points.models import SubjectKind
@@ -35,8 +34,7 @@ TOP_LISTS = (("top_volunteers", SubjectKind.PERSON), ("top_units", SubjectKind.U
 
 
 def streets():
-    grid_model = apps.get_model("grids", "Grid")
-    return list(grid_model.objects.filter(kind=grid_model.Kind.STREET).order_by("tree_id"))
+    return list(Grid.objects.filter(kind=Grid.Kind.STREET).order_by("tree_id"))
 
 
 def _week_start(day):
@@ -155,8 +153,7 @@ def compute_streets(street_nodes, everything=False, now=None):
     }
     # Rows come grouped by their own grid node, mapped to their street here:
     # a join to the tree in SQL would cost more than the grouping.
-    grid_model = apps.get_model("grids", "Grid")
-    tree_of = dict(grid_model.objects.filter(tree_id__in=list(by_tree)).values_list("pk", "tree_id"))
+    tree_of = dict(Grid.objects.filter(tree_id__in=list(by_tree)).values_list("pk", "tree_id"))
 
     def part(row):
         return parts[by_tree[tree_of[row["node"]]]]

@@ -10,7 +10,6 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.apps import apps
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import F, Q, Sum, Window
@@ -20,7 +19,7 @@ from django.shortcuts import get_object_or_404
 from points.models import PeriodKind, PointsEntry, PointsPeriod, PointsRule, PointsTotal, SubjectKind
 from points.subjects import model_of_kind, person_of_user, subject_node
 from portal.months import day_start
-from portal.scoping import EVERYTHING, NOTHING, limit_to_scope, scope_of, scope_queryset
+from portal.scoping import EVERYTHING, NOTHING, grid_model, limit_to_scope, scope_of, scope_queryset
 
 
 def rules_for_staff():
@@ -119,9 +118,8 @@ def home_street(user):
 
 def leaderboard_street(user, requested=None):
     """The street whose boards the user sees: their home street, or one in their staff scope."""
-    grid_model = apps.get_model("grids", "Grid")
     scope = scope_of(user)
-    streets = grid_model.objects.filter(kind="street")
+    streets = grid_model().objects.filter(kind="street")
     if scope is not EVERYTHING:
         allowed = Q(pk__in=[])
         if scope is not NOTHING:

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from portal.models import PersonalDataLog, StaffProfile, User
 from portal.privacy import can_view_personal_data, mask_id_number, mask_phone, personal_data_record
 from portal.roles import ADMIN_ROLES, Role, has_role
-from portal.scoping import scope_queryset
+from portal.scoping import grid_model, scope_queryset
 from portal.text import join_list
 
 admin.site.site_header = _("街道党建引领基层治理平台")
@@ -186,12 +186,6 @@ class PersonalDataLogAdmin(ScopedAdminMixin, admin.ModelAdmin):
 # --- list filters that follow the scope ---------------------------------------------
 
 
-def _grid_model():
-    from grids.models import Grid
-
-    return Grid
-
-
 class CommunityListFilter(admin.SimpleListFilter):
     """Communities inside the user's scope; rows are matched through `community_lookup`,
     by default the parent of the row's `scope_field` node (a grid)."""
@@ -201,7 +195,7 @@ class CommunityListFilter(admin.SimpleListFilter):
     community_lookup = "{scope_field}__parent_id"
 
     def lookups(self, request, model_admin):
-        Grid = _grid_model()
+        Grid = grid_model()
         communities = scope_queryset(Grid.objects.filter(kind=Grid.Kind.COMMUNITY), request.user)
         return [(str(g.pk), g.name) for g in communities.order_by("code")]
 
@@ -221,7 +215,7 @@ class GridListFilter(admin.SimpleListFilter):
     parameter_name = "grid"
 
     def lookups(self, request, model_admin):
-        Grid = _grid_model()
+        Grid = grid_model()
         grids = scope_queryset(Grid.objects.filter(kind=Grid.Kind.GRID), request.user)
         community = request.GET.get(CommunityListFilter.parameter_name, "")
         if community.isdigit():

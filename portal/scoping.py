@@ -20,6 +20,12 @@ from django.db.models import F
 _CACHE_ATTR = "_portal_subtree"
 
 
+def grid_model():
+    """The grid tree's model. The kernel names it rather than importing it: the
+    grids app sits above the kernel and builds on it (docs/architecture.md)."""
+    return apps.get_model("grids", "Grid")
+
+
 @dataclass(frozen=True)
 class Subtree:
     """The lft/rght range of one grid node, the unit of scoping."""
@@ -88,8 +94,7 @@ def scope_of(user):
     cached = getattr(user, _CACHE_ATTR, None)
     if cached is not None:
         return cached
-    grid_model = apps.get_model("grids", "Grid")
-    node = grid_model.objects.filter(staff_profiles__user=user).only("tree_id", "lft", "rght").first()
+    node = grid_model().objects.filter(staff_profiles__user=user).only("tree_id", "lft", "rght").first()
     scope = Subtree.of(node) if node is not None else NOTHING
     setattr(user, _CACHE_ATTR, scope)
     return scope
@@ -126,10 +131,9 @@ def limit_to_scope(queryset, scope, field):
         return queryset.none()
     if field == "":
         return queryset.filter(**scope.lookups())
-    grid_model = apps.get_model("grids", "Grid")
     # A semi-join on the small grid table keeps the big table's index on its
     # grid column usable, and never multiplies rows.
-    return queryset.filter(**{f"{field}__in": grid_model.objects.filter(**scope.lookups())})
+    return queryset.filter(**{f"{field}__in": grid_model().objects.filter(**scope.lookups())})
 
 
 def in_scope(user, node):
@@ -141,8 +145,7 @@ def scope_node(user):
     """The grid node that is the user's scope, or None (superuser or no profile)."""
     if user is None or not user.is_authenticated or user.is_superuser:
         return None
-    grid_model = apps.get_model("grids", "Grid")
-    return grid_model.objects.filter(staff_profiles__user=user).first()
+    return grid_model().objects.filter(staff_profiles__user=user).first()
 
 
 def aggregate_in(queryset, scope, aggregates, *, group=(), by_node=False):
