@@ -27,6 +27,7 @@ from grids.models import Grid
 from portal.admin import (
     CommunityListFilter,
     ImportExportScopedMixin,
+    ReadOnlyAdminMixin,
     ScopedAdminMixin,
     ScopedInlineMixin,
     page_link,
@@ -167,22 +168,13 @@ class AllianceAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(ChairTerm)
-class ChairTermAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class ChairTermAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
     """Read-only here: the schedule is generated and swapped on the alliance page, under its rules."""
 
     list_display = ("month_label", "alliance", "unit")
     list_filter = (("alliance", admin.RelatedOnlyFieldListFilter),)
     list_select_related = ("alliance", "unit")
     date_hierarchy = "month"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description=_("月份"), ordering="month")
     def month_label(self, obj):
@@ -203,15 +195,11 @@ class ResourceAdmin(ImportExportScopedMixin, ScopedAdminMixin, ImportExportModel
         return obj.quantity_label
 
 
-class NeedStatusChangeInline(admin.TabularInline):
+class NeedStatusChangeInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = NeedStatusChange
     extra = 0
     fields = ("changed_at", "from_status", "to_status", "changed_by", "note")
     readonly_fields = fields
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Need)
@@ -241,15 +229,11 @@ class NeedAdmin(ImportExportScopedMixin, ScopedAdminMixin, ImportExportModelAdmi
         return page_link(reverse("alliances:need_detail", args=[obj.pk]), _("匹配资源"))
 
 
-class ProjectStatusChangeInline(admin.TabularInline):
+class ProjectStatusChangeInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = ProjectStatusChange
     extra = 0
     fields = ("changed_at", "from_status", "to_status", "changed_by", "note")
     readonly_fields = fields
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Project)
@@ -294,27 +278,19 @@ class ProjectAdmin(ScopedAdminMixin, admin.ModelAdmin):
         return page_link(reverse("alliances:project_detail", args=[obj.pk]))
 
 
-class AttendanceInline(admin.TabularInline):
+class AttendanceInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = MeetingAttendance
     extra = 0
     fields = ("unit", "status", "attendee")
     readonly_fields = fields
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
-class ProblemInline(admin.TabularInline):
+class ProblemInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = MeetingProblem
     extra = 0
     fields = ("description", "owner_unit", "owner_name", "due_on", "status")
     readonly_fields = fields
-    can_delete = False
     show_change_link = True
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(JointMeeting)

@@ -39,6 +39,7 @@ from alliances.models import (
     Need,
     Project,
 )
+from portal.access import staff_over
 from portal.decorators import scope_required
 from portal.months import month_start
 from portal.scoping import NOTHING, scope_of
@@ -64,7 +65,7 @@ def staff_or_liaison_required(view):
 
 
 def _staff_only(user, node, permission):
-    if not access.is_staff_over(user, node, permission):
+    if not staff_over(user, node, permission):
         raise PermissionDenied
 
 
@@ -87,7 +88,7 @@ def _alliance_context(request, alliance, **extra):
     schedule = selectors.chair_schedule(alliance)
     this_month = month_start(timezone.localdate())
     my_ids = access.liaison_unit_ids(user)
-    can_manage = access.is_staff_over(user, alliance.grid, "alliances.change_chairterm")
+    can_manage = staff_over(user, alliance.grid, "alliances.change_chairterm")
     context = {
         "alliance": alliance,
         "current": current,
@@ -99,7 +100,7 @@ def _alliance_context(request, alliance, **extra):
         "current_chair": next((t for t in schedule if t.month == this_month), None),
         "meetings": alliance.meetings.select_related("chair_unit").order_by("-held_at")[:12],
         "can_manage": can_manage,
-        "can_meet": access.is_staff_over(user, alliance.grid, "alliances.add_jointmeeting"),
+        "can_meet": staff_over(user, alliance.grid, "alliances.add_jointmeeting"),
         "generate_form": ChairGenerateForm(initial={"start": f"{this_month:%Y-%m}", "months": 12}),
         "swap_form": ChairSwapForm(terms=[t for t in schedule if t.month >= this_month]),
     }
@@ -323,8 +324,8 @@ def _need_context(request, need, **extra):
         "suggestions": suggestions,
         "projects": need.projects.select_related("lead_unit").order_by("-created_at"),
         "history": need.status_changes.select_related("changed_by"),
-        "can_match": access.is_staff_over(request.user, need.community, "alliances.add_project"),
-        "can_close": access.is_staff_over(request.user, need.community, "alliances.change_need"),
+        "can_match": staff_over(request.user, need.community, "alliances.add_project"),
+        "can_close": staff_over(request.user, need.community, "alliances.change_need"),
         "match_form": None,
         "match_resource": None,
         "close_form": ReasonForm(),
@@ -542,9 +543,9 @@ def _meeting_context(request, meeting, **extra):
         "attendances": meeting.attendances.select_related("unit"),
         "problems": problems,
         "can_record": meeting.status == JointMeeting.Status.PLANNED
-        and access.is_staff_over(user, meeting.alliance.grid, "alliances.change_jointmeeting"),
+        and staff_over(user, meeting.alliance.grid, "alliances.change_jointmeeting"),
         "can_raise": meeting.status == JointMeeting.Status.HELD
-        and access.is_staff_over(user, meeting.alliance.grid, "alliances.add_meetingproblem"),
+        and staff_over(user, meeting.alliance.grid, "alliances.add_meetingproblem"),
         "not_yet_held": meeting.held_at > timezone.now(),
         "problem_form": ProblemForm(units=units),
         "follow_up_form": FollowUpForm(),

@@ -17,7 +17,8 @@ from django.db.models.functions import RowNumber
 from django.shortcuts import get_object_or_404
 
 from points.models import PeriodKind, PointsEntry, PointsPeriod, PointsRule, PointsTotal, SubjectKind
-from points.subjects import model_of_kind, person_of_user, subject_node
+from points.subjects import model_of_kind, person_of_user
+from portal.access import node_of
 from portal.months import day_start
 from portal.scoping import EVERYTHING, NOTHING, grid_model, limit_to_scope, scope_of, scope_queryset
 
@@ -101,7 +102,7 @@ def leaderboard(street, kind, start, subject_kind, top):
                 points=row.points,
                 subject=subject,
                 label=str(subject) if subject else "—",
-                community=subject_node(subject).name if subject else "",
+                community=node_of(subject).name if subject else "",
             )
         )
     return board
@@ -112,7 +113,7 @@ def home_street(user):
     person = person_of_user(user)
     if person is None:
         return None
-    node = subject_node(person)
+    node = node_of(person)
     return node if node.parent_id is None else node.get_root()
 
 
@@ -210,7 +211,7 @@ def top_subjects(scope, month, kind, top, *, per_street=False):
             "key": _board_key(r),
             "rank": r.rank,
             "name": str(subjects[r.subject_id]) if r.subject_id in subjects else "—",
-            "place": subject_node(subjects[r.subject_id]).name if r.subject_id in subjects else "",
+            "place": node_of(subjects[r.subject_id]).name if r.subject_id in subjects else "",
             "street": r.street.name,
             "street_id": r.street_id,
             "points": r.points,

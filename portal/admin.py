@@ -5,6 +5,7 @@ from django.http import Http404
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from portal.access import node_of
 from portal.models import PersonalDataLog, StaffProfile, User
 from portal.privacy import can_view_personal_data, mask_id_number, mask_phone, personal_data_record
 from portal.roles import ADMIN_ROLES, Role, has_role
@@ -158,7 +159,7 @@ class UserAdmin(ScopedAdminMixin, BaseUserAdmin):
 
 
 @admin.register(PersonalDataLog)
-class PersonalDataLogAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class PersonalDataLogAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
     list_display = (
         "created_at",
         "actor_username",
@@ -172,15 +173,6 @@ class PersonalDataLogAdmin(ScopedAdminMixin, admin.ModelAdmin):
     search_fields = ("actor_username", "subject_label")
     date_hierarchy = "created_at"
     list_select_related = ("subject_type",)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 # --- list filters that follow the scope ---------------------------------------------
@@ -279,7 +271,7 @@ class PersonalDataAdminMixin:
                         action=PersonalDataLog.Action.VIEW,
                         subject=obj,
                         fields=shown,
-                        grid=self._grid_of(obj),
+                        grid=node_of(obj),
                         detail=_("在管理后台查看"),
                     )
         return response
@@ -293,17 +285,9 @@ class PersonalDataAdminMixin:
                 action=PersonalDataLog.Action.CHANGE,
                 subject=obj,
                 fields=changed,
-                grid=self._grid_of(obj),
+                grid=node_of(obj),
                 detail=_("在管理后台修改") if change else _("在管理后台新建"),
             )
-
-    @staticmethod
-    def _grid_of(obj):
-        path = obj.scope_field.split("__")
-        value = obj
-        for step in path:
-            value = getattr(value, step)
-        return value
 
 
 class ImportExportScopedMixin:

@@ -5,8 +5,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from alliances.access import is_staff_over
 from alliances.models import Alliance
+from portal.access import staff_over
 from portal.months import check_month
 from reports.build import SCHEMA_VERSION, build_report_data
 from reports.models import MonthlyReport
@@ -29,7 +29,7 @@ def report_build(*, alliance, month, via, actor=None, now=None):
     if month.day != 1:
         raise ValidationError(_("报告月份必须是某月的第一天。"))
     alliance = Alliance.objects.select_for_update(of=("self",)).select_related("grid").get(pk=alliance.pk)
-    if actor is not None and not is_staff_over(actor, alliance.grid, "reports.add_monthlyreport"):
+    if actor is not None and not staff_over(actor, alliance.grid, "reports.add_monthlyreport"):
         raise PermissionDenied(_("您没有权限进行此操作。"))
     data = build_report_data(alliance, month, now=now)
     report = MonthlyReport.objects.filter(alliance=alliance, month=month).first()

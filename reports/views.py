@@ -15,8 +15,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from alliances import access
 from alliances.selectors import get_alliance_for_user_or_404
+from portal.access import staff_over
 from portal.months import add_months, month_start, parse_month, this_month
 from portal.pdf import pdf_response, render_pdf
 from portal.xlsx import workbook_bytes, xlsx_response
@@ -30,7 +30,7 @@ INDEX_MONTHS = 24
 
 
 def _can_build_report(user, alliance):
-    return access.is_staff_over(user, alliance.grid, "reports.add_monthlyreport")
+    return staff_over(user, alliance.grid, "reports.add_monthlyreport")
 
 
 def _report_month(request, alliance, text):

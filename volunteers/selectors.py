@@ -20,8 +20,10 @@ from alliances.models import unit_keys, unit_name_key
 from grids.models import Grid
 from points.models import PeriodKind, PointsTotal
 from points.selectors import last_rollup_at, points_of, rank_of
+from portal.access import visible
 from portal.months import add_months, month_start
 from portal.scoping import EVERYTHING, NOTHING, Subtree, aggregate_in, scope_of, scope_queryset
+from volunteers.access import can_manage_team, can_organise, volunteer_of
 from volunteers.models import (
     Activity,
     DualReport,
@@ -32,7 +34,6 @@ from volunteers.models import (
     Volunteer,
     VolunteerTeam,
 )
-from volunteers.permissions import can_manage_team, can_organise, volunteer_of
 from volunteers.services import counted_records
 
 
@@ -50,18 +51,11 @@ def home_street(user):
     return street_of(volunteer.community) if volunteer else None
 
 
-def _visible(queryset, user, field):
+def _in_my_street(queryset, user, field):
     """Staff scope, widened by the street a volunteer lives in."""
-    scope = scope_of(user)
-    if scope is EVERYTHING:
-        return queryset
     street = home_street(user)
-    condition = Q(pk__in=[])
-    if scope is not NOTHING:
-        condition |= Q(pk__in=scope_queryset(queryset.model.objects.all(), user).values("pk"))
-    if street is not None:
-        condition |= Q(**{f"{field}__in": _street_nodes(street)})
-    return queryset.filter(condition)
+    also = Q(**{f"{field}__in": _street_nodes(street)}) if street is not None else None
+    return visible(queryset, user, also=also)
 
 
 # --- teams -------------------------------------------------------------------------------------
@@ -69,7 +63,7 @@ def _visible(queryset, user, field):
 
 def teams_visible_to(user):
     teams = VolunteerTeam.objects.select_related("community", "leader")
-    return _visible(teams, user, "community")
+    return _in_my_street(teams, user, "community")
 
 
 def get_team_for_user_or_404(user, pk):
@@ -139,7 +133,7 @@ def get_membership_for_manager_or_404(user, pk):
 
 def activities_visible_to(user):
     activities = Activity.objects.select_related("team", "community")
-    return _visible(activities, user, "community")
+    return _in_my_street(activities, user, "community")
 
 
 def get_activity_for_user_or_404(user, pk):

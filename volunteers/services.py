@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from points.services import points_award
+from volunteers.access import can_manage_team, can_organise, can_verify
 from volunteers.models import (
     PRESENT,
     Activity,
@@ -27,7 +28,6 @@ from volunteers.models import (
     TeamMembership,
     hours_between,
 )
-from volunteers.permissions import can_manage_team, can_organise, can_verify
 
 logger = logging.getLogger(__name__)
 

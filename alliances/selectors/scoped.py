@@ -22,16 +22,14 @@ from alliances.models import (
     ProjectPhoto,
     Resource,
 )
+from portal.access import visible
 from portal.scoping import scope_queryset
 
 
 def _with_liaison(base, user, liaison_filter):
     """Rows in the user's scope, plus those the user reaches as a unit liaison."""
-    staff = scope_queryset(base, user)
     unit_ids = liaison_unit_ids(user)
-    if not unit_ids:
-        return staff
-    return staff | base.filter(liaison_filter(unit_ids))
+    return visible(base, user, also=liaison_filter(unit_ids) if unit_ids else None)
 
 
 def units_of_liaison(user):

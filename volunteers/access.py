@@ -7,8 +7,7 @@ selectors (404 for the rest), the services (re-checked under lock) and the
 templates (which buttons to show).
 """
 
-from portal.roles import works_in_admin
-from portal.scoping import in_scope
+from portal.access import staff_over
 
 
 def volunteer_of(user):
@@ -22,23 +21,18 @@ def volunteer_of(user):
     return user._volunteer_record
 
 
-def is_staff_for(user, node):
-    """Street staff or a secretary whose scope holds `node` (or a superuser)."""
-    return works_in_admin(user) and in_scope(user, node)
-
-
 def leads_team(user, team):
     volunteer = volunteer_of(user)
     return volunteer is not None and team.leader_id == volunteer.pk
 
 
 def can_manage_team(user, team):
-    return leads_team(user, team) or is_staff_for(user, team.community)
+    return leads_team(user, team) or staff_over(user, team.community)
 
 
 def can_organise(user, activity):
     """Check people in and out, edit and cancel: the team's leader or staff in scope."""
-    return leads_team(user, activity.team) or is_staff_for(user, activity.community)
+    return leads_team(user, activity.team) or staff_over(user, activity.community)
 
 
 def can_verify(user, activity):
