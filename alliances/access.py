@@ -5,8 +5,7 @@ service refuses a change even when a caller forgot to look the object up
 through a selector first.
 """
 
-from portal.roles import works_in_admin
-from portal.scoping import in_scope
+from portal.access import staff_over
 
 _UNIT_IDS_ATTR = "_alliances_unit_ids"
 
@@ -31,20 +30,9 @@ def is_liaison_of(user, unit):
     return unit is not None and unit.pk in liaison_unit_ids(user)
 
 
-def is_staff_over(user, node, permission):
-    """Staff (or a superuser) whose scope holds `node` and who holds `permission`."""
-    return bool(
-        user is not None
-        and user.is_authenticated
-        and works_in_admin(user)
-        and in_scope(user, node)
-        and user.has_perm(permission)
-    )
-
-
 def can_edit_unit_lists(user, unit):
     """The unit's own liaison, or staff over the unit's place."""
-    return is_liaison_of(user, unit) or is_staff_over(user, unit.grid, "alliances.change_resource")
+    return is_liaison_of(user, unit) or staff_over(user, unit.grid, "alliances.change_resource")
 
 
 def posting_unit(user, project):
@@ -57,23 +45,23 @@ def posting_unit(user, project):
 
 
 def can_post_update(user, project):
-    return posting_unit(user, project) is not None or is_staff_over(
+    return posting_unit(user, project) is not None or staff_over(
         user, project.community, "alliances.add_projectupdate"
     )
 
 
 def can_set_progress(user, project):
     """Progress in percent is the lead unit's (or staff's) statement, not a partner's."""
-    return is_liaison_of(user, project.lead_unit) or is_staff_over(
+    return is_liaison_of(user, project.lead_unit) or staff_over(
         user, project.community, "alliances.change_project"
     )
 
 
 def can_manage_project(user, project):
-    return is_staff_over(user, project.community, "alliances.change_project")
+    return staff_over(user, project.community, "alliances.change_project")
 
 
 def can_follow_up_problem(user, problem):
-    return is_liaison_of(user, problem.owner_unit) or is_staff_over(
+    return is_liaison_of(user, problem.owner_unit) or staff_over(
         user, problem.meeting.alliance.grid, "alliances.change_meetingproblem"
     )

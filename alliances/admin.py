@@ -3,7 +3,6 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.urls import reverse
-from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportModelAdmin
 
@@ -16,7 +15,6 @@ from alliances.models import (
     MeetingProblem,
     Membership,
     MemberUnit,
-    MonthlyReport,
     Need,
     NeedStatusChange,
     Project,
@@ -26,7 +24,14 @@ from alliances.models import (
 )
 from alliances.resources import MemberUnitResource, NeedResource, ResourceResource
 from grids.models import Grid
-from portal.admin import CommunityListFilter, ImportExportScopedMixin, ScopedAdminMixin, ScopedInlineMixin
+from portal.admin import (
+    CommunityListFilter,
+    ImportExportScopedMixin,
+    ReadOnlyAdminMixin,
+    ScopedAdminMixin,
+    ScopedInlineMixin,
+    page_link,
+)
 from portal.roles import Role
 from portal.scoping import scope_queryset
 from portal.text import join_list
@@ -45,10 +50,6 @@ class UnitPlaceFilter(PlaceFilter):
 
 class ResourceUnitPlaceFilter(PlaceFilter):
     community_lookup = "unit__grid_id"
-
-
-def _page_link(url, label=None):
-    return format_html('<a href="{}">{}</a>', url, label or _("打开页面"))
 
 
 def liaison_candidates(user):
@@ -101,7 +102,7 @@ class MemberUnitAdmin(ImportExportScopedMixin, ScopedAdminMixin, ImportExportMod
 
     @admin.display(description=_("单位页面"))
     def page(self, obj):
-        return _page_link(reverse("alliances:unit_detail", args=[obj.pk]))
+        return page_link(reverse("alliances:unit_detail", args=[obj.pk]))
 
 
 class AllianceLevelFilter(admin.SimpleListFilter):
@@ -163,26 +164,17 @@ class AllianceAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
     @admin.display(description=_("联盟页面"))
     def page(self, obj):
-        return _page_link(reverse("alliances:alliance_detail", args=[obj.pk]))
+        return page_link(reverse("alliances:alliance_detail", args=[obj.pk]))
 
 
 @admin.register(ChairTerm)
-class ChairTermAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class ChairTermAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
     """Read-only here: the schedule is generated and swapped on the alliance page, under its rules."""
 
     list_display = ("month_label", "alliance", "unit")
     list_filter = (("alliance", admin.RelatedOnlyFieldListFilter),)
     list_select_related = ("alliance", "unit")
     date_hierarchy = "month"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description=_("月份"), ordering="month")
     def month_label(self, obj):
@@ -203,15 +195,11 @@ class ResourceAdmin(ImportExportScopedMixin, ScopedAdminMixin, ImportExportModel
         return obj.quantity_label
 
 
-class NeedStatusChangeInline(admin.TabularInline):
+class NeedStatusChangeInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = NeedStatusChange
     extra = 0
     fields = ("changed_at", "from_status", "to_status", "changed_by", "note")
     readonly_fields = fields
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Need)
@@ -238,18 +226,14 @@ class NeedAdmin(ImportExportScopedMixin, ScopedAdminMixin, ImportExportModelAdmi
 
     @admin.display(description=_("匹配"))
     def page(self, obj):
-        return _page_link(reverse("alliances:need_detail", args=[obj.pk]), _("匹配资源"))
+        return page_link(reverse("alliances:need_detail", args=[obj.pk]), _("匹配资源"))
 
 
-class ProjectStatusChangeInline(admin.TabularInline):
+class ProjectStatusChangeInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = ProjectStatusChange
     extra = 0
     fields = ("changed_at", "from_status", "to_status", "changed_by", "note")
     readonly_fields = fields
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Project)
@@ -291,30 +275,22 @@ class ProjectAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
     @admin.display(description=_("项目页面"))
     def page(self, obj):
-        return _page_link(reverse("alliances:project_detail", args=[obj.pk]))
+        return page_link(reverse("alliances:project_detail", args=[obj.pk]))
 
 
-class AttendanceInline(admin.TabularInline):
+class AttendanceInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = MeetingAttendance
     extra = 0
     fields = ("unit", "status", "attendee")
     readonly_fields = fields
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
-class ProblemInline(admin.TabularInline):
+class ProblemInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = MeetingProblem
     extra = 0
     fields = ("description", "owner_unit", "owner_name", "due_on", "status")
     readonly_fields = fields
-    can_delete = False
     show_change_link = True
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(JointMeeting)
@@ -335,7 +311,7 @@ class JointMeetingAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
     @admin.display(description=_("会议页面"))
     def page(self, obj):
-        return _page_link(reverse("alliances:meeting_detail", args=[obj.pk]))
+        return page_link(reverse("alliances:meeting_detail", args=[obj.pk]))
 
 
 @admin.register(MeetingProblem)
@@ -369,34 +345,3 @@ class ProjectUpdateAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
-
-
-@admin.register(MonthlyReport)
-class MonthlyReportAdmin(ScopedAdminMixin, admin.ModelAdmin):
-    """Who built which month's report and when; the report itself is read on its page."""
-
-    list_display = ("alliance", "month_label", "built_at", "built_via", "built_by", "revision", "page")
-    list_filter = ("built_via", "month")
-    list_select_related = ("alliance", "built_by")
-    fields = ("alliance", "month", "built_at", "built_via", "built_by", "revision", "schema_version", "page")
-    readonly_fields = fields
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).defer("data")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    @admin.display(description=_("月份"), ordering="month")
-    def month_label(self, obj):
-        return f"{obj.month:%Y-%m}"
-
-    @admin.display(description=_("报告页面"))
-    def page(self, obj):
-        return _page_link(reverse("reports:detail", args=[obj.alliance_id, f"{obj.month:%Y-%m}"]))

@@ -2,9 +2,9 @@
 street's 区域党建联盟 of 30 member units (plus one that left), a 区域化党委委员会 in
 each community, covenant signings, a chair schedule, resources and needs, 57
 micro-projects over 8 months with dated progress updates, and the monthly joint
-meetings with attendance, problems and their follow-up. Some of the street's
-in-service party members work at its member units. In `seed_finish`, the
-monthly reports of the months the data covers.
+meetings with attendance, problems and their follow-up. (Volunteers' demo makes
+some in-service party members work at these units; reports' demo builds the
+monthly reports of the months the data covers.)
 
 Unit N of street S has the login `unit{(S-1)*30+N}` as its liaison; other
 seeders find "the unit whose liaison is unitN" by that login.
@@ -15,7 +15,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from alliances import reports, services
+from alliances import services
 from alliances.models import (
     Alliance,
     ChairTerm,
@@ -24,7 +24,6 @@ from alliances.models import (
     MeetingProblem,
     Membership,
     MemberUnit,
-    MonthlyReport,
     Need,
     NeedStatusChange,
     ProblemFollowUp,
@@ -33,20 +32,15 @@ from alliances.models import (
     ProjectUpdate,
     Resource,
     ResourceKind,
-    add_months,
-    month_start,
 )
 from portal.models import User
-from volunteers.models import DualReport, Volunteer
+from portal.months import add_months, month_start
 
 UNITS = 30
 PROJECTS = 57
 PROJECT_MONTHS = 8
 NEEDS_PER_COMMUNITY = 8
 # Share of the street's in-service party members whose work unit is one of its member units.
-PARTY_MEMBERS_AT_UNITS = 0.4
-# Months of reports the district profile builds (the street profile builds every month it covers).
-DISTRICT_REPORT_MONTHS = 2
 
 K = MemberUnit.Kind
 # (name, kind, where): where is "street" or a community number; {s} is the street's
@@ -184,42 +178,6 @@ def seed_street(ctx):
     needs = _needs(ctx, today, staff)
     _projects(ctx, needs, resources, street_alliance, committees, staff, now)
     _meetings(ctx, street_alliance, committees, staff, now)
-    _party_members_at_units(ctx, units)
-
-
-def seed_finish(contexts):
-    """Build the monthly reports of the past months the demo covers, where missing.
-
-    seed_demo runs every street's seed_street (wishes and their claims included)
-    before any seed_finish, and the seed_finish functions in INSTALLED_APPS order:
-    volunteers' (the points rollup, which the reports' points section reads)
-    before this one. So the reports see all the data, rollup included.
-    """
-    if not contexts:
-        return
-    now = timezone.now()
-    last = reports.last_month(now)
-    months_back = PROJECT_MONTHS if contexts[0].profile == "street" else DISTRICT_REPORT_MONTHS
-    months = [add_months(last, -k) for k in range(months_back - 1, -1, -1)]
-    alliances = list(
-        Alliance.objects.filter(grid__tree_id__in=[ctx.street.tree_id for ctx in contexts])
-        .select_related("grid")
-        .order_by("grid__tree_id", "grid__lft")
-    )
-    built = set(
-        MonthlyReport.objects.filter(alliance__in=alliances, month__in=months).values_list(
-            "alliance_id", "month"
-        )
-    )
-    count = 0
-    for month in months:
-        for alliance in alliances:
-            if (alliance.pk, month) not in built:
-                services.report_build(
-                    alliance=alliance, month=month, via=MonthlyReport.BuiltVia.DEMO, now=now
-                )
-                count += 1
-    contexts[0].count("monthly reports", count)
 
 
 def _short(name, suffix):
@@ -724,30 +682,3 @@ def _follow_ups(rng, problems, staff, now):
     for problem, follow_up in follow_ups:
         follow_up.problem = problem
     ProblemFollowUp.objects.bulk_create([f for _p, f in follow_ups])
-
-
-def _party_members_at_units(ctx, units):
-    """Some of the street's in-service party members work at its member units.
-
-    Their work unit (工作单位, free text) becomes the unit's name, as a person
-    registering would write it, so the monthly report credits the unit with
-    their wishes and service hours (see alliances.reports.unit_name_key).
-    """
-    rng = ctx.rng_for("party members at units")
-    members = list(
-        Volunteer.objects.filter(is_party_member=True, community__in=ctx.communities)
-        .exclude(work_unit="")
-        .order_by("pk")
-    )
-    chosen = rng.sample(members, int(len(members) * PARTY_MEMBERS_AT_UNITS))
-    for volunteer in chosen:
-        unit = rng.choice(units)
-        volunteer.work_unit = unit.name
-        volunteer.party_organisation = unit.party_organisation or f"{unit.name}党支部"
-    Volunteer.objects.bulk_update(chosen, ["work_unit", "party_organisation"], batch_size=1000)
-    work_unit_of = {v.pk: v.work_unit for v in chosen}
-    reports_of = list(DualReport.objects.filter(volunteer__in=chosen))
-    for report in reports_of:
-        report.work_unit = work_unit_of[report.volunteer_id]
-    DualReport.objects.bulk_update(reports_of, ["work_unit"], batch_size=1000)
-    ctx.count("party members at member units", len(chosen))

@@ -7,8 +7,10 @@ joining and leaving, chair months, status changes of needs and projects
 and the follow-ups of problems raised at meetings.
 """
 
-import datetime
+import re
+import unicodedata
 import uuid
+from collections import defaultdict
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -20,6 +22,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from points.models import SubjectKind
+from portal.months import month_end, month_start
 
 
 class MemberUnit(models.Model):
@@ -65,20 +68,38 @@ class MemberUnit(models.Model):
         return self.name
 
 
+# How a volunteer's free-text work unit (工作单位) is matched to a member unit.
+# The rule belongs to the unit's name, so it lives here; volunteers and wishes
+# use it to credit a unit with its party members' hours and claims.
+
+_SPACES = re.compile(r"\s+")
+
+
+def unit_name_key(name):
+    """The form of a unit name that `Volunteer.work_unit` is compared in.
+
+    A volunteer records their work unit as free text (工作单位). A party member
+    counts for member unit U of an alliance when they are a party member, live
+    in the alliance's street (their community is in the street's tree: in-service
+    party members report to the community where they live, 双报到), and their
+    work unit, in this form, equals U's name in this form: Unicode NFKC (full-
+    width letters, digits and brackets become their half-width forms), all
+    whitespace removed, case folded. So "区人民医院（东院）" and "区人民医院(东院) "
+    match; "区人民医院东院" or "区医院" do not. A name that two member units of the
+    alliance share in this form matches neither (it would be a guess).
+    """
+    return _SPACES.sub("", unicodedata.normalize("NFKC", name or "")).casefold()
+
+
+def unit_keys(units):
+    """{name key: unit id} for units whose key is not shared with another unit."""
+    seen = defaultdict(list)
+    for unit in units:
+        seen[unit_name_key(unit.name)].append(unit.pk)
+    return {key: ids[0] for key, ids in seen.items() if key and len(ids) == 1}
+
+
 # --- alliances, membership, covenant, rotating chair ----------------------------------
-
-
-def month_start(day):
-    return day.replace(day=1)
-
-
-def add_months(month, count):
-    years, index = divmod(month.month - 1 + count, 12)
-    return datetime.date(month.year + years, index + 1, 1)
-
-
-def month_end(month):
-    return add_months(month, 1) - datetime.timedelta(days=1)
 
 
 class Alliance(models.Model):
@@ -835,55 +856,3 @@ class ProblemFollowUp(models.Model):
 
     def __str__(self):
         return f"{self.problem} · {self.get_status_display()}"
-
-
-# --- the monthly joint-meeting report ---------------------------------------------------
-
-
-class MonthlyReport(models.Model):
-    """The frozen monthly joint-meeting report (联席会议月度报告) of an alliance.
-
-    `data` is a JSON document built once from the month's records (see
-    alliances/reports.py for its sections and `schema_version`); the page, the
-    PDF and the workbook render that document and never query the live tables,
-    so later changes to projects, needs or claims leave a built month as it
-    was. Building the month again replaces the document in one transaction.
-    """
-
-    class BuiltVia(models.TextChoices):
-        TASK = "task", _("定时任务")
-        COMMAND = "command", _("管理命令")
-        PAGE = "page", _("工作人员在页面生成")
-        DEMO = "demo", _("演示数据")
-
-    alliance = models.ForeignKey(
-        Alliance, on_delete=models.CASCADE, related_name="monthly_reports", verbose_name=_("联盟")
-    )
-    month = models.DateField(_("月份"), help_text=_("该月的第一天。"))
-    schema_version = models.PositiveSmallIntegerField(_("数据格式版本"))
-    data = models.JSONField(_("报告内容"))
-    revision = models.PositiveIntegerField(_("生成次数"), default=1)
-    built_at = models.DateTimeField(_("生成时间"))
-    built_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("生成人"),
-    )
-    built_via = models.CharField(_("生成方式"), max_length=10, choices=BuiltVia.choices)
-
-    scope_field = "alliance__grid"
-
-    class Meta:
-        verbose_name = _("联席会议月度报告")
-        verbose_name_plural = _("联席会议月度报告")
-        ordering = ["alliance", "-month"]
-        constraints = [
-            models.UniqueConstraint(fields=["alliance", "month"], name="report_one_per_alliance_month"),
-            models.CheckConstraint(condition=Q(month__day=1), name="report_month_is_first_day"),
-        ]
-
-    def __str__(self):
-        return f"{self.alliance} {self.month:%Y-%m}"

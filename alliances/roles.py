@@ -20,9 +20,6 @@ _STAFF = [
     "alliances.view_meetingproblem",
     "alliances.add_meetingproblem",
     "alliances.change_meetingproblem",
-    # Monthly reports: read and (re)build those of the alliances in scope.
-    "alliances.view_monthlyreport",
-    "alliances.add_monthlyreport",
 ]
 
 PERMISSIONS = {

@@ -29,11 +29,11 @@ from alliances.models import (
     ProjectStatusChange,
     ProjectUpdate,
     Resource,
-    add_months,
-    month_start,
 )
 from alliances.photos import MAX_PHOTOS
 from points.services import points_award
+from portal.access import staff_over
+from portal.months import add_months, month_start
 from portal.text import join_list
 
 # --- membership and covenant -------------------------------------------------------
@@ -89,7 +89,7 @@ def membership_sign_covenant(*, membership, actor, signed_on=None):
     )
     _require(
         access.is_liaison_of(actor, membership.unit)
-        or access.is_staff_over(actor, membership.alliance.grid, "alliances.change_membership")
+        or staff_over(actor, membership.alliance.grid, "alliances.change_membership")
     )
     signed_on = signed_on or timezone.localdate()
     if membership.covenant_signed_on is not None:
@@ -208,7 +208,7 @@ def chair_schedule_repair(*, alliance, today=None):
 @transaction.atomic
 def chair_swap(*, alliance, first_month, second_month, actor, reason="", today=None):
     """Exchange the chairs of two months of one alliance (staff only)."""
-    _require(access.is_staff_over(actor, alliance.grid, "alliances.change_chairterm"))
+    _require(staff_over(actor, alliance.grid, "alliances.change_chairterm"))
     first_month, second_month = month_start(first_month), month_start(second_month)
     if first_month == second_month:
         raise ValidationError(_("请选择两个不同的月份。"))
@@ -359,7 +359,7 @@ def _need_transition(need, to_status, actor, note="", at=None):
 @transaction.atomic
 def need_close(*, need, actor, reason):
     need = Need.objects.select_for_update(of=("self",)).select_related("community").get(pk=need.pk)
-    _require(access.is_staff_over(actor, need.community, "alliances.change_need"))
+    _require(staff_over(actor, need.community, "alliances.change_need"))
     if not (reason or "").strip():
         raise ValidationError(_("请写明关闭原因。"))
     if need.projects.filter(status__in=Project.ACTIVE).exists():
@@ -411,7 +411,7 @@ def project_create_from_match(
 ):
     """Turn a suggested match into a project in one step; the need becomes matched."""
     need = Need.objects.select_for_update(of=("self",)).select_related("community__parent").get(pk=need.pk)
-    _require(access.is_staff_over(actor, need.community, "alliances.add_project"))
+    _require(staff_over(actor, need.community, "alliances.add_project"))
     if need.status != Need.Status.OPEN:
         raise ValidationError(
             _("该需求当前为“%(status)s”，只有待匹配的需求可以立项。") % {"status": need.get_status_display()}
@@ -420,7 +420,7 @@ def project_create_from_match(
     if not resource.is_active:
         raise ValidationError(_("该资源已撤回，不能用于立项。"))
     _require(
-        access.is_staff_over(actor, resource.unit.grid, "alliances.view_resource"),
+        staff_over(actor, resource.unit.grid, "alliances.view_resource"),
         _("该资源不在您的管辖范围内。"),
     )
     alliance = alliance_for_match(need, resource.unit)
@@ -570,7 +570,7 @@ def project_post_update(*, project, actor, text, progress_percent=None, photos=(
 @transaction.atomic
 def meeting_schedule(*, alliance, held_at, agenda, actor, place="", title=""):
     """Put a joint meeting in the calendar; its chair is the month's chair from the schedule."""
-    _require(access.is_staff_over(actor, alliance.grid, "alliances.add_jointmeeting"))
+    _require(staff_over(actor, alliance.grid, "alliances.add_jointmeeting"))
     local = timezone.localtime(held_at)
     term = chair_for_month(alliance, local.date())
     if term is None:
@@ -611,7 +611,7 @@ def meeting_record(*, meeting, actor, attendance, minutes, now=None):
         .select_related("alliance__grid")
         .get(pk=meeting.pk)
     )
-    _require(access.is_staff_over(actor, meeting.alliance.grid, "alliances.change_jointmeeting"))
+    _require(staff_over(actor, meeting.alliance.grid, "alliances.change_jointmeeting"))
     if meeting.status != JointMeeting.Status.PLANNED:
         raise ValidationError(
             _("这次会议已经%(status)s，不能再次记录。") % {"status": meeting.get_status_display()}
@@ -667,7 +667,7 @@ def meeting_cancel(*, meeting, actor, reason):
         .select_related("alliance__grid")
         .get(pk=meeting.pk)
     )
-    _require(access.is_staff_over(actor, meeting.alliance.grid, "alliances.change_jointmeeting"))
+    _require(staff_over(actor, meeting.alliance.grid, "alliances.change_jointmeeting"))
     if meeting.status != JointMeeting.Status.PLANNED:
         raise ValidationError(_("只有尚未召开的会议可以取消。"))
     if not (reason or "").strip():
@@ -684,7 +684,7 @@ def problem_raise(
 ):
     """A problem raised at a meeting, with an owner (unit or person) to follow it up."""
     meeting = JointMeeting.objects.select_related("alliance__grid").get(pk=meeting.pk)
-    _require(access.is_staff_over(actor, meeting.alliance.grid, "alliances.add_meetingproblem"))
+    _require(staff_over(actor, meeting.alliance.grid, "alliances.add_meetingproblem"))
     if meeting.status != JointMeeting.Status.HELD:
         raise ValidationError(_("会议召开并记录出席情况后，才能登记会上提出的问题。"))
     member_ids = set(meeting.alliance.memberships.values_list("unit_id", flat=True))
@@ -744,46 +744,3 @@ def unit_set_liaisons(*, unit, users):
         user_grant_role(user=user, role=Role.UNIT_LIAISON)
         access.forget_liaison_units(user)
     return unit
-
-
-# --- the monthly joint-meeting report ----------------------------------------------------
-
-
-@transaction.atomic
-def report_build(*, alliance, month, via, actor=None, now=None):
-    """Build (or build again) the frozen report of `alliance` for `month` and store it.
-
-    The alliance row is locked first, so two builders of the same alliance run
-    one after the other and the second replaces the first's snapshot instead
-    of colliding with it; the month's previous snapshot is replaced in this
-    transaction, and no other month is touched.
-    """
-    from alliances import reports
-    from alliances.models import MonthlyReport
-
-    now = now or timezone.now()
-    try:
-        reports.check_month(month, now)
-    except ValueError as error:
-        raise ValidationError(str(error)) from None
-    if month.day != 1:
-        raise ValidationError(_("报告月份必须是某月的第一天。"))
-    alliance = Alliance.objects.select_for_update(of=("self",)).select_related("grid").get(pk=alliance.pk)
-    if actor is not None:
-        _require(access.is_staff_over(actor, alliance.grid, "alliances.add_monthlyreport"))
-    data = reports.build_report_data(alliance, month, now=now)
-    report = MonthlyReport.objects.filter(alliance=alliance, month=month).first()
-    if report is None:
-        report = MonthlyReport(alliance=alliance, month=month, revision=0)
-    report.schema_version = reports.SCHEMA_VERSION
-    report.data = data
-    report.revision += 1
-    report.built_at, report.built_by, report.built_via = now, actor, via
-    report.save()
-    return report
-
-
-def reports_build_month(*, month, via, alliances=None, now=None):
-    """Build `month`'s report of every alliance (or of `alliances`), each in its own transaction."""
-    alliances = Alliance.objects.order_by("pk") if alliances is None else alliances
-    return [report_build(alliance=alliance, month=month, via=via, now=now) for alliance in alliances]

@@ -31,14 +31,3 @@ urlpatterns = [
     path("meetings/<int:pk>/problems/new/", views.problem_new, name="problem_new"),
     path("problems/<int:pk>/follow-up/", views.problem_follow_up, name="problem_follow_up"),
 ]
-
-
-# Mounted at /reports/monthly/ (namespace "reports"): the contract's
-# /reports/monthly/ALLIANCE_ID/YYYY-MM/ with its .pdf and .xlsx variants.
-report_urlpatterns = [
-    path("<int:pk>/", views.report_index, name="index"),
-    path("<int:pk>/<str:month>.pdf", views.report_pdf, name="pdf"),
-    path("<int:pk>/<str:month>.xlsx", views.report_xlsx, name="xlsx"),
-    path("<int:pk>/<str:month>/", views.report_detail, name="detail"),
-    path("<int:pk>/<str:month>/build/", views.report_build, name="build"),
-]

@@ -6,21 +6,18 @@ on a visible object that the user may not take answers 403.
 
 from functools import wraps
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from alliances import access, reports, selectors, services
+from alliances import access, selectors, services
 from alliances.forms import (
     ChairGenerateForm,
     ChairSwapForm,
@@ -39,16 +36,13 @@ from alliances.models import (
     JointMeeting,
     MeetingProblem,
     MemberUnit,
-    MonthlyReport,
     Need,
     Project,
-    add_months,
-    month_start,
 )
+from portal.access import staff_over
 from portal.decorators import scope_required
-from portal.pdf import pdf_response, render_pdf
+from portal.months import month_start
 from portal.scoping import NOTHING, scope_of
-from portal.xlsx import workbook_bytes, xlsx_response
 
 PAGE_SIZE = 30
 
@@ -71,7 +65,7 @@ def staff_or_liaison_required(view):
 
 
 def _staff_only(user, node, permission):
-    if not access.is_staff_over(user, node, permission):
+    if not staff_over(user, node, permission):
         raise PermissionDenied
 
 
@@ -94,7 +88,7 @@ def _alliance_context(request, alliance, **extra):
     schedule = selectors.chair_schedule(alliance)
     this_month = month_start(timezone.localdate())
     my_ids = access.liaison_unit_ids(user)
-    can_manage = access.is_staff_over(user, alliance.grid, "alliances.change_chairterm")
+    can_manage = staff_over(user, alliance.grid, "alliances.change_chairterm")
     context = {
         "alliance": alliance,
         "current": current,
@@ -106,7 +100,7 @@ def _alliance_context(request, alliance, **extra):
         "current_chair": next((t for t in schedule if t.month == this_month), None),
         "meetings": alliance.meetings.select_related("chair_unit").order_by("-held_at")[:12],
         "can_manage": can_manage,
-        "can_meet": access.is_staff_over(user, alliance.grid, "alliances.add_jointmeeting"),
+        "can_meet": staff_over(user, alliance.grid, "alliances.add_jointmeeting"),
         "generate_form": ChairGenerateForm(initial={"start": f"{this_month:%Y-%m}", "months": 12}),
         "swap_form": ChairSwapForm(terms=[t for t in schedule if t.month >= this_month]),
     }
@@ -330,8 +324,8 @@ def _need_context(request, need, **extra):
         "suggestions": suggestions,
         "projects": need.projects.select_related("lead_unit").order_by("-created_at"),
         "history": need.status_changes.select_related("changed_by"),
-        "can_match": access.is_staff_over(request.user, need.community, "alliances.add_project"),
-        "can_close": access.is_staff_over(request.user, need.community, "alliances.change_need"),
+        "can_match": staff_over(request.user, need.community, "alliances.add_project"),
+        "can_close": staff_over(request.user, need.community, "alliances.change_need"),
         "match_form": None,
         "match_resource": None,
         "close_form": ReasonForm(),
@@ -549,9 +543,9 @@ def _meeting_context(request, meeting, **extra):
         "attendances": meeting.attendances.select_related("unit"),
         "problems": problems,
         "can_record": meeting.status == JointMeeting.Status.PLANNED
-        and access.is_staff_over(user, meeting.alliance.grid, "alliances.change_jointmeeting"),
+        and staff_over(user, meeting.alliance.grid, "alliances.change_jointmeeting"),
         "can_raise": meeting.status == JointMeeting.Status.HELD
-        and access.is_staff_over(user, meeting.alliance.grid, "alliances.add_meetingproblem"),
+        and staff_over(user, meeting.alliance.grid, "alliances.add_meetingproblem"),
         "not_yet_held": meeting.held_at > timezone.now(),
         "problem_form": ProblemForm(units=units),
         "follow_up_form": FollowUpForm(),
@@ -667,145 +661,3 @@ def problem_follow_up(request, pk):
         return redirect("alliances:meeting_detail", pk=problem.meeting_id)
     messages.error(request, _("请填写办理情况。"))
     return redirect("alliances:meeting_detail", pk=problem.meeting_id)
-
-
-# --- the monthly joint-meeting report ----------------------------------------------------------
-#
-# Readable by whoever may open the alliance's page (staff whose scope holds the
-# alliance's node, liaisons of its member units); everyone else gets the same
-# 404 as for an alliance that does not exist. Building is for staff in scope.
-
-INDEX_MONTHS = 24
-
-
-def _can_build_report(user, alliance):
-    return access.is_staff_over(user, alliance.grid, "alliances.add_monthlyreport")
-
-
-def _report_month(request, alliance, text):
-    """The month named in the URL, or a rendered 404 page saying what is wrong with it."""
-    try:
-        return reports.parse_month(text), None
-    except ValueError as error:
-        page = render(
-            request,
-            "alliances/report_bad_month.html",
-            {"alliance": alliance, "message": str(error)},
-            status=404,
-        )
-        return None, page
-
-
-@login_required
-def report_index(request, pk):
-    alliance = selectors.get_alliance_for_user_or_404(request.user, pk)
-    built = {r.month: r for r in selectors.alliance_reports(alliance)}
-    newest = reports.this_month()
-    # The last two years, or since the alliance was founded; older reports are listed after them.
-    oldest = add_months(newest, -INDEX_MONTHS + 1)
-    if alliance.founded_on:
-        oldest = max(oldest, month_start(alliance.founded_on))
-    months = []
-    month = newest
-    while month >= oldest:
-        months.append((month, built.pop(month, None)))
-        month = add_months(month, -1)
-    months.extend(sorted(built.items(), reverse=True))  # built months older than the window
-    return render(
-        request,
-        "alliances/report_index.html",
-        {
-            "alliance": alliance,
-            "months": months,
-            "this_month": newest,
-            "can_build": _can_build_report(request.user, alliance),
-        },
-    )
-
-
-@login_required
-def report_detail(request, pk, month):
-    alliance = selectors.get_alliance_for_user_or_404(request.user, pk)
-    first_day, bad = _report_month(request, alliance, month)
-    if bad:
-        return bad
-    report = selectors.monthly_report(alliance, first_day)
-    context = {
-        "alliance": alliance,
-        "month": first_day,
-        "previous": add_months(first_day, -1),
-        "next": add_months(first_day, 1) if first_day < reports.this_month() else None,
-        "can_build": _can_build_report(request.user, alliance),
-        "is_current": first_day == reports.this_month(),
-    }
-    if report is None:
-        return render(request, "alliances/report_missing.html", context)
-    context.update(report=report, r=reports.present(report.data))
-    return render(request, "alliances/report.html", context)
-
-
-def _stored_report_or_redirect(request, pk, month):
-    alliance = selectors.get_alliance_for_user_or_404(request.user, pk)
-    first_day, bad = _report_month(request, alliance, month)
-    if bad:
-        return None, bad
-    report = selectors.monthly_report(alliance, first_day)
-    if report is None:
-        # The page says the report is not built yet (and offers staff the button).
-        return None, redirect("reports:detail", pk=alliance.pk, month=f"{first_day:%Y-%m}")
-    return report, None
-
-
-def _report_filename(report, suffix):
-    return f"{report.alliance.name}-{report.month:%Y-%m}-{_('联席会议月度报告')}.{suffix}"
-
-
-@login_required
-def report_pdf(request, pk, month):
-    report, answer = _stored_report_or_redirect(request, pk, month)
-    if answer:
-        return answer
-    # The snapshot never changes under a revision, so neither does its PDF.
-    key = f"alliances:report-pdf:{report.pk}:{report.revision}:{get_language()}"
-    data = cache.get(key)
-    if data is None:
-        data = render_pdf(
-            "alliances/report_pdf.html",
-            {"report": report, "alliance": report.alliance, "r": reports.present(report.data)},
-            request=request,
-        )
-        cache.set(key, data, settings.REPORT_PDF_CACHE_SECONDS)
-    return pdf_response(data, _report_filename(report, "pdf"))
-
-
-@login_required
-def report_xlsx(request, pk, month):
-    report, answer = _stored_report_or_redirect(request, pk, month)
-    if answer:
-        return answer
-    return xlsx_response(workbook_bytes(reports.report_sheets(report.data)), _report_filename(report, "xlsx"))
-
-
-@require_POST
-@login_required
-def report_build(request, pk, month):
-    alliance = selectors.get_alliance_for_user_or_404(request.user, pk)
-    _staff_only(request.user, alliance.grid, "alliances.add_monthlyreport")
-    first_day, bad = _report_month(request, alliance, month)
-    if bad:
-        return bad
-    try:
-        report = services.report_build(
-            alliance=alliance, month=first_day, via=MonthlyReport.BuiltVia.PAGE, actor=request.user
-        )
-    except ValidationError as error:
-        messages.error(request, _error_text(error))
-    else:
-        if report.revision > 1:
-            messages.success(
-                request,
-                _("已重新生成 %(month)s 的报告，原来的快照已被替换。") % {"month": f"{first_day:%Y-%m}"},
-            )
-        else:
-            messages.success(request, _("已生成 %(month)s 的报告。") % {"month": f"{first_day:%Y-%m}"})
-    return redirect("reports:detail", pk=alliance.pk, month=f"{first_day:%Y-%m}")

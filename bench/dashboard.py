@@ -8,7 +8,7 @@ three users — street staff of one street (`street`), a community secretary
 (`secretary1`) and a superuser (every street) — it times, in interleaved rounds
 so that load from elsewhere on the machine falls on all of them alike:
 
-- uncached: `portal.dashboard.compute_dashboard` alone, the numbers computed
+- uncached: `dashboard.numbers.compute_dashboard` alone, the numbers computed
   from the database with no cache involved;
 - cold: GET /dashboard/ right after the street's cache generation moved on
   (what the first request after a saved visit or wish pays; for the superuser,
@@ -71,8 +71,9 @@ def main():
     from django.db import connection
     from django.test import Client
 
+    from dashboard import cache as dashboard_cache
+    from dashboard import numbers as dashboard
     from grids.models import Grid
-    from portal import dashboard
     from portal.scoping import scope_node
 
     clear_bench_cache()
@@ -101,9 +102,9 @@ def main():
             samples[label]["uncached"].append(elapsed)
             queries[label]["uncached"] = count
             if trees[label] == "all":
-                dashboard.invalidate_tree(Grid.objects.values_list("tree_id", flat=True).first())
+                dashboard_cache.invalidate_tree(Grid.objects.values_list("tree_id", flat=True).first())
             else:
-                dashboard.invalidate_tree(trees[label])
+                dashboard_cache.invalidate_tree(trees[label])
             elapsed, count, _ = _timed(lambda label=label: get(label))
             samples[label]["cold"].append(elapsed)
             queries[label]["cold"] = count

@@ -6,7 +6,7 @@ Runs on the demo district (bench/district.py: ten streets of seed_demo in
 portal_reports_bench on PostgreSQL): 10 street alliances of 31 member units
 and 120 community committees. It builds one month's report (default: last
 month) for --alliances of them (default 100: the ten street alliances and 90
-committees) with `alliances.services.report_build` — the same call the
+committees) with `reports.services.report_build` — the same call the
 command, the Celery task and the page make, each report in its own transaction
 — in --rounds rounds, and prints the time per report (median over the rounds,
 then p50/p95/max over the reports), the total per round, and the SQL queries
@@ -40,12 +40,16 @@ def main():
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from alliances import reports, services
-    from alliances.models import Alliance, MonthlyReport
+    from alliances.models import Alliance
+    from portal.months import last_month, parse_month
     from portal.pdf import render_pdf
     from portal.xlsx import workbook_bytes
+    from reports import services
+    from reports.models import MonthlyReport
+    from reports.present import present
+    from reports.workbook import report_sheets
 
-    month = reports.parse_month(args.month) if args.month else reports.last_month()
+    month = parse_month(args.month) if args.month else last_month()
     streets = list(
         Alliance.objects.filter(grid__kind="street").select_related("grid").order_by("grid__tree_id")
     )
@@ -78,12 +82,12 @@ def main():
     size = len(str(sample.data).encode())
 
     started = time.perf_counter()
-    workbook = workbook_bytes(reports.report_sheets(sample.data))
+    workbook = workbook_bytes(report_sheets(sample.data))
     xlsx_ms = (time.perf_counter() - started) * 1000
     started = time.perf_counter()
     pdf = render_pdf(
-        "alliances/report_pdf.html",
-        {"report": sample, "alliance": sample.alliance, "r": reports.present(sample.data)},
+        "reports/pdf.html",
+        {"report": sample, "alliance": sample.alliance, "r": present(sample.data)},
     )
     pdf_ms = (time.perf_counter() - started) * 1000
 

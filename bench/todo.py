@@ -64,7 +64,7 @@ def measure(users, rounds, warm):
     from django.test import Client
 
     from inbox import counts
-    from inbox.todo import todo_for
+    from inbox.board import todo_for
     from portal.models import User
 
     clients = {}

@@ -6,13 +6,15 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Count, F, Q
+from django.db.models import Count, DateField, F, Q
+from django.db.models.functions import TruncWeek
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from grids.models import Grid, GridAssignment, Household, Visit
+from portal.months import day_start
 from portal.roles import works_in_admin
-from portal.scoping import scope_queryset
+from portal.scoping import aggregate_in, scope_queryset
 
 
 def grids_visible_to(user):
@@ -249,3 +251,20 @@ def overdue_households_for(user, now=None):
     return overdue_households(households_visible_to(user), now).order_by(
         F("last_visited_at").asc(nulls_first=True), "pk"
     )
+
+
+def _local_date(week):
+    """TruncWeek gives a datetime on PostgreSQL and a date on SQLite."""
+    return timezone.localtime(week).date() if isinstance(week, datetime.datetime) else week
+
+
+def visit_weeks(scope, first_week, *, by_node=False):
+    """Visits per week since the Monday `first_week`, inside `scope`: rows of `week` (a Monday) and `n`.
+
+    With `by_node`, a row per week and grid node (`node`).
+    """
+    visits = Visit.objects.filter(visited_at__gte=day_start(first_week)).annotate(
+        week=TruncWeek("visited_at", output_field=DateField())
+    )
+    rows = aggregate_in(visits, scope, {"n": Count("pk")}, group=("week",), by_node=by_node)
+    return [{**row, "week": _local_date(row["week"])} for row in rows]

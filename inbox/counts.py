@@ -22,8 +22,8 @@ def _key(user_id):
 
 
 def compute(user):
+    from inbox.board import todo_count
     from inbox.selectors import unread_count
-    from inbox.todo import todo_count
 
     return {"todo": todo_count(user), "unread": unread_count(user)}
 

@@ -79,7 +79,7 @@ def _notifications_text(notifications, channel_name, day):
 
 
 def _todo_digest(user, pref, now, day):
-    from inbox.todo import todo_for
+    from inbox.board import todo_for
 
     digest = _new_digest(
         user=user,

@@ -9,8 +9,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from inbox import counts, selectors, services
+from inbox.board import todo_for
 from inbox.forms import PreferenceForm
-from inbox.todo import todo_for
 
 PAGE_SIZE = 30
 

@@ -10,16 +10,17 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.apps import apps
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Q, Sum
+from django.db.models import F, Q, Sum, Window
+from django.db.models.functions import RowNumber
 from django.shortcuts import get_object_or_404
 
 from points.models import PeriodKind, PointsEntry, PointsPeriod, PointsRule, PointsTotal, SubjectKind
-from points.subjects import model_of_kind, person_of_user, subject_node
+from points.subjects import model_of_kind, person_of_user
+from portal.access import node_of
 from portal.months import day_start
-from portal.scoping import EVERYTHING, NOTHING, scope_of, scope_queryset
+from portal.scoping import EVERYTHING, NOTHING, grid_model, limit_to_scope, scope_of, scope_queryset
 
 
 def rules_for_staff():
@@ -69,20 +70,6 @@ def last_rollup_at():
     )
 
 
-def month_totals(month, subject_kind, subject_ids=None):
-    """{subject id: (points, rank)} of one month's rollup for subjects of one kind."""
-    rows = PointsTotal.objects.filter(
-        period_kind=PeriodKind.MONTH, period_start=month, subject_kind=subject_kind
-    )
-    if subject_ids is not None:
-        rows = rows.filter(subject_id__in=subject_ids)
-    return {row.subject_id: (row.points, row.rank) for row in rows.only("subject_id", "points", "rank")}
-
-
-def month_is_closed(month):
-    return PointsPeriod.objects.filter(kind=PeriodKind.MONTH, start=month, closed_at__isnull=False).exists()
-
-
 @dataclass
 class BoardRow:
     rank: int
@@ -115,7 +102,7 @@ def leaderboard(street, kind, start, subject_kind, top):
                 points=row.points,
                 subject=subject,
                 label=str(subject) if subject else "—",
-                community=subject_node(subject).name if subject else "",
+                community=node_of(subject).name if subject else "",
             )
         )
     return board
@@ -126,15 +113,14 @@ def home_street(user):
     person = person_of_user(user)
     if person is None:
         return None
-    node = subject_node(person)
+    node = node_of(person)
     return node if node.parent_id is None else node.get_root()
 
 
 def leaderboard_street(user, requested=None):
     """The street whose boards the user sees: their home street, or one in their staff scope."""
-    grid_model = apps.get_model("grids", "Grid")
     scope = scope_of(user)
-    streets = grid_model.objects.filter(kind="street")
+    streets = grid_model().objects.filter(kind="street")
     if scope is not EVERYTHING:
         allowed = Q(pk__in=[])
         if scope is not NOTHING:
@@ -169,3 +155,87 @@ def stars_context(street, month, year):
             street, PeriodKind.MONTH, month, SubjectKind.TEAM, settings.VOLUNTEER_UNITS_TOP_N
         ),
     )
+
+
+# --- numbers for the staff dashboard and the monthly report ----------------------------------------------
+
+
+def board_month():
+    """The month the leaderboards show: the last closed one, or else the latest rolled up."""
+    periods = PointsPeriod.objects.filter(kind=PeriodKind.MONTH)
+    closed = (
+        periods.filter(closed_at__isnull=False).order_by("-start").values_list("start", flat=True).first()
+    )
+    return closed or periods.order_by("-start").values_list("start", flat=True).first()
+
+
+def _board_key(total):
+    """PointsTotal.RANK_ORDER as a Python sort key."""
+    return (-total.points, total.last_at, total.subject_type_id, total.subject_id)
+
+
+def top_subjects(scope, month, kind, top, *, per_street=False):
+    """The best-ranked subjects of `kind` in `month`'s rollup inside `scope` (points above zero).
+
+    The first `top` overall, or with `per_street` the first `top` of each
+    street. Dicts of rank (in the street), name, place, street, street_id,
+    points, and `key`, a sort key that merges the lists of several streets in
+    rank order.
+    """
+    model = model_of_kind(kind)
+    if model is None or month is None:
+        return []
+    totals = limit_to_scope(
+        PointsTotal.objects.filter(
+            period_kind=PeriodKind.MONTH,
+            period_start=month,
+            points__gt=0,
+            subject_kind=kind,
+            subject_type=_ct(model),
+        ),
+        scope,
+        PointsTotal.scope_field,
+    )
+    if per_street:
+        totals = totals.annotate(
+            place_in_street=Window(
+                RowNumber(), partition_by=[F("street_id")], order_by=PointsTotal.RANK_ORDER
+            )
+        ).filter(place_in_street__lte=top)
+    rows = list(
+        totals.select_related("street").order_by(*PointsTotal.RANK_ORDER)[: None if per_street else top]
+    )
+    subjects = model.objects.select_related(model.scope_field).in_bulk([r.subject_id for r in rows])
+    return [
+        {
+            "key": _board_key(r),
+            "rank": r.rank,
+            "name": str(subjects[r.subject_id]) if r.subject_id in subjects else "—",
+            "place": node_of(subjects[r.subject_id]).name if r.subject_id in subjects else "",
+            "street": r.street.name,
+            "street_id": r.street_id,
+            "points": r.points,
+        }
+        for r in rows
+    ]
+
+
+def month_points(subjects, month):
+    """The rollup of `month` for `subjects` (instances of one model): when it ran, whether
+    the month is closed, and {subject pk: (points, entries, rank)} for those with a total."""
+    subjects = list(subjects)
+    period = PointsPeriod.objects.filter(kind=PeriodKind.MONTH, start=month).first()
+    totals = {}
+    if subjects:
+        rows = PointsTotal.objects.filter(
+            period_kind=PeriodKind.MONTH,
+            period_start=month,
+            subject_type=_ct(type(subjects[0])),
+            subject_id__in=[s.pk for s in subjects],
+        )
+        totals = {t.subject_id: (t.points, t.entries, t.rank) for t in rows}
+    return {
+        "computed_at": period.computed_at if period else None,
+        "closed": bool(period and period.closed_at),
+        "totals": totals,
+    }

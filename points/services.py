@@ -21,7 +21,8 @@ from django.utils.translation import gettext as _
 
 from points import rollup
 from points.models import PeriodKind, PointsEntry, PointsPeriod, PointsRule
-from points.subjects import person_of_user, subject_node
+from points.subjects import person_of_user
+from portal.access import node_of
 from portal.locks import advisory_xact_lock
 from portal.months import add_months, day_start, month_start, next_month, quarter_start
 
@@ -63,7 +64,7 @@ def points_award(*, rule_code, subject, source, occurred_at=None, quantity=1, no
         return None
     if subject.points_subject_kind != rule.subject_kind:
         raise ValueError(f"rule {rule_code} is for {rule.subject_kind}, not {subject.points_subject_kind}")
-    node = subject_node(subject)
+    node = node_of(subject)
     street_id = node.get_root().pk if node.parent_id else node.pk
     entry = _entry(rule, subject, node, street_id, source, occurred_at, quantity, note)
     try:
@@ -98,7 +99,7 @@ def points_award_bulk(*, awards):
     """
     awards = list(awards)
     rules = {r.code: r for r in PointsRule.objects.filter(code__in={a.rule_code for a in awards})}
-    nodes = [subject_node(a.subject) for a in awards]
+    nodes = [node_of(a.subject) for a in awards]
     streets = {}
     for model in {type(node) for node in nodes}:
         roots = model.objects.filter(tree_id__in={n.tree_id for n in nodes}, parent__isnull=True)

@@ -34,11 +34,3 @@ def person_of_user(user):
     if field is None:
         return None
     return model.objects.filter(**{field: user}).select_related(model.scope_field).first()
-
-
-def subject_node(subject):
-    """The grid node a subject belongs to, found through its `scope_field`."""
-    node = subject
-    for step in subject.scope_field.split("__"):
-        node = getattr(node, step)
-    return node

@@ -2,12 +2,14 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.models import Group
 from django.http import Http404
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from portal.access import node_of
 from portal.models import PersonalDataLog, StaffProfile, User
 from portal.privacy import can_view_personal_data, mask_id_number, mask_phone, personal_data_record
 from portal.roles import ADMIN_ROLES, Role, has_role
-from portal.scoping import scope_queryset
+from portal.scoping import grid_model, scope_queryset
 from portal.text import join_list
 
 admin.site.site_header = _("街道党建引领基层治理平台")
@@ -19,6 +21,11 @@ def _scoped(model, queryset, user):
     if getattr(model, "scope_field", None) is None:
         return queryset
     return scope_queryset(queryset, user)
+
+
+def page_link(url, label=None):
+    """A link from an admin list to the object's own page."""
+    return format_html('<a href="{}">{}</a>', url, label or _("打开页面"))
 
 
 class ReadOnlyAdminMixin:
@@ -152,7 +159,7 @@ class UserAdmin(ScopedAdminMixin, BaseUserAdmin):
 
 
 @admin.register(PersonalDataLog)
-class PersonalDataLogAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class PersonalDataLogAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
     list_display = (
         "created_at",
         "actor_username",
@@ -167,23 +174,8 @@ class PersonalDataLogAdmin(ScopedAdminMixin, admin.ModelAdmin):
     date_hierarchy = "created_at"
     list_select_related = ("subject_type",)
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 # --- list filters that follow the scope ---------------------------------------------
-
-
-def _grid_model():
-    from grids.models import Grid
-
-    return Grid
 
 
 class CommunityListFilter(admin.SimpleListFilter):
@@ -195,7 +187,7 @@ class CommunityListFilter(admin.SimpleListFilter):
     community_lookup = "{scope_field}__parent_id"
 
     def lookups(self, request, model_admin):
-        Grid = _grid_model()
+        Grid = grid_model()
         communities = scope_queryset(Grid.objects.filter(kind=Grid.Kind.COMMUNITY), request.user)
         return [(str(g.pk), g.name) for g in communities.order_by("code")]
 
@@ -215,7 +207,7 @@ class GridListFilter(admin.SimpleListFilter):
     parameter_name = "grid"
 
     def lookups(self, request, model_admin):
-        Grid = _grid_model()
+        Grid = grid_model()
         grids = scope_queryset(Grid.objects.filter(kind=Grid.Kind.GRID), request.user)
         community = request.GET.get(CommunityListFilter.parameter_name, "")
         if community.isdigit():
@@ -279,7 +271,7 @@ class PersonalDataAdminMixin:
                         action=PersonalDataLog.Action.VIEW,
                         subject=obj,
                         fields=shown,
-                        grid=self._grid_of(obj),
+                        grid=node_of(obj),
                         detail=_("在管理后台查看"),
                     )
         return response
@@ -293,17 +285,9 @@ class PersonalDataAdminMixin:
                 action=PersonalDataLog.Action.CHANGE,
                 subject=obj,
                 fields=changed,
-                grid=self._grid_of(obj),
+                grid=node_of(obj),
                 detail=_("在管理后台修改") if change else _("在管理后台新建"),
             )
-
-    @staticmethod
-    def _grid_of(obj):
-        path = obj.scope_field.split("__")
-        value = obj
-        for step in path:
-            value = getattr(value, step)
-        return value
 
 
 class ImportExportScopedMixin:

@@ -16,8 +16,3 @@ class PortalConfig(AppConfig):
     def ready(self):
         # Runs after each app's post_migrate, so the last run sees every permission.
         post_migrate.connect(_sync_roles, dispatch_uid="portal.sync_roles")
-        # Saved households, visits, wishes, claims, records, needs and projects
-        # invalidate their street's cached dashboard numbers.
-        from portal import dashboard
-
-        dashboard.connect_signals()

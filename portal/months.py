@@ -73,3 +73,13 @@ def check_month(month, now=None):
         raise ValueError(_("月份不能早于 2000 年。"))
     if month > this_month(now):
         raise ValueError(_("%(month)s 还没有到，不能查看未来的月份。") % {"month": f"{month:%Y-%m}"})
+
+
+def day_text(value):
+    """A date as ISO text for a stored document ('2026-03-05'), or None."""
+    return value.isoformat() if value else None
+
+
+def minute_text(value):
+    """An aware datetime as local 'YYYY-MM-DD HH:MM' text for a stored document, or None."""
+    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else None

@@ -15,8 +15,15 @@ node in `scope_field` ("grid", "household__grid", or "" for the Grid itself).
 from dataclasses import dataclass
 
 from django.apps import apps
+from django.db.models import F
 
 _CACHE_ATTR = "_portal_subtree"
+
+
+def grid_model():
+    """The grid tree's model. The kernel names it rather than importing it: the
+    grids app sits above the kernel and builds on it (docs/architecture.md)."""
+    return apps.get_model("grids", "Grid")
 
 
 @dataclass(frozen=True)
@@ -47,6 +54,19 @@ class Subtree:
         }
 
 
+@dataclass(frozen=True)
+class Streets:
+    """Whole streets (trees), for work that spans several of them (a superuser's dashboard parts)."""
+
+    tree_ids: tuple
+
+    def contains(self, node):
+        return node is not None and node.tree_id in self.tree_ids
+
+    def lookups(self, prefix=""):
+        return {f"{prefix}tree_id__in": list(self.tree_ids)}
+
+
 class _Everything:
     """Scope of a superuser: no restriction."""
 
@@ -74,8 +94,7 @@ def scope_of(user):
     cached = getattr(user, _CACHE_ATTR, None)
     if cached is not None:
         return cached
-    grid_model = apps.get_model("grids", "Grid")
-    node = grid_model.objects.filter(staff_profiles__user=user).only("tree_id", "lft", "rght").first()
+    node = grid_model().objects.filter(staff_profiles__user=user).only("tree_id", "lft", "rght").first()
     scope = Subtree.of(node) if node is not None else NOTHING
     setattr(user, _CACHE_ATTR, scope)
     return scope
@@ -112,10 +131,9 @@ def limit_to_scope(queryset, scope, field):
         return queryset.none()
     if field == "":
         return queryset.filter(**scope.lookups())
-    grid_model = apps.get_model("grids", "Grid")
     # A semi-join on the small grid table keeps the big table's index on its
     # grid column usable, and never multiplies rows.
-    return queryset.filter(**{f"{field}__in": grid_model.objects.filter(**scope.lookups())})
+    return queryset.filter(**{f"{field}__in": grid_model().objects.filter(**scope.lookups())})
 
 
 def in_scope(user, node):
@@ -127,5 +145,22 @@ def scope_node(user):
     """The grid node that is the user's scope, or None (superuser or no profile)."""
     if user is None or not user.is_authenticated or user.is_superuser:
         return None
-    grid_model = apps.get_model("grids", "Grid")
-    return grid_model.objects.filter(staff_profiles__user=user).first()
+    return grid_model().objects.filter(staff_profiles__user=user).first()
+
+
+def aggregate_in(queryset, scope, aggregates, *, group=(), by_node=False):
+    """Aggregates of the rows of `queryset` inside `scope`, for the numbers other apps ask for.
+
+    Without `group` or `by_node`, one dict of `aggregates`; otherwise a list of
+    rows, one per value of the `group` fields and, with `by_node`, per grid node
+    of the rows (as `node`, a node id), so callers can add nodes up per street.
+    """
+    field = queryset.model.scope_field
+    queryset = limit_to_scope(queryset, scope, field).order_by()
+    keys = list(group)
+    if by_node:
+        queryset = queryset.annotate(node=F(field or "pk"))
+        keys.append("node")
+    if not keys:
+        return queryset.aggregate(**aggregates)
+    return list(queryset.values(*keys).annotate(**aggregates))

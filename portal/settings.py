@@ -94,13 +94,16 @@ INSTALLED_APPS = [
     "import_export",
     "axes",
     "django_ratelimit",
-    # Order matters to seed_demo: each app's demo data may use the ones above it.
+    # The layers, from the kernel up (docs/architecture.md); seed_demo runs the
+    # apps' demo data in this order, each using what the apps listed before it made.
     "portal",
     "points",
     "grids",
-    "volunteers",
     "alliances",
+    "volunteers",
     "wishes",
+    "dashboard",
+    "reports",
     # On top: reads every app above, and no app imports it.
     "inbox",
 ]
@@ -238,8 +241,8 @@ CELERY_BEAT_SCHEDULE = {
     },
     # The joint-meeting reports of the month just ended, built once its points
     # totals are final (the month-end rollup above runs at 00:10).
-    "alliances-monthly-reports": {
-        "task": "alliances.tasks.monthly_reports_last_month",
+    "reports-monthly": {
+        "task": "reports.tasks.monthly_reports_last_month",
         "schedule": crontab(minute=0, hour=2, day_of_month=1),
     },
 }
@@ -257,7 +260,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "portal:after_login"
+LOGIN_REDIRECT_URL = "dashboard:after_login"
 LOGOUT_REDIRECT_URL = "portal:landing"
 
 # django-axes: lock a username from one address after repeated failures.
@@ -379,8 +382,6 @@ INBOX_MAX_ATTEMPTS = env_int("INBOX_MAX_ATTEMPTS", 5, minimum=1)
 INBOX_COUNT_CACHE_SECONDS = env_int("INBOX_COUNT_CACHE_SECONDS", 60, minimum=0)
 # Remind a claimant this many days before the wished date.
 INBOX_CLAIM_REMINDER_DAYS = env_int("INBOX_CLAIM_REMINDER_DAYS", 2, minimum=1)
-# Days ahead the to-do lists a volunteer's activities.
-INBOX_ACTIVITY_DAYS = env_int("INBOX_ACTIVITY_DAYS", 7, minimum=1)
 
 # --- Monthly reports and the dashboard ---------------------------------------------------
 # A report's PDF is cached under its revision (a rebuilt report gets a new one).
@@ -394,6 +395,8 @@ DASHBOARD_CACHE_SECONDS = env_int("DASHBOARD_CACHE_SECONDS", 120, minimum=0)
 # than VOLUNTEER_LATE_MINUTES after the start is recorded as late (迟到).
 VOLUNTEER_CHECKIN_OPENS_MINUTES = env_int("VOLUNTEER_CHECKIN_OPENS_MINUTES", 60, minimum=0)
 VOLUNTEER_LATE_MINUTES = env_int("VOLUNTEER_LATE_MINUTES", 15, minimum=0)
+# Days ahead a volunteer's to-do lists the activities they signed up for.
+VOLUNTEER_TODO_DAYS = env_int("VOLUNTEER_TODO_DAYS", 7, minimum=1)
 # How long a check-in QR code stays valid; the organiser's page shows a fresh one.
 VOLUNTEER_CHECKIN_QR_MINUTES = env_int("VOLUNTEER_CHECKIN_QR_MINUTES", 10, minimum=1)
 # Leaderboards: volunteer stars (志愿服务之星) and units (and teams) of the month per street.

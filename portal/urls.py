@@ -1,30 +1,27 @@
+"""The portal's URLs: the kernel's own pages, then each app's, named by module path.
+
+Apps are included by name, not imported, so the kernel depends on none of
+them (the layers in docs/architecture.md).
+"""
+
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
-from alliances.urls import report_urlpatterns
 from portal import views
 
-portal_patterns = (
-    [
-        path("", views.landing, name="landing"),
-        path("me/", views.me, name="me"),
-        path("dashboard/", views.dashboard, name="dashboard"),
-        path("dashboard/numbers.xlsx", views.dashboard_xlsx, name="dashboard_xlsx"),
-        path("accounts/welcome/", views.after_login, name="after_login"),
-    ],
-    "portal",
-)
+portal_patterns = ([path("", views.landing, name="landing")], "portal")
 
 urlpatterns = [
     path("", include(portal_patterns)),
+    path("", include("dashboard.urls")),
     path("healthz", views.healthz, name="healthz"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("grids/", include("grids.urls")),
     path("alliances/", include("alliances.urls")),
-    path("reports/monthly/", include((report_urlpatterns, "reports"))),
+    path("reports/monthly/", include("reports.urls")),
     path("wishes/", include("wishes.urls")),
     path("volunteers/", include("volunteers.urls")),
     path("points/", include("points.urls")),

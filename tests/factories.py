@@ -213,13 +213,13 @@ from alliances.models import (  # noqa: E402
     JointMeeting,
     MeetingProblem,
     Membership,
-    MonthlyReport,
     Need,
     Project,
     ProjectUpdate,
     Resource,
     ResourceKind,
 )
+from reports.models import MonthlyReport  # noqa: E402
 
 
 class AllianceFactory(factory.django.DjangoModelFactory):

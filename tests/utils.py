@@ -50,3 +50,20 @@ def sign_in(page, username, password="pass-12345"):
     page.fill("#id_password", password)
     page.click("button[type=submit]")
     page.wait_for_load_state("networkidle")
+
+
+def migrate_to(targets):
+    """Migrate the test database to `targets` ((app, migration) pairs); the state's apps there."""
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    return executor.migrate(targets).apps
+
+
+def latest_migrations():
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    return MigrationExecutor(connection).loader.graph.leaf_nodes()

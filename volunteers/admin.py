@@ -194,15 +194,11 @@ class DualReportAdmin(ImportExportScopedMixin, ScopedAdminMixin, ImportExportMod
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
-class SignUpInline(admin.TabularInline):
+class SignUpInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = SignUp
     extra = 0
-    can_delete = False
     fields = ("volunteer", "status", "signed_up_at", "cancelled_at")
     readonly_fields = fields
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Activity)

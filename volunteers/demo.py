@@ -4,7 +4,8 @@ months of activities with sign-ups, attendance and ~13,000 service
 person-times, and the points they earned.
 
 Runs after grids (it needs the street, its residents and the volunteer
-logins) and before alliances and wishes, which find each login's Volunteer.
+logins) and alliances (some party members work at its member units), and
+before wishes, which finds each login's Volunteer.
 Everything is written in bulk; each part checks whether it is already there.
 """
 
@@ -12,6 +13,7 @@ import datetime
 
 from django.utils import timezone
 
+from alliances.models import MemberUnit
 from grids.models import Resident
 from points.services import Award, points_award_bulk
 from portal.demo import mobile
@@ -91,8 +93,12 @@ def seed_street(ctx):
         _teams(ctx)
     if not DualReport.objects.filter(community__in=ctx.communities).exists():
         _dual_reports(ctx)
+        party_members_at_units(ctx)
     if not Activity.objects.filter(community__tree_id=street.tree_id).exists():
         _activities(ctx)
+
+
+PARTY_MEMBERS_AT_UNITS = 0.4  # of the in-service party members, working at a member unit
 
 
 # --- people -------------------------------------------------------------------------------------
@@ -509,3 +515,33 @@ def _points(ctx, records):
             if r.verified_at is not None and r.hours > 0
         )
     )
+
+
+def party_members_at_units(ctx):
+    """Some of the street's in-service party members work at its member units.
+
+    Their work unit (工作单位, free text) becomes the unit's name, as a person
+    registering would write it, so the monthly report credits the unit with
+    their wishes and service hours (see alliances.models.unit_name_key).
+    """
+    units = list(MemberUnit.objects.filter(grid__tree_id=ctx.street.tree_id).order_by("pk"))
+    if not units:
+        return
+    rng = ctx.rng_for("party members at units")
+    members = list(
+        Volunteer.objects.filter(is_party_member=True, community__in=ctx.communities)
+        .exclude(work_unit="")
+        .order_by("pk")
+    )
+    chosen = rng.sample(members, int(len(members) * PARTY_MEMBERS_AT_UNITS))
+    for volunteer in chosen:
+        unit = rng.choice(units)
+        volunteer.work_unit = unit.name
+        volunteer.party_organisation = unit.party_organisation or f"{unit.name}党支部"
+    Volunteer.objects.bulk_update(chosen, ["work_unit", "party_organisation"], batch_size=1000)
+    work_unit_of = {v.pk: v.work_unit for v in chosen}
+    reports_of = list(DualReport.objects.filter(volunteer__in=chosen))
+    for report in reports_of:
+        report.work_unit = work_unit_of[report.volunteer_id]
+    DualReport.objects.bulk_update(reports_of, ["work_unit"], batch_size=1000)
+    ctx.count("party members at member units", len(chosen))

@@ -443,6 +443,19 @@ class SignUp(models.Model):
         return f"{self.volunteer} · {self.activity}"
 
 
+PRESENT = ("normal", "late")  # attendances whose hours count
+
+
+class ServiceRecordQuerySet(models.QuerySet):
+    def counted(self):
+        """Records whose hours count (计入时长): verified, and the volunteer was there.
+
+        The one definition of counted hours: totals, certificates, exports,
+        points, the dashboard and the monthly report all start from it.
+        """
+        return self.filter(verified_at__isnull=False, attendance__in=PRESENT)
+
+
 class ServiceRecord(models.Model):
     """One volunteer's service at one activity, per the national service record rules.
 
@@ -520,6 +533,8 @@ class ServiceRecord(models.Model):
 
     scope_field = "community"
 
+    objects = ServiceRecordQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("志愿服务记录")
         verbose_name_plural = _("志愿服务记录")
@@ -561,7 +576,7 @@ class ServiceRecord(models.Model):
     @property
     def counts(self):
         """Whether these hours count: verified, and the volunteer was there."""
-        return self.is_verified and self.attendance in (self.Attendance.NORMAL, self.Attendance.LATE)
+        return self.is_verified and self.attendance in PRESENT
 
 
 class ServiceStatement(models.Model):

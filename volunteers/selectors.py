@@ -10,16 +10,20 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.db.models import Count, Exists, F, OuterRef, Q, Sum
+from django.db.models.functions import TruncMonth
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from alliances.models import unit_keys, unit_name_key
 from grids.models import Grid
 from points.models import PeriodKind, PointsTotal
 from points.selectors import last_rollup_at, points_of, rank_of
-from portal.months import month_start
-from portal.scoping import EVERYTHING, NOTHING, Subtree, scope_of, scope_queryset
+from portal.access import visible
+from portal.months import add_months, month_start
+from portal.scoping import EVERYTHING, NOTHING, Subtree, aggregate_in, scope_of, scope_queryset
+from volunteers.access import can_manage_team, can_organise, volunteer_of
 from volunteers.models import (
     Activity,
     DualReport,
@@ -30,7 +34,6 @@ from volunteers.models import (
     Volunteer,
     VolunteerTeam,
 )
-from volunteers.permissions import can_manage_team, can_organise, volunteer_of
 from volunteers.services import counted_records
 
 
@@ -48,18 +51,11 @@ def home_street(user):
     return street_of(volunteer.community) if volunteer else None
 
 
-def _visible(queryset, user, field):
+def _in_my_street(queryset, user, field):
     """Staff scope, widened by the street a volunteer lives in."""
-    scope = scope_of(user)
-    if scope is EVERYTHING:
-        return queryset
     street = home_street(user)
-    condition = Q(pk__in=[])
-    if scope is not NOTHING:
-        condition |= Q(pk__in=scope_queryset(queryset.model.objects.all(), user).values("pk"))
-    if street is not None:
-        condition |= Q(**{f"{field}__in": _street_nodes(street)})
-    return queryset.filter(condition)
+    also = Q(**{f"{field}__in": _street_nodes(street)}) if street is not None else None
+    return visible(queryset, user, also=also)
 
 
 # --- teams -------------------------------------------------------------------------------------
@@ -67,7 +63,7 @@ def _visible(queryset, user, field):
 
 def teams_visible_to(user):
     teams = VolunteerTeam.objects.select_related("community", "leader")
-    return _visible(teams, user, "community")
+    return _in_my_street(teams, user, "community")
 
 
 def get_team_for_user_or_404(user, pk):
@@ -137,7 +133,7 @@ def get_membership_for_manager_or_404(user, pk):
 
 def activities_visible_to(user):
     activities = Activity.objects.select_related("team", "community")
-    return _visible(activities, user, "community")
+    return _in_my_street(activities, user, "community")
 
 
 def get_activity_for_user_or_404(user, pk):
@@ -499,3 +495,81 @@ def users_of_volunteers(volunteer_ids):
     from portal.models import User
 
     return list(User.objects.filter(volunteer__pk__in=list(volunteer_ids), is_active=True).order_by("pk"))
+
+
+# --- numbers for the staff dashboard and the monthly report ---------------------------------------------------
+
+
+def counted_hours(scope, since, *, per="day", by_node=False):
+    """Counted hours and person-times since the date `since`, inside `scope`.
+
+    Rows of `start` (the day, or with per="month" the month's first day),
+    `hours` and `records`; with `by_node`, a row per period and grid node.
+    """
+    records = ServiceRecord.objects.counted().filter(service_date__gte=since)
+    if per == "month":
+        records = records.annotate(start=TruncMonth("service_date"))
+    else:
+        records = records.annotate(start=F("service_date"))
+    return aggregate_in(
+        records, scope, {"hours": Sum("hours"), "records": Count("pk")}, group=("start",), by_node=by_node
+    )
+
+
+def party_member_filter(street_tree, prefix=""):
+    """Party members living in the street who name a work unit: those a member unit can count."""
+    return Q(**{f"{prefix}is_party_member": True, f"{prefix}community__tree_id": street_tree}) & ~Q(
+        **{f"{prefix}work_unit": ""}
+    )
+
+
+def unit_party_members(area, street_tree, units, month):
+    """Per member unit: its party members in the street, and their counted service in `area` in `month`.
+
+    A party member counts for a unit when their work unit matches the unit's
+    name (`alliances.models.unit_name_key`). Rows of unit_id, unit, members,
+    serving (people who served), records and hours (Decimal), for units with any.
+    """
+    if not units:
+        return []
+    keys = unit_keys(units.values())
+    rows = {
+        pk: {
+            "unit_id": pk,
+            "unit": unit.name,
+            "members": 0,
+            "serving": 0,
+            "records": 0,
+            "hours": Decimal("0"),
+        }
+        for pk, unit in units.items()
+    }
+    registered = (
+        Volunteer.objects.filter(party_member_filter(street_tree))
+        .values("work_unit")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    for row in registered:
+        owner = keys.get(unit_name_key(row["work_unit"]))
+        if owner is not None:
+            rows[owner]["members"] += row["n"]
+    served = (
+        ServiceRecord.objects.counted()
+        .filter(
+            party_member_filter(street_tree, "volunteer__"),
+            service_date__gte=month,
+            service_date__lt=add_months(month, 1),
+            **area.lookups("community__"),
+        )
+        .values("volunteer__work_unit")
+        .annotate(hours=Sum("hours"), records=Count("pk"), people=Count("volunteer", distinct=True))
+        .order_by()
+    )
+    for row in served:
+        owner = keys.get(unit_name_key(row["volunteer__work_unit"]))
+        if owner is not None:
+            rows[owner]["serving"] += row["people"]
+            rows[owner]["records"] += row["records"]
+            rows[owner]["hours"] += row["hours"] or Decimal("0")
+    return [row for row in rows.values() if row["members"] or row["records"]]

@@ -19,7 +19,9 @@ from django.utils.translation import gettext as _
 
 from points.services import points_award
 from volunteers import events
+from volunteers.access import can_manage_team, can_organise, can_verify
 from volunteers.models import (
+    PRESENT,
     Activity,
     ServiceRecord,
     ServiceStatement,
@@ -27,7 +29,6 @@ from volunteers.models import (
     TeamMembership,
     hours_between,
 )
-from volunteers.permissions import can_manage_team, can_organise, can_verify
 
 logger = logging.getLogger(__name__)
 
@@ -392,7 +393,7 @@ def _clean_hours(activity, hours, attendance):
         raise ValidationError(
             _("服务时长不能超过活动时长 %(h)s 小时（不含往返路程）。") % {"h": activity.duration_hours}
         )
-    if hours > 0 and attendance not in (ServiceRecord.Attendance.NORMAL, ServiceRecord.Attendance.LATE):
+    if hours > 0 and attendance not in PRESENT:
         raise ValidationError(_("请假或缺勤的记录不能有服务时长。"))
     return hours
 
@@ -525,11 +526,7 @@ def service_record_verify(*, record, user, now=None):
 
 def counted_records(volunteer, date_from=None, date_to=None):
     """A volunteer's verified records that count, in a date range."""
-    records = ServiceRecord.objects.filter(
-        volunteer=volunteer,
-        verified_at__isnull=False,
-        attendance__in=[ServiceRecord.Attendance.NORMAL, ServiceRecord.Attendance.LATE],
-    )
+    records = ServiceRecord.objects.counted().filter(volunteer=volunteer)
     if date_from:
         records = records.filter(service_date__gte=date_from)
     if date_to:

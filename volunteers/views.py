@@ -19,6 +19,7 @@ from portal.privacy import can_view_personal_data, mask_id_number, personal_data
 from portal.qr import qr_data_uri
 from portal.xlsx import workbook_bytes, xlsx_response
 from volunteers import exports, selectors, services
+from volunteers.access import can_manage_team, can_organise, volunteer_of
 from volunteers.forms import (
     ActivityForm,
     ExportForm,
@@ -27,7 +28,6 @@ from volunteers.forms import (
     RecordForm,
 )
 from volunteers.models import Activity, ServiceRecord
-from volunteers.permissions import can_manage_team, can_organise, volunteer_of
 from volunteers.tokens import TokenExpired, TokenInvalid, checkin_activity_id, checkin_token
 
 

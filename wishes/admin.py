@@ -6,7 +6,13 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from portal.admin import CommunityListFilter, PersonalDataAdminMixin, ScopedAdminMixin, ScopedInlineMixin
+from portal.admin import (
+    CommunityListFilter,
+    PersonalDataAdminMixin,
+    ReadOnlyAdminMixin,
+    ScopedAdminMixin,
+    ScopedInlineMixin,
+)
 from portal.privacy import mask_name, mask_phone
 from wishes.models import Claim, Wish, WishEvent, WishFollower
 
@@ -17,15 +23,8 @@ class WishCommunityFilter(CommunityListFilter):
     community_lookup = "community_id"
 
 
-class ReadOnlyInline(ScopedInlineMixin, admin.TabularInline):
+class ReadOnlyInline(ReadOnlyAdminMixin, ScopedInlineMixin, admin.TabularInline):
     extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 class WishEventInline(ReadOnlyInline):

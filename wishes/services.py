@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from alliances.models import MemberUnit
 from grids.models import Grid
 from points.services import points_award
-from portal.scoping import in_scope
+from portal.access import staff_over
 from volunteers.models import Volunteer, VolunteerTeam
 from wishes import events, selectors
 from wishes.models import Claim, TrackingRecovery, Wish, WishEvent, WishFollower, new_tracking_code
@@ -251,7 +251,7 @@ def wish_report_not_done(*, wish, claim, reason):
 
 
 def _check_reviewer(user, wish):
-    if not user.has_perm(REVIEW_PERMISSION) or not in_scope(user, wish.grid):
+    if not staff_over(user, wish.grid, REVIEW_PERMISSION):
         raise PermissionDenied(_("这个心愿不在您的管辖范围内。"))
 
 

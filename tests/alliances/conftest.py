@@ -9,9 +9,10 @@ import pytest
 from PIL import Image
 
 from alliances.models import Membership
+from portal.demo import demo_users, make_context
 from portal.roles import Role
 from tests.alliances.report_world import march  # noqa: F401 (a fixture: a month of the street's alliance)
-from tests.factories import AllianceFactory, MemberUnitFactory, make_user
+from tests.factories import AllianceFactory, CommunityFactory, MemberUnitFactory, StreetFactory, make_user
 
 
 @pytest.fixture(autouse=True)
@@ -68,3 +69,24 @@ def image_bytes(fmt="JPEG", size=(800, 600), colour=(200, 30, 30), exif=None):
     kwargs = {"exif": exif} if exif is not None else {}
     image.save(buffer, format=fmt, **kwargs)
     return buffer.getvalue()
+
+
+@pytest.fixture
+def ctx(db):
+    """A demo context for street S01: its twelve communities, the street login and unit1…unit30."""
+    from django.contrib.auth.models import Group
+
+    for role in Role:
+        Group.objects.get_or_create(name=role)
+    ctx = make_context(1, "street", "demo-pass")
+    ctx.street = StreetFactory(name="刘家堡街道", code="S01")
+    ctx.communities = [
+        CommunityFactory(parent=ctx.street, name=f"社区{c:02d}社区", code=f"S01-C{c:02d}")
+        for c in range(1, 13)
+    ]
+    ctx.street.refresh_from_db()
+    demo_users(
+        ctx, prefix="street", numbers=[""], role=Role.STREET_STAFF, scopes={"": ctx.street}, is_staff=True
+    )
+    demo_users(ctx, prefix="unit", numbers=range(1, 31), role=Role.UNIT_LIAISON)
+    return ctx

@@ -1,6 +1,5 @@
 """The alliances part of seed_demo: the street's alliance, committees, lists, projects, meetings."""
 
-import pytest
 from django.db.models import Count, Max, Min
 
 from alliances import demo
@@ -17,29 +16,6 @@ from alliances.models import (
     Resource,
 )
 from points.models import PointsEntry
-from portal.demo import demo_users, make_context
-from portal.roles import Role
-from tests.factories import CommunityFactory, StreetFactory
-
-
-@pytest.fixture
-def ctx(db):
-    from django.contrib.auth.models import Group
-
-    for role in Role:
-        Group.objects.get_or_create(name=role)
-    ctx = make_context(1, "street", "demo-pass")
-    ctx.street = StreetFactory(name="刘家堡街道", code="S01")
-    ctx.communities = [
-        CommunityFactory(parent=ctx.street, name=f"社区{c:02d}社区", code=f"S01-C{c:02d}")
-        for c in range(1, 13)
-    ]
-    ctx.street.refresh_from_db()
-    demo_users(
-        ctx, prefix="street", numbers=[""], role=Role.STREET_STAFF, scopes={"": ctx.street}, is_staff=True
-    )
-    demo_users(ctx, prefix="unit", numbers=range(1, 31), role=Role.UNIT_LIAISON)
-    return ctx
 
 
 def snapshot():
@@ -120,41 +96,3 @@ def test_a_unit_that_lost_its_liaison_is_found_again_not_duplicated(ctx):
     demo.seed_street(ctx)
     assert MemberUnit.objects.count() == units_before
     assert MemberUnit.objects.get(liaisons__username="unit7") == unit
-
-
-def test_finishing_builds_the_reports_of_the_months_the_demo_covers_once(ctx):
-    from alliances.models import MonthlyReport
-    from alliances.reports import last_month
-
-    demo.seed_street(ctx)
-    demo.seed_finish([ctx])
-    last = last_month()
-    reports = MonthlyReport.objects.all()
-    assert reports.count() == 13 * demo.PROJECT_MONTHS
-    assert set(reports.values_list("built_via", flat=True)) == {"demo"}
-    assert max(reports.values_list("month", flat=True)) == last
-    street_report = reports.get(alliance__grid=ctx.street, month=last)
-    assert street_report.data["chair"] is not None
-    assert street_report.data["projects"] and street_report.data["meetings"]
-
-    demo.seed_finish([ctx])
-    assert MonthlyReport.objects.count() == 13 * demo.PROJECT_MONTHS
-    assert set(MonthlyReport.objects.values_list("revision", flat=True)) == {1}
-
-
-def test_some_party_members_of_the_street_work_at_its_member_units(ctx):
-    from tests.factories import DualReportFactory
-    from volunteers.models import DualReport, Volunteer
-
-    for n in range(20):
-        DualReportFactory(
-            volunteer__community=ctx.communities[n % 12],
-            volunteer__name=f"党员{n}",
-            volunteer__work_unit="区税务局",
-        )
-    demo.seed_street(ctx)
-    unit_names = set(MemberUnit.objects.values_list("name", flat=True))
-    at_units = Volunteer.objects.filter(work_unit__in=unit_names)
-    assert at_units.count() == 8  # 40 %
-    assert all(v.party_organisation for v in at_units)
-    assert DualReport.objects.filter(work_unit__in=unit_names).count() == 8

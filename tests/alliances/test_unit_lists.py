@@ -120,7 +120,7 @@ def test_the_liaison_finds_their_unit_from_the_menu_and_me(aw, login):
     assert response.status_code == 302 and response.url == reverse(
         "alliances:unit_detail", args=[aw.unit_a.pk]
     )
-    me = client.get(reverse("portal:me")).content.decode()
+    me = client.get(reverse("dashboard:me")).content.decode()
     assert "我联络的单位" in me and "兰苑小学" in me
     assert login(aw.world.volunteer).get(reverse("alliances:my_unit")).status_code == 404
 

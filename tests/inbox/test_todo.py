@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from alliances.models import JointMeeting, Membership, Project
 from grids.models import Household, Visit
-from inbox.todo import todo_count, todo_for
+from inbox.board import todo_count, todo_for
 from tests.factories import (
     ActivityFactory,
     AllianceFactory,

@@ -35,7 +35,7 @@ def test_volunteers_see_the_stars_of_their_street(ranked, crew, login):
 
 
 def test_me_shows_my_hours_points_and_rank(ranked, crew, login):
-    html = login(crew.member_user).get(reverse("portal:me")).content.decode()
+    html = login(crew.member_user).get(reverse("dashboard:me")).content.decode()
     assert "本月积分" in html and "<b>8</b>" in html
     assert "街道第 2 名" in html
 
@@ -64,7 +64,7 @@ def test_a_volunteer_cannot_pick_another_street(ranked, crew, world, login):
 
 
 def test_me_without_a_volunteer_record_has_no_volunteer_section(world, login):
-    html = login(world.gridworker_a).get(reverse("portal:me")).content.decode()
+    html = login(world.gridworker_a).get(reverse("dashboard:me")).content.decode()
     assert "本月积分" not in html
 
 
@@ -79,5 +79,5 @@ def test_the_year_board_adds_up_the_months(crew, world, login, settings, monkeyp
     )
     _award(crew.member, 1)
     points_rollup(months=[month_start(today)])
-    html = login(crew.member_user).get(reverse("portal:me")).content.decode()
+    html = login(crew.member_user).get(reverse("dashboard:me")).content.decode()
     assert "<b>8</b>" in html  # 6 last month + 2 this month, this year

@@ -13,26 +13,15 @@ import pytest
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
 from points.models import PointsEntry, PointsPeriod, PointsRule, PointsTotal
 from points.services import points_award
 from tests.factories import CommunityFactory, StreetFactory, VolunteerFactory
+from tests.utils import latest_migrations, migrate_to
 
 BEFORE = [("volunteers", "0005_lean_points_totals"), ("points", None)]
 PERMISSIONS = ["view_pointsrule", "change_pointsrule", "view_pointsentry", "reverse_pointsentry"]
-
-
-def _migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    return executor.migrate(targets).apps
-
-
-def _latest():
-    executor = MigrationExecutor(connection)
-    return executor.loader.graph.leaf_nodes()
 
 
 def _fill_old_layout(old, street, volunteer):
@@ -115,9 +104,9 @@ def _snapshot(entry_model, total_model, rule_model, period_model):
 def test_moving_the_ledger_to_its_own_app_keeps_every_row_and_permission():
     street = StreetFactory()
     volunteer = VolunteerFactory(community=CommunityFactory(parent=street))
-    latest = _latest()
+    latest = latest_migrations()
     try:
-        old = _migrate(BEFORE)
+        old = migrate_to(BEFORE)
         # The earlier layout: the ledger's tables and content types belong to volunteers.
         assert "volunteers_pointsentry" in connection.introspection.table_names()
         _fill_old_layout(old, street, volunteer)
@@ -137,7 +126,7 @@ def test_moving_the_ledger_to_its_own_app_keeps_every_row_and_permission():
         assert len(old_ids) == len(PERMISSIONS)
         group.permissions.set(old_ids)
 
-        _migrate(latest)
+        migrate_to(latest)
 
         tables = connection.introspection.table_names()
         assert "points_pointsentry" in tables and "volunteers_pointsentry" not in tables
@@ -153,4 +142,4 @@ def test_moving_the_ledger_to_its_own_app_keeps_every_row_and_permission():
         entry = points_award(rule_code="activity_hour", subject=volunteer, source=street)
         assert entry is not None and entry.pk > highest
     finally:
-        _migrate(latest)
+        migrate_to(latest)

@@ -64,14 +64,14 @@ def test_landing_page_is_public(client, db):
 @pytest.mark.parametrize(
     "who, target",
     [
-        ("street_staff", "portal:dashboard"),
-        ("secretary_a", "portal:dashboard"),
+        ("street_staff", "dashboard:home"),
+        ("secretary_a", "dashboard:home"),
         ("gridworker_a", "grids:visit_new"),
-        ("volunteer", "portal:me"),
+        ("volunteer", "dashboard:me"),
     ],
 )
 def test_after_sign_in_each_role_lands_where_its_work_is(login, world, who, target):
-    response = login(getattr(world, who)).get(reverse("portal:after_login"))
+    response = login(getattr(world, who)).get(reverse("dashboard:after_login"))
     assert response.status_code == 302
     assert response["Location"] == reverse(target)
 
@@ -79,7 +79,7 @@ def test_after_sign_in_each_role_lands_where_its_work_is(login, world, who, targ
 def test_signing_in_through_the_form_works(client, world):
     response = client.post(reverse("login"), {"username": "secretary_a", "password": "pass-12345"})
     assert response.status_code == 302
-    assert client.get(reverse("portal:dashboard")).status_code == 200
+    assert client.get(reverse("dashboard:home")).status_code == 200
 
 
 def test_repeated_failures_lock_the_login(client, world, settings):
@@ -95,16 +95,16 @@ def test_repeated_failures_lock_the_login(client, world, settings):
 
 
 def test_dashboard_is_for_staff(client, login, world):
-    assert client.get(reverse("portal:dashboard")).status_code == 302
-    assert login(world.volunteer).get(reverse("portal:dashboard")).status_code == 403
-    response = login(world.secretary_a).get(reverse("portal:dashboard"))
+    assert client.get(reverse("dashboard:home")).status_code == 302
+    assert login(world.volunteer).get(reverse("dashboard:home")).status_code == 403
+    response = login(world.secretary_a).get(reverse("dashboard:home"))
     assert response.status_code == 200
     nodes = [node for node, _stats in response.context["rows"]]
     assert nodes == [world.community_a, world.grid_a]
 
 
 def test_me_shows_roles_and_scope(login, world):
-    page = login(world.secretary_a).get(reverse("portal:me")).content.decode()
+    page = login(world.secretary_a).get(reverse("dashboard:me")).content.decode()
     assert "社区书记" in page and world.community_a.name in page
 
 

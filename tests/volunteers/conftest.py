@@ -7,6 +7,7 @@ import pytest
 from django.utils import timezone
 
 from portal.roles import Role
+from tests.alliances.conftest import ctx  # noqa: F401 (a demo context, for the demo tests)
 from tests.factories import (
     ActivityFactory,
     TeamMembershipFactory,

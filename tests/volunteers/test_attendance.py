@@ -134,7 +134,7 @@ def _checked_out(c, hours="3.0"):
 def test_unverified_hours_earn_nothing_and_do_not_count(crew, login):
     _checked_out(crew)
     assert not PointsEntry.objects.exists()
-    html = login(crew.member_user).get(reverse("portal:me")).content.decode()
+    html = login(crew.member_user).get(reverse("dashboard:me")).content.decode()
     assert "另有 3.0 小时待核验" in html
     assert ServiceRecord.objects.get().counts is False
 

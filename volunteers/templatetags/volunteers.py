@@ -1,7 +1,7 @@
 from django import template
 
 from volunteers import selectors
-from volunteers.permissions import volunteer_of
+from volunteers.access import volunteer_of
 
 register = template.Library()
 

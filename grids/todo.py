@@ -1,0 +1,50 @@
+"""The red micro-grid in the to-do: open visit follow-ups and overdue vulnerable households."""
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from grids import selectors
+from portal.scoping import scope_node
+from portal.todo import Item, provider, section
+
+
+def _grid_page(viewer):
+    node = scope_node(viewer.user)
+    return reverse("grids:grid_detail", args=[node.code]) if node else reverse("grids:grid_list")
+
+
+@provider(order=20)
+def grid_work(viewer, rows):
+    if not viewer.has_scope:
+        return
+    user = viewer.user
+    yield section(
+        "follow_ups",
+        _("走访待跟进"),
+        reverse("grids:visit_list") + "?pending=1",
+        selectors.open_follow_ups(user),
+        rows,
+        lambda v: Item(
+            label=f"{v.household} · {v.findings[:30]}",
+            url=reverse("grids:visit_detail", args=[v.pk]),
+            detail=v.grid.name,
+            when=v.visited_at,
+        ),
+    )
+    yield section(
+        "overdue_households",
+        _("逾期未走访的困难户"),
+        _grid_page(viewer),
+        selectors.overdue_households_for(user, viewer.now),
+        rows,
+        lambda h: Item(
+            label=f"{h.grid.name} · {h.address_label}",
+            url=reverse("grids:household_detail", args=[h.pk]),
+            detail=h.get_category_display(),
+            when=h.last_visited_at,
+            late=True,
+        ),
+        late=True,
+        hint=_("超过 %(days)s 天没有走访的困难户。") % {"days": settings.VISIT_OVERDUE_DAYS},
+    )

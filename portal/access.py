@@ -1,0 +1,45 @@
+"""The access vocabulary: the words every app's `access.py` and `selectors.py` are written in.
+
+- `node_of(obj)`: the grid node an object belongs to, through its `scope_field`;
+- `in_scope(user, node)`: the node lies inside the user's subtree (any role with a scope);
+- `staff_over(user, node, perm=None)`: the user works in the admin (street staff,
+  a secretary, a superuser), their subtree holds `node`, and they hold `perm` if one is named;
+- `visible(queryset, user, also=None)`: the rows inside the user's subtree, plus
+  those the `also` filter reaches for people without a staff scope (a liaison's
+  own unit, a volunteer's street).
+
+They all rest on the one scoping rule in `portal.scoping`.
+"""
+
+from portal.roles import works_in_admin
+from portal.scoping import EVERYTHING, in_scope, scope_of, scope_queryset
+
+__all__ = ["in_scope", "node_of", "staff_over", "visible"]
+
+
+def node_of(obj):
+    """The grid node `obj` belongs to: its model's `scope_field` path followed ("" is the node itself)."""
+    node = obj
+    for step in filter(None, obj.scope_field.split("__")):
+        node = getattr(node, step)
+    return node
+
+
+def staff_over(user, node, perm=None):
+    """Staff (or a superuser) whose subtree holds `node`, holding `perm` when one is named."""
+    return bool(
+        user is not None
+        and user.is_authenticated
+        and user.is_active
+        and works_in_admin(user)
+        and in_scope(user, node)
+        and (perm is None or user.has_perm(perm))
+    )
+
+
+def visible(queryset, user, also=None):
+    """Rows of `queryset` inside the user's subtree, or reached through the `also` filter (a Q)."""
+    scoped = scope_queryset(queryset, user)
+    if also is None or scope_of(user) is EVERYTHING:
+        return scoped
+    return scoped | queryset.filter(also)

@@ -1,0 +1,162 @@
+"""The to-do protocol: how an app says what a person owes it next.
+
+An app with work for people has a `todo.py` holding providers: functions
+`(viewer, rows)`, registered with `@provider(order)`, that yield `Section`s of
+what that app's data says the viewer owes, each item linked to the page where
+it is done. A provider reads through its own app's selectors, so the rule of
+what is "open" or "overdue" lives with the data. `rows` is how many items to
+list per section; 0 means counts only (the top bar). Each section costs one
+query whatever the data: the count and the first rows come together (a window
+count), so a to-do's queries stay fixed at district scale.
+
+The inbox collects every installed app's providers (`providers()`, the way
+`sync_roles` collects roles.py) and shows them as 我的待办; no app imports
+the inbox, and adding an app's to-do is one module in that app.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+from functools import cached_property
+from importlib import import_module
+
+from django.apps import apps
+from django.db.models import Count, Window
+from django.utils import timezone
+from django.utils.module_loading import module_has_submodule
+
+from portal.roles import Role, has_role, works_in_admin
+from portal.scoping import EVERYTHING, NOTHING, scope_of
+
+_PROVIDERS = []
+_DISCOVERED = []
+
+
+def provider(order):
+    """Register a provider; `order` places its sections on the page (lower first)."""
+
+    def register(function):
+        function.order = order
+        _PROVIDERS.append(function)
+        _PROVIDERS.sort(key=lambda f: f.order)
+        return function
+
+    return register
+
+
+def providers():
+    """Every installed app's providers, in page order (each app's todo.py imported once)."""
+    if not _DISCOVERED:
+        for app_config in apps.get_app_configs():
+            if module_has_submodule(app_config.module, "todo"):
+                import_module(f"{app_config.name}.todo")
+        _DISCOVERED.append(True)
+    return list(_PROVIDERS)
+
+
+@dataclass
+class Item:
+    label: str
+    url: str
+    detail: str = ""
+    when: object = None
+    late: bool = False
+
+
+@dataclass
+class Section:
+    key: str
+    title: str
+    count: int
+    url: str
+    items: list = field(default_factory=list)
+    late: bool = False
+    hint: str = ""
+
+    @property
+    def more(self):
+        return max(self.count - len(self.items), 0)
+
+
+@dataclass
+class Board:
+    sections: list
+
+    @property
+    def total(self):
+        return sum(section.count for section in self.sections)
+
+
+class Viewer:
+    """The user asking, with what every provider needs to know about them, read once.
+
+    Apps keep what only they know about the user (a volunteer record, the
+    units they liaise for) with `memo`, so two providers ask once.
+    """
+
+    def __init__(self, user, now=None):
+        self.user = user
+        self.now = now or timezone.now()
+        self.today = timezone.localdate(self.now)
+        self._memo = {}
+
+    @cached_property
+    def scope(self):
+        return scope_of(self.user)
+
+    @cached_property
+    def has_scope(self):
+        return self.scope is not NOTHING
+
+    @cached_property
+    def admin(self):
+        """Street staff, secretaries and superusers."""
+        return works_in_admin(self.user)
+
+    @cached_property
+    def street_level(self):
+        """Street staff (a street as scope) or a superuser: sees what is overdue anywhere in the street."""
+        if self.scope is EVERYTHING:
+            return True
+        return has_role(self.user, Role.STREET_STAFF) and self.has_scope
+
+    @cached_property
+    def grid_worker(self):
+        return has_role(self.user, Role.GRID_WORKER)
+
+    def memo(self, key, compute):
+        """A value several providers need (the user's volunteer record, say), computed once."""
+        if key not in self._memo:
+            self._memo[key] = compute()
+        return self._memo[key]
+
+    def can(self, permission):
+        return self.user.has_perm(permission)
+
+    @cached_property
+    def last_month(self):
+        first = self.today.replace(day=1)
+        return (first - datetime.timedelta(days=1)).replace(day=1)
+
+
+def head(queryset, rows):
+    """(first `rows` rows, total count) in one query; the count alone when rows is 0."""
+    if rows <= 0:
+        return [], queryset.count()
+    found = list(queryset.annotate(todo_total=Window(expression=Count("pk")))[:rows])
+    return found, (found[0].todo_total if found else 0)
+
+
+def section(key, title, url, queryset, rows, to_item, *, late=False, hint=""):
+    """A section from a queryset: None when there is nothing to do."""
+    found, count = head(queryset, rows)
+    if not count:
+        return None
+    return Section(
+        key=key,
+        title=str(title),
+        count=count,
+        url=url,
+        items=[to_item(r) for r in found],
+        late=late,
+        hint=str(hint),
+    )
