@@ -223,6 +223,9 @@ def on_project_matched(sender, *, project, need, **kwargs):
 def on_meeting_scheduled(sender, *, meeting, **kwargs):
     from alliances.selectors import liaisons_of_alliance
 
+    if meeting.held_at <= timezone.now():
+        return  # a past meeting entered for the record: nobody needs to come
+
     params = {
         "alliance": meeting.alliance.name,
         "time": _local(meeting.held_at, "%Y-%m-%d %H:%M"),
