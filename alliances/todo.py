@@ -33,6 +33,7 @@ def unit_work(viewer, rows):
             url=reverse("alliances:project_detail", args=[p.pk]),
             detail=p.need.title if p.need_id else "",
             when=p.start_on,
+            when_label=_("计划开始"),
         ),
         hint=_("发布第一条进展，项目就开始实施。"),
     )
@@ -46,6 +47,7 @@ def unit_work(viewer, rows):
             label=aside(p.title, p.community.name),
             url=reverse("alliances:project_update_new", args=[p.pk]),
             when=p.end_on,
+            when_label=_("计划结束"),
             late=bool(p.end_on and p.end_on < viewer.today),
         ),
     )
@@ -59,6 +61,7 @@ def unit_work(viewer, rows):
             label=aside(m.alliance.name, m.unit.name),
             url=reverse("alliances:alliance_detail", args=[m.alliance_id]) + "#covenant",
             when=m.joined_on,
+            when_label=_("加入"),
         ),
     )
     yield section(
@@ -72,6 +75,7 @@ def unit_work(viewer, rows):
             url=reverse("alliances:meeting_detail", args=[m.pk]),
             detail=m.place,
             when=timezone.localtime(m.held_at),
+            when_label=_("开会"),
         ),
     )
     yield section(
@@ -84,6 +88,7 @@ def unit_work(viewer, rows):
             label=p.description[:40],
             url=reverse("alliances:meeting_detail", args=[p.meeting_id]) + f"#problem-{p.pk}",
             when=p.due_on,
+            when_label=_("期限"),
             late=bool(p.due_on and p.due_on < viewer.today),
         ),
     )
@@ -105,6 +110,7 @@ def overdue_in_scope(viewer, rows):
             url=reverse("alliances:project_detail", args=[p.pk]),
             detail=p.community.name,
             when=p.end_on,
+            when_label=_("计划结束"),
             late=True,
         ),
         late=True,
@@ -119,6 +125,7 @@ def overdue_in_scope(viewer, rows):
             label=aside(n.title, n.community.name),
             url=reverse("alliances:need_detail", args=[n.pk]),
             when=n.wanted_by,
+            when_label=_("期限"),
             late=True,
         ),
         late=True,
@@ -134,6 +141,7 @@ def overdue_in_scope(viewer, rows):
             url=reverse("alliances:meeting_detail", args=[p.meeting_id]) + f"#problem-{p.pk}",
             detail=p.owner_unit.name if p.owner_unit_id else "",
             when=p.due_on,
+            when_label=_("期限"),
             late=True,
         ),
         late=True,

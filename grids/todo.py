@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from grids import selectors
 from portal.scoping import scope_node
+from portal.text import aside
 from portal.todo import Item, provider, section
 
 
@@ -30,6 +31,7 @@ def grid_work(viewer, rows):
             url=reverse("grids:visit_detail", args=[v.pk]),
             detail=v.grid.name,
             when=v.visited_at,
+            when_label=_("走访"),
         ),
     )
     yield section(
@@ -41,8 +43,11 @@ def grid_work(viewer, rows):
         lambda h: Item(
             label=f"{h.grid.name} · {h.address_label}",
             url=reverse("grids:household_detail", args=[h.pk]),
-            detail=h.get_category_display(),
+            detail=h.get_category_display()
+            if h.last_visited_at
+            else aside(h.get_category_display(), _("从未走访")),
             when=h.last_visited_at,
+            when_label=_("上次走访"),
             late=True,
         ),
         late=True,

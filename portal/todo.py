@@ -58,7 +58,8 @@ class Item:
     label: str
     url: str
     detail: str = ""
-    when: object = None
+    when: object = None  # a date or datetime, shown beside the item …
+    when_label: str = ""  # … with what it is: "期限", "提交", "开始"
     late: bool = False
 
 

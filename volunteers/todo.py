@@ -36,6 +36,7 @@ def activities(viewer, rows):
             url=reverse("volunteers:activity_detail", args=[activity.pk]),
             detail=_("现在可以签到：到场后扫组织者的二维码") if checkin else "",
             when=timezone.localtime(activity.starts_at),
+            when_label=_("开始"),
             late=checkin,
         )
 
@@ -65,6 +66,7 @@ def organising(viewer, rows):
             label=aside(a.title, a.team.name),
             url=reverse("volunteers:attendance", args=[a.pk]),
             when=timezone.localtime(a.ends_at),
+            when_label=_("结束"),
         ),
     )
     if _volunteer(viewer) is not None:
@@ -78,5 +80,6 @@ def organising(viewer, rows):
                 label=aside(m.volunteer.name, m.team.name),
                 url=reverse("volunteers:team_detail", args=[m.team_id]),
                 when=m.applied_at,
+                when_label=_("申请"),
             ),
         )

@@ -30,6 +30,7 @@ def staff_wishes(viewer, rows):
             url=reverse("wishes:review_detail", args=[w.pk]),
             detail=w.shown_text[:30],
             when=w.issue_reported_at,
+            when_label=_("反馈"),
             late=True,
         ),
         late=True,
@@ -44,6 +45,7 @@ def staff_wishes(viewer, rows):
             label=aside(w.text[:30], _place(w)),
             url=reverse("wishes:review_detail", args=[w.pk]),
             when=w.submitted_at,
+            when_label=_("提交"),
         ),
     )
     yield section(
@@ -56,6 +58,7 @@ def staff_wishes(viewer, rows):
             label=aside(w.shown_text[:30], _place(w)),
             url=reverse("wishes:review_detail", args=[w.pk]),
             when=w.wanted_by,
+            when_label=_("期限"),
             late=w.wanted_by < viewer.today,
         ),
         late=True,
@@ -79,6 +82,7 @@ def claims(viewer, rows):
             url=reverse("wishes:claim_detail", args=[c.pk]),
             detail=labelled(_("居民反馈"), c.return_reason) if c.returned_at else _place(c.wish),
             when=c.wish.wanted_by,
+            when_label=_("期限"),
             late=bool(c.returned_at) or c.wish.wanted_by < viewer.today,
         ),
     )

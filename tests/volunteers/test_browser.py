@@ -7,7 +7,9 @@ from volunteers.models import ServiceRecord, SignUp
 
 
 def _sign_out(page):
-    page.click("header form button")
+    # Signing out lives on 我的, not in the phone's top bar.
+    page.goto("/me/")
+    page.click("#sign-out button")
     page.wait_for_load_state("networkidle")
 
 
