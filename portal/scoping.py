@@ -118,6 +118,14 @@ def limit_to_scope(queryset, scope, field):
     return queryset.filter(**{f"{field}__in": grid_model.objects.filter(**scope.lookups())})
 
 
+def node_of(obj):
+    """The grid node `obj` hangs from, following its model's `scope_field`."""
+    node = obj
+    for step in obj.scope_field.split("__"):
+        node = getattr(node, step)
+    return node
+
+
 def in_scope(user, node):
     """Whether one grid node lies inside the user's subtree."""
     return scope_of(user).contains(node)
