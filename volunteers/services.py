@@ -20,6 +20,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal.locks import advisory_xact_lock
+from portal.privacy import personal_data_write_record
+from portal.scoping import in_scope, node_of
 from volunteers import rollup
 from volunteers.models import (
     Activity,
@@ -42,14 +44,6 @@ logger = logging.getLogger(__name__)
 # --- points ledger -------------------------------------------------------------------
 
 
-def _subject_node(subject):
-    """The grid node a subject belongs to, found through its `scope_field`."""
-    node = subject
-    for step in subject.scope_field.split("__"):
-        node = getattr(node, step)
-    return node
-
-
 def points_award(*, rule_code, subject, source, occurred_at=None, quantity=1, note=""):
     """Credit `subject` under the rule `rule_code` for `source`; safe to call twice.
 
@@ -63,7 +57,7 @@ def points_award(*, rule_code, subject, source, occurred_at=None, quantity=1, no
         return None
     if subject.points_subject_kind != rule.subject_kind:
         raise ValueError(f"rule {rule_code} is for {rule.subject_kind}, not {subject.points_subject_kind}")
-    node = _subject_node(subject)
+    node = node_of(subject)
     quantity = Decimal(str(quantity))
     entry = PointsEntry(
         rule=rule,
@@ -159,6 +153,43 @@ def points_rule_update(*, rule, name, points, active_from=None, active_until=Non
     rule.full_clean()
     rule.save()
     return rule
+
+
+# --- volunteers -------------------------------------------------------------------------
+
+
+@transaction.atomic
+def volunteer_save(*, volunteer, actor, via, changed_fields=()):
+    """Register or update a volunteer, recording the personal data it sets.
+
+    `changed_fields` names what the caller changed on an existing volunteer (an
+    admin form's changed_data); `via` says where, for the access log.
+    """
+    if not in_scope(actor, volunteer.community):
+        raise PermissionDenied(_("该社区不在您的管辖范围内。"))
+    is_new = volunteer.pk is None
+    volunteer.full_clean()
+    volunteer.save()
+    personal_data_write_record(
+        actor=actor,
+        via=via,
+        created=[volunteer] if is_new else (),
+        changed=() if is_new else [volunteer],
+        changed_fields=changed_fields,
+    )
+    return volunteer
+
+
+@transaction.atomic
+def volunteer_report_to_community(*, volunteer, community, work_unit, party_organisation=""):
+    """在职党员双报到: the volunteer is an in-service party member living in `community`."""
+    volunteer.is_party_member = True
+    volunteer.work_unit = work_unit
+    volunteer.community = community
+    if party_organisation:
+        volunteer.party_organisation = party_organisation[:100]
+    volunteer.save(update_fields=["is_party_member", "work_unit", "community", "party_organisation"])
+    return volunteer
 
 
 # --- teams ------------------------------------------------------------------------------
