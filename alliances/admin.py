@@ -218,11 +218,10 @@ class NeedAdmin(ImportExportScopedMixin, ScopedAdminMixin, ImportExportModelAdmi
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def save_model(self, request, obj, form, change):
-        if not change:
-            obj.raised_by = request.user
-        super().save_model(request, obj, form, change)
-        if not change:
-            services.need_record(obj, "", request.user, _("登记需求"))
+        if change:
+            super().save_model(request, obj, form, change)
+        else:
+            services.need_create(need=obj, actor=request.user, note=_("登记需求"))
 
     @admin.display(description=_("匹配"))
     def page(self, obj):
@@ -263,11 +262,10 @@ class ProjectAdmin(ScopedAdminMixin, admin.ModelAdmin):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def save_model(self, request, obj, form, change):
-        if not change:
-            obj.created_by = request.user
-        super().save_model(request, obj, form, change)
-        if not change:
-            services.project_record(obj, "", request.user, _("在管理后台创建"))
+        if change:
+            super().save_model(request, obj, form, change)
+        else:
+            services.project_create(project=obj, actor=request.user, note=_("在管理后台创建"))
 
     @admin.display(description=_("进度"), ordering="progress_percent")
     def progress(self, obj):

@@ -340,11 +340,6 @@ class Resource(models.Model):
     def quantity_label(self):
         return f"{self.quantity}{self.quantity_unit}"
 
-    def is_available_on(self, day):
-        return (self.available_from is None or self.available_from <= day) and (
-            self.available_until is None or day <= self.available_until
-        )
-
 
 class Need(models.Model):
     """One entry of a community's need list (需求清单)."""

@@ -16,9 +16,7 @@ from alliances import services
 from alliances.models import MemberUnit, Need, Resource, ResourceKind
 from grids.models import Grid
 from portal.resources import ChoiceLabelWidget, ScopedLookupWidget, ScopedResource, TextWidget
-from portal.roles import Role
 from portal.scoping import in_scope
-from portal.services import user_grant_role
 
 UNIT_GRID_COLUMN = "单位所在编码"
 UNIT_NAME_COLUMN = "单位名称"
@@ -188,9 +186,10 @@ class MemberUnitResource(ScopedResource):
         return super().get_queryset().select_related("grid").prefetch_related("liaisons")
 
     def save_m2m(self, instance, row, **kwargs):
-        super().save_m2m(instance, row, **kwargs)
-        for person in instance.liaisons.all():
-            user_grant_role(user=person, role=Role.UNIT_LIAISON)
+        # The service sets the liaisons and gives each the liaison role.
+        field = self.fields["liaisons"]
+        if field.column_name in row:
+            services.unit_set_liaisons(unit=instance, users=field.clean(row))
 
 
 class ResourceResource(ScopedResource):
@@ -296,9 +295,8 @@ class NeedResource(ScopedResource):
     def get_queryset(self):
         return super().get_queryset().select_related("community")
 
-    def save_instance(self, instance, is_create, row, **kwargs):
+    def do_instance_save(self, instance, is_create):
         if is_create:
-            instance.raised_by = self.user
-        super().save_instance(instance, is_create, row, **kwargs)
-        if is_create:
-            services.need_record(instance, "", self.user, _("表格导入"))
+            services.need_create(need=instance, actor=self.user, note=_("表格导入"))
+        else:
+            super().do_instance_save(instance, is_create)

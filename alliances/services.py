@@ -319,7 +319,7 @@ def resource_set_active(*, actor, resource, active):
 # --- needs ---------------------------------------------------------------------------
 
 
-def need_record(need, from_status, actor, note="", at=None):
+def _need_record(need, from_status, actor, note="", at=None):
     NeedStatusChange.objects.create(
         need=need,
         from_status=from_status,
@@ -328,6 +328,17 @@ def need_record(need, from_status, actor, note="", at=None):
         changed_by=actor,
         note=note[:200],
     )
+
+
+@transaction.atomic
+def need_create(*, need, actor, note):
+    """Register a need built by the admin's form or an import row, with its first status row."""
+    _require(staff_over(actor, need.community, "alliances.add_need"))
+    need.raised_by = actor
+    need.full_clean()
+    need.save()
+    _need_record(need, "", actor, note)
+    return need
 
 
 def _need_transition(need, to_status, actor, note="", at=None):
@@ -352,7 +363,7 @@ def _need_transition(need, to_status, actor, note="", at=None):
     if to_status == Need.Status.OPEN:
         need.closed_at, need.close_reason = None, ""
     need.save(update_fields=["status", "matched_at", "closed_at", "close_reason"])
-    need_record(need, previous, actor, note, at)
+    _need_record(need, previous, actor, note, at)
     return need
 
 
@@ -370,7 +381,7 @@ def need_close(*, need, actor, reason):
 # --- projects ------------------------------------------------------------------------
 
 
-def project_record(project, from_status, actor, note="", at=None):
+def _project_record(project, from_status, actor, note="", at=None):
     ProjectStatusChange.objects.create(
         project=project,
         from_status=from_status,
@@ -379,6 +390,20 @@ def project_record(project, from_status, actor, note="", at=None):
         changed_by=actor,
         note=note[:200],
     )
+
+
+@transaction.atomic
+def project_create(*, project, actor, note):
+    """Start a project built by the admin's form, with its first status row.
+
+    Partner units (many-to-many) are set by the caller once the project is saved.
+    """
+    _require(staff_over(actor, project.community, "alliances.add_project"))
+    project.created_by = actor
+    project.full_clean()
+    project.save()
+    _project_record(project, "", actor, note)
+    return project
 
 
 def alliance_for_match(need, unit, on=None):
@@ -444,7 +469,7 @@ def project_create_from_match(
     partners = [u for u in partner_units if u.pk != resource.unit_id]
     if partners:
         project.partner_units.set(partners)
-    project_record(project, "", actor, _("由需求“%(need)s”匹配立项") % {"need": need.title})
+    _project_record(project, "", actor, _("由需求“%(need)s”匹配立项") % {"need": need.title})
     _need_transition(need, Need.Status.MATCHED, actor, _("立项：%(project)s") % {"project": project.title})
     events.project_matched.send(sender=Project, project=project, need=need)
     return project
@@ -470,7 +495,7 @@ def _project_transition(project, to_status, actor, note="", at=None):
         project.completed_at, project.progress_percent = at, 100
         fields += ["completed_at", "progress_percent"]
     project.save(update_fields=fields)
-    project_record(project, previous, actor, note, at)
+    _project_record(project, previous, actor, note, at)
     if to_status == Project.Status.COMPLETED:
         award_project_points(project)
     _project_need_follows(project, actor, at)

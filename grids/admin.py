@@ -17,7 +17,7 @@ from portal.admin import (
     ScopedAdminMixin,
     ScopedInlineMixin,
 )
-from portal.privacy import mask_id_number, mask_phone
+from portal.privacy import ADMIN, mask_id_number, mask_phone
 from portal.scoping import Subtree, scope_of, scope_queryset
 
 
@@ -149,6 +149,11 @@ class HouseholdAdmin(
     list_per_page = 50
     show_full_result_count = False  # a second COUNT over a district is wasted work
 
+    def save_model(self, request, obj, form, change):
+        services.household_save(
+            household=obj, actor=request.user, via=ADMIN, changed_fields=form.changed_data
+        )
+
     @admin.display(description=_("住址"), ordering="building__name")
     def address(self, obj):
         return obj.address_label
@@ -172,6 +177,9 @@ class ResidentAdmin(PersonalDataAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
     list_select_related = ("household__building",)
     autocomplete_fields = ("household",)
     show_full_result_count = False
+
+    def save_model(self, request, obj, form, change):
+        services.resident_save(resident=obj, actor=request.user, via=ADMIN, changed_fields=form.changed_data)
 
     @admin.display(description=_("手机号"))
     def list_phone(self, obj):

@@ -9,11 +9,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export import fields, widgets
 
+from grids import services
 from grids.models import Building, Grid, GridAssignment, Household, Visit
-from portal.resources import ChoiceLabelWidget, ScopedLookupWidget, ScopedResource, TextWidget
+from portal.resources import ChoiceLabelWidget, ScopedLookupWidget, ScopedResource, TextWidget, is_pending
 from portal.roles import Role
 from portal.scoping import in_scope
-from portal.services import user_grant_role
+from portal.services import user_create, user_grant_role
 from portal.validators import MOBILE_RE
 
 GRID_COLUMN = "网格编码"
@@ -82,9 +83,10 @@ class HouseholdResource(ScopedResource):
     """Households, tuned for sheets of a whole street (100,000 rows).
 
     Instead of one lookup query per row per key, existing households are
-    loaded a building at a time, buildings once per distinct name, and new
-    rows are written with bulk_create in batches. Uniqueness inside the file
-    is checked here, in memory; the database constraint stays the backstop.
+    loaded a building at a time, buildings once per distinct name, and rows
+    are written in batches by grids.services.households_import (bulk inserts
+    and updates). Uniqueness inside the file is checked here, in memory; the
+    database constraint stays the backstop.
     """
 
     grid_code = fields.Field("grid__code", GRID_COLUMN, readonly=True)
@@ -105,7 +107,7 @@ class HouseholdResource(ScopedResource):
     notes = fields.Field("notes", "备注", widget=TextWidget())
 
     scoped_widgets = ("building",)
-    UPDATE_FIELDS = ("head_name", "phone", "id_number", "category", "notes", "updated_at")
+    UPDATE_FIELDS = ("head_name", "phone", "id_number", "category", "notes")
     BUILDING_CACHE_SIZE = 64
 
     class Meta:
@@ -207,20 +209,43 @@ class HouseholdResource(ScopedResource):
         if errors:
             raise ValidationError(errors)
 
-    def before_save_instance(self, instance, row, **kwargs):
-        # bulk_create and bulk_update skip save(), which derives these.
-        instance.grid_id = instance.building.grid_id
-        instance.updated_at = timezone.now()
+    # import-export flushes new and changed rows separately, each when its list
+    # is full; both flush into one service call, so a batch is written (and
+    # recorded in the access log) in one go.
 
-    def get_bulk_update_fields(self):
-        return list(self.UPDATE_FIELDS)
+    def bulk_create(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None):
+        self._write_batch(raise_errors, result)
+
+    def bulk_update(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None):
+        self._write_batch(raise_errors, result)
+
+    def _write_batch(self, raise_errors, result):
+        # Also on a dry run: ScopedResource imports in a transaction that the
+        # dry run rolls back, so the preview meets the database's own checks.
+        if not (self.create_instances or self.update_instances):
+            return
+        try:
+            services.households_import(
+                households_new=self.create_instances,
+                households_changed=self.update_instances,
+                changed_fields=self.UPDATE_FIELDS,
+                actor=self.user,
+                via=self.via,
+            )
+        except Exception as error:  # reported as the file's error, as import-export does
+            self.handle_import_error(result, error, raise_errors)
+        finally:
+            self.create_instances.clear()
+            self.update_instances.clear()
 
 
 class PersonWidget(widgets.Widget):
-    """The grid worker's login; a new login is created for a new name.
+    """The grid worker's login, by username; a new name stands for a login to create.
 
     A login that already serves outside the importer's scope is refused, so a
-    sheet cannot take over another community's accounts.
+    sheet cannot take over another community's accounts. For a new name the
+    widget checks the row's 姓名 and 手机号 and returns an unsaved user, which
+    GridWorkerResource creates through portal.services.user_create on save.
     """
 
     def __init__(self, **kwargs):
@@ -232,28 +257,28 @@ class PersonWidget(widgets.Widget):
         username = "" if value is None else str(value).strip()
         if not username:
             raise ValueError(_("请填写账号。"))
-        if username not in self._cache:
-            self._cache[username] = self._resolve(username, row or {})
-        return self._cache[username]
-
-    def _resolve(self, username, row):
+        if username in self._cache:
+            return self._cache[username]
         User = get_user_model()
         person = User.objects.filter(username=username).select_related("staff_profile__scope").first()
-        if person is not None:
-            profile = getattr(person, "staff_profile", None)
-            if person.is_superuser or (profile and not in_scope(self.user, profile.scope)):
-                raise ValueError(_("账号“%(value)s”已被其他单位使用。") % {"value": username})
-            return person
+        if person is None:
+            # Not cached: once an earlier row has created it, the next row finds it.
+            return self._new_person(username, row or {})
+        profile = getattr(person, "staff_profile", None)
+        if person.is_superuser or (profile and not in_scope(self.user, profile.scope)):
+            raise ValueError(_("账号“%(value)s”已被其他单位使用。") % {"value": username})
+        self._cache[username] = person
+        return person
+
+    def _new_person(self, username, row):
         phone = str(row.get("手机号") or "").strip()
         if phone and not MOBILE_RE.match(phone):
             raise ValueError(_("手机号“%(value)s”格式不正确。") % {"value": phone})
         name = str(row.get("姓名") or "").strip()
         if not name:
             raise ValueError(_("新账号“%(value)s”需要填写姓名。") % {"value": username})
-        person = User(username=username, full_name=name[:50], phone=phone)
-        person.set_unusable_password()  # they set one through the reset link
+        person = get_user_model()(username=username, full_name=name[:50], phone=phone)
         person.full_clean(exclude=["password"])
-        person.save()
         return person
 
     def render(self, value, obj=None, **kwargs):
@@ -282,6 +307,7 @@ class GridWorkerResource(ScopedResource):
 
     scoped_widgets = ("person", "grid", "building")
     personal_attributes = ("person__phone",)
+    created_on_save = ("person",)
 
     class Meta:
         model = GridAssignment
@@ -303,6 +329,14 @@ class GridWorkerResource(ScopedResource):
 
     def get_queryset(self):
         return super().get_queryset().select_related("person", "grid", "building")
+
+    def before_save_instance(self, instance, row, **kwargs):
+        super().before_save_instance(instance, row, **kwargs)
+        person = instance.person
+        if is_pending(person):
+            instance.person = user_create(
+                username=person.username, full_name=person.full_name, phone=person.phone
+            )
 
     def after_save_instance(self, instance, row, **kwargs):
         super().after_save_instance(instance, row, **kwargs)

@@ -12,8 +12,7 @@ from django.utils.translation import gettext as _
 from grids.models import Grid, Household, Visit
 from points.services import points_award_to_user
 from portal.locks import advisory_xact_lock
-from portal.models import PersonalDataLog
-from portal.privacy import personal_data_record
+from portal.privacy import personal_data_write_record
 from portal.scoping import in_scope
 
 TREE_LOCK = "grids.tree"
@@ -62,29 +61,77 @@ def grid_delete(*, grid):
     fresh.delete()
 
 
-def _personal_changes(instance, changed_fields):
-    return [name for name in instance.PERSONAL_FIELDS if name in changed_fields]
+def _require_in_scope(actor, grid):
+    # The admin and the import offer only buildings in scope; this is the backstop.
+    if not in_scope(actor, grid):
+        raise PermissionDenied(_("该楼栋不在您的管辖范围内。"))
 
 
 @transaction.atomic
-def household_save(*, household, actor, changed_fields=()):
-    """Create or update a household, recording changes to personal data."""
-    if not in_scope(actor, household.building.grid):
-        raise PermissionDenied(_("该楼栋不在您的管辖范围内。"))
+def household_save(*, household, actor, via, changed_fields=()):
+    """Create or update one household, recording the personal data it sets.
+
+    `changed_fields` names what the caller changed on an existing household (an
+    admin form's changed_data); `via` says where, for the access log.
+    """
+    _require_in_scope(actor, household.building.grid)
     is_new = household.pk is None
     household.full_clean()
     household.save()
-    personal = _personal_changes(household, household.PERSONAL_FIELDS if is_new else changed_fields)
-    if personal and any(getattr(household, name) for name in personal):
-        personal_data_record(
-            actor=actor,
-            action=PersonalDataLog.Action.CHANGE,
-            subject=household,
-            fields=personal,
-            grid=household.grid,
-            detail=_("新建住户") if is_new else _("修改住户信息"),
-        )
+    personal_data_write_record(
+        actor=actor,
+        via=via,
+        created=[household] if is_new else (),
+        changed=() if is_new else [household],
+        changed_fields=changed_fields,
+    )
     return household
+
+
+@transaction.atomic
+def households_import(*, households_new, households_changed, changed_fields, actor, via):
+    """Write one batch of an imported sheet with bulk inserts and updates.
+
+    The rows come validated by the import (grids.resources.HouseholdResource),
+    which keeps each batch small. `changed_fields` are the columns written to
+    the changed households. The personal data the batch sets is recorded by the
+    same rule as household_save, in one entry for the batch.
+    """
+    households = [*households_new, *households_changed]
+    for grid in {household.building.grid for household in households}:
+        _require_in_scope(actor, grid)
+    now = timezone.now()
+    for household in households:
+        # bulk_create and bulk_update skip save(), which derives these.
+        household.grid_id = household.building.grid_id
+        household.updated_at = now
+    Household.objects.bulk_create(households_new)
+    if households_changed:
+        Household.objects.bulk_update(households_changed, [*changed_fields, "updated_at"])
+    personal_data_write_record(
+        actor=actor,
+        via=via,
+        created=households_new,
+        changed=households_changed,
+        changed_fields=changed_fields,
+    )
+
+
+@transaction.atomic
+def resident_save(*, resident, actor, via, changed_fields=()):
+    """Create or update one resident of a household, recording the personal data it sets."""
+    _require_in_scope(actor, resident.household.grid)
+    is_new = resident.pk is None
+    resident.full_clean()
+    resident.save()
+    personal_data_write_record(
+        actor=actor,
+        via=via,
+        created=[resident] if is_new else (),
+        changed=() if is_new else [resident],
+        changed_fields=changed_fields,
+    )
+    return resident
 
 
 @transaction.atomic

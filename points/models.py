@@ -10,7 +10,7 @@ points names its kind in `points_subject_kind` and its grid node in
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 
@@ -23,13 +23,27 @@ class SubjectKind(models.TextChoices):
 
 
 class PointsRule(models.Model):
-    """How many points an event earns; edited by street staff."""
+    """How many points an event earns.
+
+    A rule without a street is the district's default, which only superusers
+    change; a street's staff change a rule for their own street, which then
+    holds a rule of its own under the same code and takes precedence there.
+    """
 
     class Basis(models.TextChoices):
         EVENT = "event", _("按次")
         HOUR = "hour", _("按小时")
 
-    code = models.SlugField(_("规则代码"), max_length=40, unique=True)
+    code = models.SlugField(_("规则代码"), max_length=40)
+    street = models.ForeignKey(
+        "grids.Grid",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("适用街道"),
+        help_text=_("空表示全区默认规则。"),
+    )
     name = models.CharField(_("名称"), max_length=60)
     subject_kind = models.CharField(_("积分对象"), max_length=10, choices=SubjectKind.choices)
     basis = models.CharField(_("计分方式"), max_length=10, choices=Basis.choices, default=Basis.EVENT)
@@ -38,11 +52,17 @@ class PointsRule(models.Model):
     active_until = models.DateField(_("失效日期"), null=True, blank=True)
     description = models.CharField(_("说明"), max_length=200, blank=True)
 
+    scope_field = "street"
+
     class Meta:
         verbose_name = _("积分规则")
         verbose_name_plural = _("积分规则")
-        ordering = ["subject_kind", "code"]
+        ordering = ["subject_kind", "code", F("street").asc(nulls_first=True)]
         constraints = [
+            models.UniqueConstraint(fields=["code", "street"], name="points_rule_once_per_street"),
+            models.UniqueConstraint(
+                fields=["code"], condition=Q(street__isnull=True), name="points_rule_once_in_district"
+            ),
             models.CheckConstraint(
                 condition=Q(active_until__isnull=True)
                 | Q(active_from__isnull=True)
@@ -53,6 +73,10 @@ class PointsRule(models.Model):
 
     def __str__(self):
         return f"{self.name}（{self.points}）"
+
+    @property
+    def is_default(self):
+        return self.street_id is None
 
     def is_active_on(self, day):
         return (self.active_from is None or self.active_from <= day) and (

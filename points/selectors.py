@@ -18,17 +18,18 @@ from django.shortcuts import get_object_or_404
 
 from points.models import PeriodKind, PointsEntry, PointsPeriod, PointsRule, PointsTotal, SubjectKind
 from points.subjects import model_of_kind, person_of_user
-from portal.access import node_of
+from portal.access import node_of, visible
 from portal.months import day_start
 from portal.scoping import EVERYTHING, NOTHING, grid_model, limit_to_scope, scope_of, scope_queryset
 
 
-def rules_for_staff():
-    return PointsRule.objects.order_by("subject_kind", "code")
+def rules_visible_to(user):
+    """The district's default rules, and the rules of the streets in the user's scope."""
+    return visible(PointsRule.objects.select_related("street"), user, also=Q(street__isnull=True))
 
 
-def get_rule_or_404(pk):
-    return get_object_or_404(PointsRule, pk=pk)
+def get_rule_for_user_or_404(user, pk):
+    return get_object_or_404(rules_visible_to(user), pk=pk)
 
 
 def points_entries_visible_to(user):

@@ -16,20 +16,39 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from points import rollup
 from points.models import PeriodKind, PointsEntry, PointsPeriod, PointsRule
 from points.subjects import person_of_user
-from portal.access import node_of
+from portal.access import node_of, staff_over
 from portal.locks import advisory_xact_lock
 from portal.months import add_months, day_start, month_start, next_month, quarter_start
+from portal.scoping import scope_node
 
 logger = logging.getLogger(__name__)
 
 
 # --- the ledger ----------------------------------------------------------------------
+
+
+def _rules_for(codes, street_ids):
+    """{(code, street id): the rule that applies there}: the street's own rule, else the district's."""
+    rules = {}
+    defaults = {}
+    for rule in PointsRule.objects.filter(code__in=codes).filter(
+        Q(street__in=street_ids) | Q(street__isnull=True)
+    ):
+        if rule.street_id is None:
+            defaults[rule.code] = rule
+        else:
+            rules[(rule.code, rule.street_id)] = rule
+    for code, rule in defaults.items():
+        for street_id in street_ids:
+            rules.setdefault((code, street_id), rule)
+    return rules
 
 
 def _entry(rule, subject, node, street_id, source, occurred_at, quantity, note):
@@ -59,13 +78,13 @@ def points_award(*, rule_code, subject, source, occurred_at=None, quantity=1, no
     `subject` is any model with `points_subject_kind` and `scope_field`.
     """
     occurred_at = occurred_at or timezone.now()
-    rule = PointsRule.objects.filter(code=rule_code).first()
+    node = node_of(subject)
+    street_id = node.get_root().pk if node.parent_id else node.pk
+    rule = _rules_for({rule_code}, {street_id}).get((rule_code, street_id))
     if rule is None or not rule.is_active_on(timezone.localdate(occurred_at)):
         return None
     if subject.points_subject_kind != rule.subject_kind:
         raise ValueError(f"rule {rule_code} is for {rule.subject_kind}, not {subject.points_subject_kind}")
-    node = node_of(subject)
-    street_id = node.get_root().pk if node.parent_id else node.pk
     entry = _entry(rule, subject, node, street_id, source, occurred_at, quantity, note)
     try:
         # A savepoint: a duplicate must not spoil the caller's transaction.
@@ -98,15 +117,15 @@ def points_award_bulk(*, awards):
     Returns the number of entries offered to the ledger.
     """
     awards = list(awards)
-    rules = {r.code: r for r in PointsRule.objects.filter(code__in={a.rule_code for a in awards})}
     nodes = [node_of(a.subject) for a in awards]
     streets = {}
     for model in {type(node) for node in nodes}:
         roots = model.objects.filter(tree_id__in={n.tree_id for n in nodes}, parent__isnull=True)
         streets.update(roots.values_list("tree_id", "pk"))
+    rules = _rules_for({a.rule_code for a in awards}, set(streets.values()))
     entries = []
     for award, node in zip(awards, nodes, strict=True):
-        rule = rules.get(award.rule_code)
+        rule = rules.get((award.rule_code, streets[node.tree_id]))
         if rule is None or not rule.is_active_on(timezone.localdate(award.occurred_at)):
             continue
         entries.append(
@@ -183,13 +202,35 @@ def points_entry_correct(*, entry, user, note):
         raise ValidationError(_("这条记录已经冲销过了。")) from None
 
 
+def _street_of(user):
+    node = scope_node(user)
+    if node is None:
+        return None
+    return node if node.parent_id is None else node.get_root()
+
+
 @transaction.atomic
-def points_rule_update(*, rule, name, points, active_from=None, active_until=None, description=""):
+def points_rule_update(*, rule, user, name, points, active_from=None, active_until=None, description=""):
     """Change a rule's name, value or dates. Its code and kind stay: services award by code.
 
-    Entries already booked keep the points they were booked with.
+    The district's default rules are a superuser's to change; when a street's
+    staff change one, their street gets a rule of its own (the default stays
+    as it is for the other streets). A street's rule is changed by the staff
+    over that street. Entries already booked keep the points they were booked with.
     """
+    if not user.has_perm("points.change_pointsrule"):
+        raise PermissionDenied
     rule = PointsRule.objects.select_for_update().get(pk=rule.pk)
+    if rule.is_default and not user.is_superuser:
+        street = _street_of(user)
+        if street is None:
+            raise PermissionDenied(_("只有超级管理员可以修改全区默认规则。"))
+        own = PointsRule.objects.select_for_update().filter(code=rule.code, street=street).first()
+        rule = own or PointsRule(
+            code=rule.code, street=street, subject_kind=rule.subject_kind, basis=rule.basis
+        )
+    elif not rule.is_default and not staff_over(user, rule.street, "points.change_pointsrule"):
+        raise PermissionDenied
     rule.name, rule.points, rule.description = name, points, description
     rule.active_from, rule.active_until = active_from, active_until
     rule.full_clean()

@@ -19,21 +19,25 @@ from portal.months import month_start
 @scope_required
 @permission_required("points.view_pointsrule", raise_exception=True)
 def rules(request):
-    return render(request, "points/rules.html", {"rules": selectors.rules_for_staff()})
+    return render(request, "points/rules.html", {"rules": selectors.rules_visible_to(request.user)})
 
 
 @scope_required
 @permission_required("points.change_pointsrule", raise_exception=True)
 def rule_edit(request, pk):
-    rule = selectors.get_rule_or_404(pk)
+    rule = selectors.get_rule_for_user_or_404(request.user, pk)
     form = PointsRuleForm(request.POST or None, instance=rule)
     if request.method == "POST" and form.is_valid():
         try:
-            services.points_rule_update(rule=rule, **form.cleaned_data)
+            saved = services.points_rule_update(rule=rule, user=request.user, **form.cleaned_data)
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, _("已更新规则“%(name)s”；已记入台账的积分不变。") % {"name": rule.name})
+            if saved.pk != rule.pk:
+                text = _("已为%(street)s设定规则“%(name)s”，其他街道仍按全区默认；已记入台账的积分不变。")
+            else:
+                text = _("已更新规则“%(name)s”；已记入台账的积分不变。")
+            messages.success(request, text % {"name": saved.name, "street": saved.street})
             return redirect("points:rules")
     status = 400 if request.method == "POST" else 200
     return render(request, "points/rule_form.html", {"form": form, "rule": rule}, status=status)

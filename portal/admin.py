@@ -7,7 +7,14 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.access import node_of
 from portal.models import PersonalDataLog, StaffProfile, User
-from portal.privacy import can_view_personal_data, mask_id_number, mask_phone, personal_data_record
+from portal.privacy import (
+    ADMIN,
+    can_view_personal_data,
+    mask_id_number,
+    mask_phone,
+    personal_data_record,
+    personal_data_write_record,
+)
 from portal.roles import ADMIN_ROLES, Role, has_role
 from portal.scoping import grid_model, scope_queryset
 from portal.text import join_list
@@ -227,7 +234,8 @@ class PersonalDataAdminMixin:
 
     Lists always show masked values: the full number is one click away on the
     change page, where showing it is recorded in the access log, as is every
-    change of it.
+    change of it. An admin whose model has a save service overrides save_model
+    to call it; the service records the change by the same rule.
     """
 
     def _personal_fields(self):
@@ -278,16 +286,13 @@ class PersonalDataAdminMixin:
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
-        changed = [n for n in self._personal_fields() if n in form.changed_data]
-        if changed:
-            personal_data_record(
-                actor=request.user,
-                action=PersonalDataLog.Action.CHANGE,
-                subject=obj,
-                fields=changed,
-                grid=node_of(obj),
-                detail=_("在管理后台修改") if change else _("在管理后台新建"),
-            )
+        personal_data_write_record(
+            actor=request.user,
+            via=ADMIN,
+            created=() if change else [obj],
+            changed=[obj] if change else (),
+            changed_fields=form.changed_data,
+        )
 
 
 class ImportExportScopedMixin:

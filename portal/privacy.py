@@ -7,10 +7,19 @@ nobody can edit.
 """
 
 from django.contrib.contenttypes.models import ContentType
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from portal.access import node_of
 from portal.models import PersonalDataLog
+from portal.text import join_list, labelled
 
 PERMISSION = "portal.view_personal_data"
+
+# Where a write of personal data came from, for the access log's detail; an
+# import names its file instead, or says IMPORT when it has none.
+ADMIN = gettext_lazy("管理后台")
+IMPORT = gettext_lazy("表格导入")
 
 
 def mask_phone(value):
@@ -55,4 +64,41 @@ def personal_data_record(*, actor, action, subject, fields, grid=None, detail=""
         fields=",".join(fields),
         grid=grid,
         detail=detail[:300],
+    )
+
+
+def personal_data_write_record(*, actor, via, created=(), changed=(), changed_fields=()):
+    """Record the personal data a write set: the one rule for every save and import of it.
+
+    `created` and `changed` are rows of one model that has PERSONAL_FIELDS. The
+    fields recorded are those a created row holds a value in, and those among
+    `changed_fields` (what the caller wrote) for changed rows; a cleared number
+    counts as a change. A write that sets none is not recorded. A single row is
+    named with its grid, so staff over that grid can read the entry; a batch is
+    named by its model. The detail says where the write came from (`via`) and how
+    many rows it created and changed.
+    """
+    rows = [*created, *changed]
+    if not rows:
+        return None
+    fields = [
+        name
+        for name in type(rows[0]).PERSONAL_FIELDS
+        if (changed and name in changed_fields) or any(getattr(row, name) for row in created)
+    ]
+    if not fields:
+        return None
+    counts = []
+    if created:
+        counts.append(_("新建 %(count)s 条") % {"count": len(created)})
+    if changed:
+        counts.append(_("修改 %(count)s 条") % {"count": len(changed)})
+    single = rows[0] if len(rows) == 1 else None
+    return personal_data_record(
+        actor=actor,
+        action=PersonalDataLog.Action.CHANGE,
+        subject=single if single is not None else type(rows[0]),
+        fields=fields,
+        grid=node_of(single) if single is not None else None,
+        detail=labelled(via, join_list(counts)),
     )

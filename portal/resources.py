@@ -12,15 +12,27 @@
   value read back unchanged keeps the stored value.
 """
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from import_export import resources, widgets
 from import_export.results import Result
 
 from portal.models import PersonalDataLog
-from portal.privacy import can_view_personal_data, mask_id_number, mask_phone, personal_data_record
+from portal.privacy import (
+    IMPORT,
+    can_view_personal_data,
+    mask_id_number,
+    mask_phone,
+    personal_data_record,
+)
 from portal.scoping import scope_queryset
 
 MASKS = {"phone": mask_phone, "id_number": mask_id_number}
+
+
+def is_pending(obj):
+    """Whether a widget returned an object the import has yet to create."""
+    return obj is not None and obj.pk is None
 
 
 class PreviewResult(Result):
@@ -131,27 +143,51 @@ class ScopedResource(resources.ModelResource):
 
     scoped_widgets = ()
 
+    # Foreign keys whose widget may return an object not saved yet (a login or a
+    # person the row registers): widgets only look up, and the resource creates
+    # the object through its app's service in before_save_instance. Until then
+    # the field is left out of the row's model validation.
+    created_on_save = ()
+
     def __init__(self, user=None, **kwargs):
         super().__init__(**kwargs)
         self.user = user
+        self.via = IMPORT
         for name in self.scoped_widgets:
             self.fields[name].widget.user = user
 
     def get_result_class(self):
         return PreviewResult
 
+    def before_import(self, dataset, **kwargs):
+        super().before_import(dataset, **kwargs)
+        # Services name the file in the access log.
+        self.via = kwargs.get("file_name") or IMPORT
+
     def get_instance(self, instance_loader, row):
         try:
             return super().get_instance(instance_loader, row)
         except ValueError:
-            # A bad key cell: treat the row as new, so import_instance reports
-            # the cell as a validation error on its row instead of a crash.
+            # A bad key cell, or a key naming an object still to be created
+            # (Django refuses unsaved objects in lookups): treat the row as new,
+            # so import_instance reports a bad cell on its row instead of a crash.
             return None
 
     def import_data(self, dataset, **kwargs):
         kwargs["use_transactions"] = True
         kwargs["rollback_on_validation_errors"] = True
         return super().import_data(dataset, **kwargs)
+
+    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+        errors = dict(import_validation_errors or {})
+        if self._meta.clean_model_instances:
+            pending = [n for n in self.created_on_save if is_pending(getattr(instance, n, None))]
+            try:
+                instance.full_clean(exclude=[*errors, *pending], validate_unique=validate_unique)
+            except ValidationError as error:
+                errors = error.update_error_dict(errors)
+        if errors:
+            raise ValidationError(errors)
 
     def filter_export(self, queryset, **kwargs):
         return scope_queryset(queryset, self.user)

@@ -7,6 +7,16 @@ from portal.scoping import forget_scope
 
 
 @transaction.atomic
+def user_create(*, username, full_name, phone=""):
+    """A login without a usable password: its owner sets one through the reset link."""
+    user = User(username=username, full_name=full_name, phone=phone)
+    user.set_unusable_password()
+    user.full_clean(exclude=["password"])
+    user.save()
+    return user
+
+
+@transaction.atomic
 def user_grant_role(*, user, role, scope=None, title=""):
     """Give `user` a role; staff roles also get their scope node."""
     role = Role(role)

@@ -199,8 +199,8 @@ class MemberUnitFactory(factory.django.DjangoModelFactory):
 
 
 def points_rule(code):
-    """One of the default rules (created by a migration), by code."""
-    return PointsRule.objects.get(code=code)
+    """One of the district's default rules (created by a migration), by code."""
+    return PointsRule.objects.get(code=code, street__isnull=True)
 
 
 # --- alliances -------------------------------------------------------------------------

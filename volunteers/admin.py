@@ -16,7 +16,7 @@ from portal.admin import (
     ScopedAdminMixin,
 )
 from portal.models import User
-from portal.privacy import mask_id_number, mask_phone
+from portal.privacy import ADMIN, mask_id_number, mask_phone
 from portal.text import aside, labelled
 from volunteers import services
 from volunteers.forms import ExportMappingForm
@@ -148,6 +148,11 @@ class VolunteerAdmin(PersonalDataAdminMixin, ScopedAdminMixin, admin.ModelAdmin)
         "statement_link",
     )
     show_full_result_count = False
+
+    def save_model(self, request, obj, form, change):
+        services.volunteer_save(
+            volunteer=obj, actor=request.user, via=ADMIN, changed_fields=form.changed_data
+        )
 
     @admin.display(description=_("手机号"))
     def list_phone(self, obj):

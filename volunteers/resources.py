@@ -14,9 +14,10 @@ from django.utils.translation import gettext_lazy
 from import_export import fields, widgets
 
 from grids.models import Grid
-from portal.resources import ChoiceLabelWidget, ScopedLookupWidget, ScopedResource, TextWidget
+from portal.resources import ChoiceLabelWidget, ScopedLookupWidget, ScopedResource, TextWidget, is_pending
 from portal.scoping import in_scope, scope_queryset
 from portal.validators import MOBILE_RE
+from volunteers import services
 from volunteers.models import DualReport, IdType, Volunteer, validate_id_document
 
 COMMUNITY_COLUMN = "报到社区编码"
@@ -48,9 +49,11 @@ def _id_type(row):
 class VolunteerWidget(widgets.Widget):
     """The party member a row is about: by volunteer number, else by identity document.
 
-    A document not yet registered creates the volunteer (in the row's report
-    community); one registered outside the importer's scope is a row error
-    that says no more than that.
+    A document not yet registered stands for a volunteer to register (in the
+    row's report community): the widget checks the row and returns an unsaved
+    volunteer, which DualReportResource registers through the volunteers'
+    service on save. A document registered outside the importer's scope is a
+    row error that says no more than that.
     """
 
     def __init__(self, **kwargs):
@@ -80,9 +83,9 @@ class VolunteerWidget(widgets.Widget):
             if not in_scope(self.user, volunteer.community):
                 raise ValueError(_("该证件号码已在其他社区登记，请联系所在街道。"))
             return volunteer
-        return self._register(row, id_type, id_number)
+        return self._new_volunteer(row, id_type, id_number)
 
-    def _register(self, row, id_type, id_number):
+    def _new_volunteer(self, row, id_type, id_number):
         name = _cell(row, "姓名")
         if not name:
             raise ValueError(_("新登记的党员需要填写姓名。"))
@@ -96,7 +99,7 @@ class VolunteerWidget(widgets.Widget):
         if community is None:
             raise ValueError(_("报到社区编码“%(value)s”不存在，或不在您的管辖范围内。") % {"value": code})
         gender = {"男": "M", "女": "F"}.get(_cell(row, "性别"), "")
-        volunteer = Volunteer(
+        return Volunteer(
             name=name[:50],
             gender=gender,
             phone=phone,
@@ -104,8 +107,6 @@ class VolunteerWidget(widgets.Widget):
             id_number=id_number,
             community=community,
         )
-        volunteer.save()
-        return volunteer
 
     def render(self, value, obj=None, **kwargs):
         return value.number if value else ""
@@ -143,6 +144,7 @@ class DualReportResource(ScopedResource):
 
     scoped_widgets = ("volunteer", "community")
     personal_attributes = ("volunteer__phone", "volunteer__id_number")
+    created_on_save = ("volunteer",)
 
     class Meta:
         model = DualReport
@@ -192,19 +194,32 @@ class DualReportResource(ScopedResource):
         super().import_instance(instance, row, **kwargs)
         if not instance.work_unit:
             raise ValidationError({"work_unit": _("请填写工作单位（在职党员向居住社区报到）。")})
-        first = self._seen.setdefault(instance.volunteer_id, kwargs.get("row_number"))
+        first = self._seen.setdefault(self._person_key(instance.volunteer), kwargs.get("row_number"))
         if first != kwargs.get("row_number"):
             raise ValidationError({"volunteer": _("与第 %(row)s 行是同一名党员。") % {"row": first}})
+
+    @staticmethod
+    def _person_key(volunteer):
+        # By document, so a row registering a person and a later row finding
+        # the person it registered are seen as the same one.
+        if volunteer.id_number:
+            return (volunteer.id_type, volunteer.id_number)
+        return volunteer.pk
+
+    def before_save_instance(self, instance, row, **kwargs):
+        super().before_save_instance(instance, row, **kwargs)
+        if is_pending(instance.volunteer):
+            instance.volunteer = services.volunteer_save(
+                volunteer=instance.volunteer, actor=self.user, via=self.via
+            )
 
     def after_save_instance(self, instance, row, **kwargs):
         super().after_save_instance(instance, row, **kwargs)
         # The sheet is the party's list: the person is an in-service party
         # member who lives in the community they reported to.
-        volunteer = instance.volunteer
-        volunteer.is_party_member = True
-        volunteer.work_unit = instance.work_unit
-        volunteer.community = instance.community
-        organisation = _cell(row, "所在党组织")
-        if organisation:
-            volunteer.party_organisation = organisation[:100]
-        volunteer.save(update_fields=["is_party_member", "work_unit", "community", "party_organisation"])
+        services.volunteer_report_to_community(
+            volunteer=instance.volunteer,
+            community=instance.community,
+            work_unit=instance.work_unit,
+            party_organisation=_cell(row, "所在党组织"),
+        )

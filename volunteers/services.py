@@ -18,6 +18,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from points.services import points_award
+from portal.privacy import personal_data_write_record
+from portal.scoping import in_scope
 from volunteers import events
 from volunteers.access import can_manage_team, can_organise, can_verify
 from volunteers.models import (
@@ -31,6 +33,43 @@ from volunteers.models import (
 )
 
 logger = logging.getLogger(__name__)
+
+
+# --- volunteers -------------------------------------------------------------------------
+
+
+@transaction.atomic
+def volunteer_save(*, volunteer, actor, via, changed_fields=()):
+    """Register or update a volunteer, recording the personal data it sets.
+
+    `changed_fields` names what the caller changed on an existing volunteer (an
+    admin form's changed_data); `via` says where, for the access log.
+    """
+    if not in_scope(actor, volunteer.community):
+        raise PermissionDenied(_("该社区不在您的管辖范围内。"))
+    is_new = volunteer.pk is None
+    volunteer.full_clean()
+    volunteer.save()
+    personal_data_write_record(
+        actor=actor,
+        via=via,
+        created=[volunteer] if is_new else (),
+        changed=() if is_new else [volunteer],
+        changed_fields=changed_fields,
+    )
+    return volunteer
+
+
+@transaction.atomic
+def volunteer_report_to_community(*, volunteer, community, work_unit, party_organisation=""):
+    """在职党员双报到: the volunteer is an in-service party member living in `community`."""
+    volunteer.is_party_member = True
+    volunteer.work_unit = work_unit
+    volunteer.community = community
+    if party_organisation:
+        volunteer.party_organisation = party_organisation[:100]
+    volunteer.save(update_fields=["is_party_member", "work_unit", "community", "party_organisation"])
+    return volunteer
 
 
 # --- teams ------------------------------------------------------------------------------

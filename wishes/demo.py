@@ -18,6 +18,7 @@ from points.services import Award, points_award_bulk
 from portal.models import User
 from volunteers.models import Volunteer, VolunteerTeam
 from wishes.models import CODE_ALPHABET, CODE_LENGTH, Claim, Wish, WishEvent
+from wishes.services import POINTS_RULES
 
 WISHES = 2_000
 FREE_VOLUNTEERS = 20  # volunteer1…volunteer20 keep room to claim
@@ -490,14 +491,9 @@ def _settle_wishes(wishes, claims, now, events):
 
 def _points(ctx, confirmed):
     """The points the confirmations earned, in bulk; the ledger's unique key keeps reruns safe."""
-    codes = {
-        "volunteer": "wish_fulfilled_person",
-        "team": "wish_fulfilled_team",
-        "unit": "wish_fulfilled_unit",
-    }
     return points_award_bulk(
         awards=(
-            Award(codes[claim.claimant_kind], claim.claimant, claim, claim.confirmed_at)
+            Award(POINTS_RULES[type(claim.claimant)], claim.claimant, claim, claim.confirmed_at)
             for claim in confirmed
         )
     )

@@ -237,10 +237,6 @@ class Wish(models.Model):
         return self.status in self.OPEN
 
     @property
-    def free_slots(self):
-        return max(self.slots - self.claimed_count, 0)
-
-    @property
     def shown_text(self):
         return self.public_text or self.text
 
@@ -378,16 +374,6 @@ class Claim(models.Model):
     @property
     def claimant(self):
         return self.volunteer or self.team or self.unit
-
-    @property
-    def claimant_kind(self):
-        if self.volunteer_id:
-            return "volunteer"
-        return "team" if self.team_id else "unit"
-
-    @property
-    def is_live(self):
-        return self.status in self.LIVE
 
 
 class WishEvent(models.Model):

@@ -9,9 +9,10 @@ from django.urls import reverse
 from openpyxl import Workbook
 
 from grids.models import Building, GridAssignment, Household
-from grids.resources import HouseholdResource
+from grids.resources import HouseholdResource, PersonWidget
 from portal.models import PersonalDataLog, User
 from portal.roles import Role, has_role
+from portal.services import user_create
 from tests.factories import HouseholdFactory
 
 CSV, XLSX = "1", "0"  # positions in IMPORT_FORMATS
@@ -207,3 +208,52 @@ def test_grid_worker_import_refuses_an_account_of_another_community(login, world
     preview = _import(login(world.secretary_a), "gridassignment", _csv(headers, rows))
     assert "已被其他单位使用" in str(_invalid(preview)[1])
     assert not GridAssignment.objects.exists()
+
+
+GRID_WORKER_HEADERS = ["账号", "姓名", "手机号", "职责", "网格编码", "楼栋", "单元", "开始日期", "结束日期"]
+
+
+def _new_worker_rows(world):
+    return [
+        ["gw-new", "赵红梅", "13600002222", "楼栋长", world.grid_a.code, "1号楼", "", "2026-01-01", ""],
+        ["gw-new", "赵红梅", "13600002222", "网格员", world.grid_a.code, "", "", "2026-01-01", ""],
+    ]
+
+
+def test_a_grid_worker_preview_creates_no_login(login, world):
+    users = User.objects.count()
+    preview = _import(
+        login(world.secretary_a),
+        "gridassignment",
+        _csv(GRID_WORKER_HEADERS, _new_worker_rows(world)),
+        confirm=False,
+    )
+    assert preview.context["result"].totals["new"] == 2
+    assert "confirm_form" in preview.context
+    assert User.objects.count() == users and not GridAssignment.objects.exists()
+
+
+def test_the_grid_worker_import_creates_a_new_login_once_through_the_service(login, world, monkeypatch):
+    from grids import resources
+
+    created = []
+
+    def spy(**fields):
+        created.append(fields)
+        return user_create(**fields)
+
+    monkeypatch.setattr(resources, "user_create", spy)
+    _import(login(world.secretary_a), "gridassignment", _csv(GRID_WORKER_HEADERS, _new_worker_rows(world)))
+    # Once in the preview (rolled back) and once on confirm; the second row finds the login.
+    assert created == [{"username": "gw-new", "full_name": "赵红梅", "phone": "13600002222"}] * 2
+    assert GridAssignment.objects.filter(person__username="gw-new").count() == 2
+
+
+def test_the_person_widget_only_looks_up(world):
+    widget = PersonWidget()
+    widget.user = world.secretary_a
+    person = widget.clean("gw-new", row={"姓名": "赵红梅", "手机号": "13600002222"})
+    assert person.pk is None and person.full_name == "赵红梅"
+    assert not User.objects.filter(username="gw-new").exists()
+    with pytest.raises(ValueError, match="需要填写姓名"):
+        widget.clean("gw-other", row={})

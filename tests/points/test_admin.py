@@ -82,7 +82,9 @@ def test_street_staff_edit_a_rule_and_bad_values_are_explained(world, login):
     assert "分值应在 0 到 1000 之间" in html and "失效日期不能早于生效日期" in html
     assert PointsRule.objects.get(pk=rule.pk).points == Decimal("2")
     client.post(url, {"name": "志愿服务时长", "points": "3", "description": "每小时3分"})
-    assert PointsRule.objects.get(pk=rule.pk).points == Decimal("3")
+    # The street gets a rule of its own; the district's default stays for the other streets.
+    assert PointsRule.objects.get(code="activity_hour", street=world.street).points == Decimal("3")
+    assert PointsRule.objects.get(pk=rule.pk).points == Decimal("2")
 
 
 def test_booked_points_keep_their_value_when_a_rule_changes(entry, world, login):

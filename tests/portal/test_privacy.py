@@ -147,3 +147,23 @@ def test_the_access_log_is_read_only_for_everyone(login, world):
 
 def test_secretaries_cannot_read_the_access_log(login, world):
     assert login(world.secretary_a).get(reverse("admin:portal_personaldatalog_changelist")).status_code == 403
+
+
+def test_a_write_is_recorded_in_the_users_language_with_what_it_set(world):
+    from django.utils import translation
+
+    from grids.models import Household
+    from portal.privacy import ADMIN, personal_data_write_record
+
+    household = Household.objects.get(pk=world.household_a.pk)
+    with translation.override("en"):
+        entry = personal_data_write_record(
+            actor=world.secretary_a, via=ADMIN, changed=[household], changed_fields=["notes", "id_number"]
+        )
+    assert (entry.action, entry.fields, entry.detail) == ("change", "id_number", "Admin: 1 changed")
+    assert (
+        personal_data_write_record(
+            actor=world.secretary_a, via=ADMIN, changed=[household], changed_fields=["notes"]
+        )
+        is None
+    )

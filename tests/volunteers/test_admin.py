@@ -1,5 +1,6 @@
 from django.urls import reverse
 
+from portal.models import PersonalDataLog
 from portal.roles import Role
 from tests.factories import VolunteerFactory, make_user
 from volunteers.models import Volunteer
@@ -82,3 +83,18 @@ def test_a_new_volunteer_gets_a_number_that_is_not_their_id(world, login):
     assert response.status_code == 302
     volunteer = Volunteer.objects.get(name="新志愿者")
     assert volunteer.number == f"ZY{volunteer.pk:08d}" and "1101" not in volunteer.number
+
+
+def test_changing_a_phone_in_the_admin_is_recorded_for_the_volunteers_community(crew, world, login):
+    response = login(world.secretary_a).post(
+        reverse("admin:volunteers_volunteer_change", args=[crew.member.pk]),
+        _data(crew.member, phone="13900009999", skills="摄影"),
+    )
+    assert response.status_code == 302
+    entry = PersonalDataLog.objects.get(action="change")
+    assert (entry.subject_id, entry.fields, entry.detail, entry.grid) == (
+        str(crew.member.pk),
+        "phone",
+        "管理后台：修改 1 条",
+        world.community_a,
+    )

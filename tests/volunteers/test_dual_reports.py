@@ -4,9 +4,10 @@ import pytest
 import tablib
 from django.urls import reverse
 
+from portal.models import PersonalDataLog
 from tests.factories import DualReportFactory, VolunteerFactory
 from volunteers.models import DualReport, Volunteer
-from volunteers.resources import DualReportResource
+from volunteers.resources import DualReportResource, VolunteerWidget
 
 HEADERS = [
     "志愿者编号",
@@ -77,6 +78,32 @@ def test_importing_registers_the_party_member_and_the_report(world):
     assert volunteer.is_party_member and volunteer.work_unit == "区人民医院"
     assert volunteer.party_organisation == "区人民医院党委" and volunteer.number
     assert report.community == world.community_a and report.status == "reported"
+
+
+def test_the_volunteer_widget_only_looks_up(world):
+    widget = VolunteerWidget()
+    widget.user = world.secretary_a
+    volunteer = widget.clean("", row=_row(world))
+    assert volunteer.pk is None and volunteer.id_number == GOOD_ID
+    assert volunteer.community == world.community_a
+    assert not Volunteer.objects.exists()
+
+
+def test_a_registered_party_member_is_recorded_in_the_access_log(world):
+    data = _sheet(_row(world), _row(world, 证件号码=OTHER_ID, 手机号="", 姓名="钱党员"))
+    result = DualReportResource(user=world.secretary_a).import_data(data, file_name="双报到.xlsx")
+    assert not result.has_errors() and not result.has_validation_errors()
+    zhao, qian = Volunteer.objects.get(name="赵党员"), Volunteer.objects.get(name="钱党员")
+    entries = PersonalDataLog.objects.filter(action="change").order_by("pk")
+    assert [(e.subject_id, e.fields, e.detail, e.grid) for e in entries] == [
+        (str(zhao.pk), "phone,id_number", "双报到.xlsx：新建 1 条", world.community_a),
+        (str(qian.pk), "id_number", "双报到.xlsx：新建 1 条", world.community_a),
+    ]
+
+
+def test_a_dry_run_records_nothing_in_the_access_log(world):
+    _import(world.secretary_a, _sheet(_row(world)), dry_run=True)
+    assert not PersonalDataLog.objects.exists()
 
 
 def test_importing_the_same_sheet_twice_updates_instead_of_duplicating(world):
