@@ -12,12 +12,18 @@ of them alike:
 
 - counts: `inbox.counts.compute`, the top bar's to-do and unread numbers from
   the database (what a page pays when the cached numbers expired);
-- page: GET /todo/ through Django's full stack in process (middleware,
-  session, view, template), DEBUG off, with the top bar's numbers cached
-  (every request but the first in a minute).
+- cold: GET /todo/ right after the person's cached to-do and counts were
+  dropped (what the first request after their own change pays: every
+  section counted and listed from the database);
+- warm: GET /todo/ with both in the cache (every other request within
+  INBOX_COUNT_CACHE_SECONDS).
+
+Requests go through Django's full stack in process (middleware, session,
+view, template), DEBUG off.
 
 The table shows p50 and p95 in milliseconds, the SQL queries of one call, and
-the number of to-do items. Target: every p95 under 100 ms.
+the number of to-do items. Target: the counts and the warm page, p95 under
+100 ms; the cold page is shown beside them.
 
 `--tiny` builds a world of a few rows in a throwaway SQLite database and runs
 one short round: it checks that the benchmark still runs (a test does this in
@@ -61,18 +67,22 @@ def _percentile(values, share):
 
 def measure(users, rounds, warm):
     """{label: row} of timings for each (label, user): counts uncached and the page warm."""
+    from django.db import connection
     from django.test import Client
 
     from inbox import counts
     from inbox.board import todo_for
     from portal.models import User
 
+    # One connection for the whole run, as a busy worker keeps it: a reconnect
+    # in the middle would be timed as a slow request (and empty the query log).
+    connection.settings_dict["CONN_MAX_AGE"] = None
     clients = {}
     for label, user in users:
         client = Client()
         client.force_login(user)
         clients[label] = client
-    samples = {label: {"counts": [], "page": []} for label, _user in users}
+    samples = {label: {"counts": [], "cold": [], "page": []} for label, _user in users}
     queries = {label: {} for label, _user in users}
     items = {}
 
@@ -90,6 +100,10 @@ def measure(users, rounds, warm):
             elapsed, count, _ = _timed(lambda fresh=fresh: counts.compute(fresh))
             samples[label]["counts"].append(elapsed)
             queries[label]["counts"] = count
+            counts.forget([user.pk])
+            elapsed, count, _ = _timed(lambda label=label: page(label))
+            samples[label]["cold"].append(elapsed)
+            queries[label]["cold"] = count
             for _ in range(warm):
                 elapsed, count, _ = _timed(lambda label=label: page(label))
                 samples[label]["page"].append(elapsed)
@@ -101,9 +115,12 @@ def measure(users, rounds, warm):
         rows[label] = {
             "counts_p50": statistics.median(s["counts"]),
             "counts_p95": _percentile(s["counts"], 0.95),
+            "cold_p50": statistics.median(s["cold"]),
+            "cold_p95": _percentile(s["cold"], 0.95),
             "page_p50": statistics.median(s["page"]),
             "page_p95": _percentile(s["page"], 0.95),
             "sql_counts": queries[label]["counts"],
+            "sql_cold": queries[label]["cold"],
             "sql_page": queries[label]["page"],
             "items": items[label],
         }
@@ -114,8 +131,8 @@ def print_table(users, rows, out=sys.stdout):
     from portal.scoping import scope_node
 
     header = (
-        f"{'user':<13} {'login':<16} {'scope':<11} | {'counts p50':>10} {'p95':>6} | {'page p50':>8} {'p95':>6} | "
-        f"{'SQL counts':>10} {'page':>5} | {'items':>6}"
+        f"{'user':<13} {'login':<16} {'scope':<11} | {'counts p50':>10} {'p95':>6} | {'cold p50':>8} {'p95':>6} | "
+        f"{'warm p50':>8} {'p95':>6} | {'SQL counts':>10} {'cold':>5} {'warm':>5} | {'items':>6}"
     )
     print(header, file=out)
     print("-" * len(header), file=out)
@@ -126,8 +143,9 @@ def print_table(users, rows, out=sys.stdout):
         worst = max(worst, row["counts_p95"], row["page_p95"])
         print(
             f"{label:<13} {user.username:<16} {(node.code if node else '-'):<11} | "
-            f"{row['counts_p50']:>10.1f} {row['counts_p95']:>6.1f} | {row['page_p50']:>8.1f} {row['page_p95']:>6.1f} | "
-            f"{row['sql_counts']:>10} {row['sql_page']:>5} | {row['items']:>6}",
+            f"{row['counts_p50']:>10.1f} {row['counts_p95']:>6.1f} | {row['cold_p50']:>8.1f} {row['cold_p95']:>6.1f} | "
+            f"{row['page_p50']:>8.1f} {row['page_p95']:>6.1f} | "
+            f"{row['sql_counts']:>10} {row['sql_cold']:>5} {row['sql_page']:>5} | {row['items']:>6}",
             file=out,
         )
     return worst
@@ -302,14 +320,15 @@ def main(argv=None):
         f"{counted['inbox_notification']:,} notifications"
     )
     print(
-        f"{args.rounds} interleaved rounds: per user and round 1 uncached count, {args.warm} pages; "
+        f"{args.rounds} interleaved rounds: per user and round 1 uncached count, 1 cold and {args.warm} warm pages; "
         f"load average {load_average()} (1, 5, 15 min)"
     )
     print()
     worst = print_table(users, rows)
     print()
     print(
-        f"target: every p95 under {TARGET_MS} ms: {'yes' if worst < TARGET_MS else 'no'} (worst {worst:.1f} ms)"
+        f"target: counts and warm page, every p95 under {TARGET_MS} ms: "
+        f"{'yes' if worst < TARGET_MS else 'no'} (worst {worst:.1f} ms)"
     )
     clear_bench_cache()
 

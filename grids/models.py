@@ -405,6 +405,13 @@ class Visit(models.Model):
         indexes = [
             models.Index(fields=["grid", "visited_at"], name="visit_grid_time_idx"),
             models.Index(fields=["visitor", "visited_at"], name="visit_visitor_time_idx"),
+            # Follow-ups still open, for the to-do: a small part of all visits,
+            # and the first ones found from the index alone.
+            models.Index(
+                fields=["grid", "visited_at", "id"],
+                name="visit_follow_up_open_idx",
+                condition=Q(follow_up_needed=True, follow_up_done_at__isnull=True),
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -36,6 +36,13 @@ def _local(value, pattern="%m-%d %H:%M"):
     return timezone.localtime(value).strftime(pattern)
 
 
+def _wish_link(user, wish):
+    """The review page for those who review wishes; the public wish page for a grid worker."""
+    if user.has_perm("wishes.review_wish"):
+        return reverse("wishes:review_detail", args=[wish.pk])
+    return reverse("wishes:detail", args=[wish.pk])
+
+
 # --- the resident (by phone) ----------------------------------------------------------------------
 
 
@@ -80,7 +87,7 @@ def on_wish_claimed(sender, *, wish, claim, event, **kwargs):
             key=f"{Kind.GRID_WISH_CLAIMED}:{event.pk}:{contact.user.pk}",
             recipient=contact.user,
             params={"place": _place(wish), "text": _short(wish.shown_text), "claimant": claimant},
-            link=reverse("wishes:review_detail", args=[wish.pk]),
+            link=_wish_link(contact.user, wish),
             grid_id=wish.grid_id,
         )
         for contact in contacts_for(wish.grid)
@@ -137,7 +144,7 @@ def on_wish_not_done(sender, *, wish, claim, event, reason, **kwargs):
             key=f"{Kind.WISH_NOT_DONE}:{event.pk}:{user.pk}",
             recipient=user,
             params={"place": _place(wish), "text": text, "reason": reason, "v": "staff"},
-            link=reverse("wishes:review_detail", args=[wish.pk]),
+            link=_wish_link(user, wish),
             grid_id=wish.grid_id,
         )
         for user in staff_in_charge(wish.grid)
@@ -163,7 +170,7 @@ def on_wishes_overdue(sender, *, wish_ids, **kwargs):
                         "text": _short(wish.shown_text),
                         "date": f"{wish.wanted_by:%Y-%m-%d}",
                     },
-                    link=reverse("wishes:review_detail", args=[wish.pk]),
+                    link=_wish_link(user, wish),
                     grid_id=wish.grid_id,
                 )
             )

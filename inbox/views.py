@@ -9,7 +9,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from inbox import counts, selectors, services
-from inbox.board import todo_for
 from inbox.forms import PreferenceForm
 
 PAGE_SIZE = 30
@@ -17,8 +16,7 @@ PAGE_SIZE = 30
 
 @login_required
 def todo(request):
-    board = todo_for(request.user)
-    return render(request, "inbox/todo.html", {"board": board})
+    return render(request, "inbox/todo.html", {"board": counts.board_for(request.user)})
 
 
 @login_required

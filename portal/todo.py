@@ -5,9 +5,10 @@ An app with work for people has a `todo.py` holding providers: functions
 what that app's data says the viewer owes, each item linked to the page where
 it is done. A provider reads through its own app's selectors, so the rule of
 what is "open" or "overdue" lives with the data. `rows` is how many items to
-list per section; 0 means counts only (the top bar). Each section costs one
-query whatever the data: the count and the first rows come together (a window
-count), so a to-do's queries stay fixed at district scale.
+list per section; 0 means counts only (the top bar). Each section costs a
+count and, when there is something to list, two small queries for its first
+rows, whatever the amount of data, so a to-do's queries stay fixed at
+district scale.
 
 The inbox collects every installed app's providers (`providers()`, the way
 `sync_roles` collects roles.py) and shows them as 我的待办; no app imports
@@ -20,7 +21,6 @@ from functools import cached_property
 from importlib import import_module
 
 from django.apps import apps
-from django.db.models import Count, Window
 from django.utils import timezone
 from django.utils.module_loading import module_has_submodule
 
@@ -61,6 +61,10 @@ class Item:
     when: object = None  # a date or datetime, shown beside the item …
     when_label: str = ""  # … with what it is: "期限", "提交", "开始"
     late: bool = False
+
+    def __post_init__(self):
+        # Finished words (not lazy ones), so a board can be kept in the cache.
+        self.label, self.detail, self.when_label = str(self.label), str(self.detail), str(self.when_label)
 
 
 @dataclass
@@ -140,11 +144,22 @@ class Viewer:
 
 
 def head(queryset, rows):
-    """(first `rows` rows, total count) in one query; the count alone when rows is 0."""
-    if rows <= 0:
-        return [], queryset.count()
-    found = list(queryset.annotate(todo_total=Window(expression=Count("pk")))[:rows])
-    return found, (found[0].todo_total if found else 0)
+    """(first `rows` rows, total count), in queries that stay small at any size.
+
+    A COUNT, which needs none of the tables the rows are shown with; then, if
+    there is anything, the keys of the first `rows` on the list's order (a
+    narrow query that can stop early on an index); then just those rows with
+    what they show. A single query joining every open item to its household,
+    building and grid only to keep five costs more to plan than to run.
+    """
+    count = queryset.count()
+    if rows <= 0 or not count:
+        return [], count
+    keys = list(queryset.select_related(None).values_list("pk", flat=True)[:rows])
+    found = queryset.model._default_manager.filter(pk__in=keys)
+    found.query.select_related = queryset.query.select_related
+    by_key = {obj.pk: obj for obj in found}
+    return [by_key[key] for key in keys if key in by_key], count
 
 
 def section(key, title, url, queryset, rows, to_item, *, late=False, hint=""):

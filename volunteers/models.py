@@ -560,6 +560,12 @@ class ServiceRecord(models.Model):
         indexes = [
             models.Index(fields=["volunteer", "service_date"], name="record_volunteer_date_idx"),
             models.Index(fields=["community", "service_date"], name="record_community_date_idx"),
+            # Hours still to verify, for the to-do: checked out, not verified yet.
+            models.Index(
+                fields=["activity"],
+                name="record_unverified_idx",
+                condition=Q(verified_at__isnull=True, ended_at__isnull=False),
+            ),
         ]
 
     def __str__(self):

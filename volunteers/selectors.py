@@ -456,26 +456,19 @@ def hours_to_verify(user, now):
     hours), so an activity with only that record is not theirs to verify.
     """
     volunteer = volunteer_of(user)
-    condition = Q(pk__in=[])
-    if volunteer is not None:
-        condition |= Q(team__leader=volunteer)
-    scope = scope_of(user)
-    if scope is EVERYTHING:
-        condition = Q()
-    elif scope is not NOTHING:
-        condition |= Q(pk__in=scope_queryset(Activity.objects.all(), user).values("pk"))
     waiting = ServiceRecord.objects.filter(
         activity=OuterRef("pk"), verified_at__isnull=True, ended_at__isnull=False
     )
     if volunteer is not None:
         waiting = waiting.exclude(volunteer=volunteer)
-    return (
-        Activity.objects.filter(condition, ends_at__lte=now)
+    ended = (
+        Activity.objects.filter(ends_at__lte=now)
         .exclude(status=Activity.Status.CANCELLED)
         .filter(Exists(waiting))
         .select_related("team", "community")
         .order_by("ends_at", "pk")
     )
+    return visible(ended, user, also=Q(team__leader=volunteer) if volunteer is not None else None)
 
 
 def pending_applications(user):

@@ -69,7 +69,7 @@ class WishAdmin(PersonalDataAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
         "priority",
         "wanted_by",
     )
-    list_filter = (WishCommunityFilter, "status", "category", "priority")
+    list_filter = (WishCommunityFilter, "status", "category", "priority", "is_shared")
     search_fields = ("code", "text", "public_text")
     list_select_related = ("community",)
     date_hierarchy = "submitted_at"
@@ -84,6 +84,7 @@ class WishAdmin(PersonalDataAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
         "name",
         "phone",
         "address",
+        "contact_consent",
         "category",
         "text",
         "public_text",
@@ -91,9 +92,12 @@ class WishAdmin(PersonalDataAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
         "slots",
         "claimed_count",
         "priority",
+        "is_shared",
         "household",
         "household_category",
         "reject_reason",
+        "issue_reported_at",
+        "issue_note",
         "submitted_at",
         "submitted_by",
         "reviewed_at",

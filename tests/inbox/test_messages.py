@@ -148,6 +148,8 @@ def test_a_not_done_answer_reaches_the_claimant_and_the_community(world, people,
     assert "水龙头还在滴水" in told[people.volunteer_user].body
     assert "请跟进" in told[world.secretary_a].body
     assert told[world.secretary_a].link == f"/wishes/review/{published.pk}/"
+    # a grid worker does not review wishes: the link is one they can open
+    assert told[world.gridworker_a].link == f"/wishes/{published.pk}/"
 
 
 def test_overdue_unclaimed_wishes_reach_the_staff_in_charge_once(world, people, daytime):

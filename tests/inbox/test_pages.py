@@ -160,3 +160,22 @@ def test_the_top_bar_has_no_sign_out_and_me_has_it(login, world):
     assert 'id="nav-todo"' in header and 'id="nav-unread"' in header
     me = client.get("/me/").content.decode()
     assert 'action="/accounts/logout/"' in me and "退出登录" in me
+
+
+def test_the_todo_page_is_kept_a_minute_and_ones_own_change_refreshes_it(login, world):
+    WishFactory(grid=world.grid_a, text="第一个心愿：希望有人修路灯")
+    client = login(world.secretary_a)
+    assert "第一个心愿" in client.get("/todo/").content.decode()
+    WishFactory(grid=world.grid_a, text="第二个心愿：希望有人修门禁")
+    assert "第二个心愿" not in client.get("/todo/").content.decode()  # from the cache
+    client.post("/notifications/settings/", {"digest_hour": "8", "quiet_start": "21", "quiet_end": "8"})
+    html = client.get("/todo/").content.decode()
+    assert "第二个心愿" in html and _count(html, "todo") == "2"
+
+
+def test_the_cached_todo_is_kept_per_language(login, world):
+    WishFactory(grid=world.grid_a)
+    client = login(world.secretary_a)
+    assert "待审核的心愿" in client.get("/todo/").content.decode()
+    english = client.get("/todo/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Wishes to review" in english and "待审核的心愿" not in english
