@@ -1,4 +1,4 @@
-"""Spreadsheet formats for imports."""
+"""Spreadsheet formats for django-import-export: fast, limited reading and safe writing."""
 
 import contextlib
 import ctypes
@@ -8,6 +8,8 @@ import io
 import tablib
 from django.conf import settings
 from import_export.formats import base_formats
+
+from portal import xlsx
 
 
 class FastXLSX(base_formats.XLSX):
@@ -61,3 +63,17 @@ def _release_freed_memory():
         return
     with contextlib.suppress(OSError, AttributeError):  # not glibc: nothing to do
         ctypes.CDLL(libc_name).malloc_trim(0)
+
+
+class SafeXLSX(base_formats.XLSX):
+    """Admin exports as XLSX through the portal's one writer (portal.xlsx)."""
+
+    def export_data(self, dataset, **kwargs):
+        return xlsx.workbook_bytes([(dataset.title or "Sheet1", dataset.headers or [], list(dataset))])
+
+
+class SafeCSV(base_formats.CSV):
+    """Admin exports as CSV through the portal's one writer (portal.xlsx)."""
+
+    def export_data(self, dataset, **kwargs):
+        return xlsx.csv_text(dataset.headers or [], list(dataset))

@@ -191,6 +191,7 @@ class ScopedResource(resources.ModelResource):
 
     def after_export(self, queryset, dataset, **kwargs):
         super().after_export(queryset, dataset, **kwargs)
+        dataset.title = str(self._meta.model._meta.verbose_name_plural)
         if self.personal_fields() and self._unmasked():
             personal_data_record(
                 actor=self.user,

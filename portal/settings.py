@@ -20,7 +20,7 @@ from portal.env import (
     env_redis_url,
     env_str,
 )
-from portal.formats import FastXLSX
+from portal.formats import FastXLSX, SafeCSV, SafeXLSX
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -291,7 +291,9 @@ IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 IMPORT_EXPORT_IMPORT_IGNORE_BLANK_LINES = True
 IMPORT_FORMATS = [FastXLSX, base_formats.CSV]
-EXPORT_FORMATS = [base_formats.XLSX, base_formats.CSV]
+# Every export goes through the portal's one writer (portal.xlsx): formulas
+# neutralised, dates and numbers kept, header frozen.
+EXPORT_FORMATS = [SafeXLSX, SafeCSV]
 
 # --- Logging -----------------------------------------------------------------------
 LOGGING = {
