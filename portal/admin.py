@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.models import PersonalDataLog, StaffProfile, User
 from portal.privacy import can_view_personal_data, mask_id_number, mask_phone, personal_data_record
-from portal.roles import ADMIN_ROLES, Role, has_role
+from portal.roles import ADMIN_ROLES, Role, accounts_manageable_by, roles_below
 from portal.scoping import scope_queryset
 from portal.text import join_list
 
@@ -74,12 +74,6 @@ class StaffProfileInline(ScopedInlineMixin, admin.StackedInline):
         return 0 if request.user.is_superuser else 1
 
 
-def _grantable_roles(user):
-    if user.is_superuser or has_role(user, Role.STREET_STAFF):
-        return list(Role)
-    return [Role.GRID_WORKER, Role.VOLUNTEER, Role.UNIT_LIAISON]
-
-
 @admin.register(User)
 class UserAdmin(ScopedAdminMixin, BaseUserAdmin):
     inlines = [StaffProfileInline]
@@ -106,7 +100,10 @@ class UserAdmin(ScopedAdminMixin, BaseUserAdmin):
     readonly_fields = ("last_login", "date_joined")
 
     def get_queryset(self, request):
-        queryset = super().get_queryset(request)
+        # Only accounts ranked below the user's own: a peer, a superior or the
+        # user's own account is absent here, so its pages (change, password,
+        # history, delete) answer 404 like any object outside the scope.
+        queryset = accounts_manageable_by(super().get_queryset(request), request.user)
         return queryset.select_related("staff_profile__scope").prefetch_related("groups")
 
     def get_fieldsets(self, request, obj=None):
@@ -117,16 +114,36 @@ class UserAdmin(ScopedAdminMixin, BaseUserAdmin):
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         if db_field.name == "groups":
-            names = [role.value for role in _grantable_roles(request.user)]
+            names = [role.value for role in roles_below(request.user)]
             kwargs["queryset"] = Group.objects.filter(name__in=names)
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
         user = form.instance
-        holds_admin_role = user.groups.filter(name__in=[r.value for r in ADMIN_ROLES]).exists()
-        if not user.is_superuser and user.is_staff != holds_admin_role:
-            User.objects.filter(pk=user.pk).update(is_staff=holds_admin_role)
+        before = set(user.groups.values_list("name", flat=True)) if change else set()
+        super().save_related(request, form, formsets, change)
+        # The form offers only the roles the editor may grant; the others the
+        # account holds were not shown, so saving must not take them away.
+        offered = set()
+        if "groups" in form.fields:
+            offered = set(form.fields["groups"].queryset.values_list("name", flat=True))
+        hidden = before - offered
+        if hidden:
+            user.groups.add(*Group.objects.filter(name__in=hidden))
+        after = set(user.groups.values_list("name", flat=True))
+        self._follow_admin_roles(user, before, after)
+
+    @staticmethod
+    def _follow_admin_roles(user, before, after):
+        """Admin access comes with an admin role granted here and goes with one taken away here."""
+        if user.is_superuser:
+            return
+        admin_names = {role.value for role in ADMIN_ROLES}
+        taken = bool(before & admin_names) and not (after & admin_names)
+        if after & admin_names and not user.is_staff:
+            User.objects.filter(pk=user.pk).update(is_staff=True)
+        elif taken and user.is_staff:
+            User.objects.filter(pk=user.pk).update(is_staff=False)
 
     @admin.display(description=_("角色"))
     def role_list(self, obj):
