@@ -4,12 +4,13 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from portal.fields import PhoneField
 from portal.validators import validate_mobile
 
 
 class User(AbstractUser):
     full_name = models.CharField(_("姓名"), max_length=50, blank=True)
-    phone = models.CharField(_("手机号"), max_length=11, blank=True, validators=[validate_mobile])
+    phone = PhoneField(_("手机号"), max_length=11, blank=True, validators=[validate_mobile])
 
     # Staff see the accounts whose scope lies inside their own.
     scope_field = "staff_profile__scope"

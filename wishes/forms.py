@@ -1,6 +1,5 @@
 import datetime
 import io
-import re
 
 from django import forms
 from django.conf import settings
@@ -11,7 +10,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 
 from grids.models import Grid
 from portal.forms import PlainTextAreaField, PlainTextField
-from portal.validators import validate_mobile
+from portal.validators import normalise_phone, validate_mobile
 from wishes.models import Wish, normalise_code
 
 # Furthest wanted-by date a resident may ask for.
@@ -32,10 +31,7 @@ class MobileField(forms.CharField):
     default_validators = [validate_mobile]
 
     def to_python(self, value):
-        value = re.sub(r"[\s\-()]", "", super().to_python(value) or "")
-        if value.startswith("+86"):
-            value = value[3:]
-        return value
+        return normalise_phone(super().to_python(value) or "")
 
 
 class WishForm(PlainForm):
