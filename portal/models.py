@@ -14,6 +14,7 @@ class User(AbstractUser):
 
     # Staff see the accounts whose scope lies inside their own.
     scope_field = "staff_profile__scope"
+    PERSONAL_FIELDS = ("phone",)
 
     class Meta(AbstractUser.Meta):
         verbose_name = _("用户")
