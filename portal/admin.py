@@ -1,18 +1,24 @@
+import logging
+
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.models import Group
-from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist, PermissionDenied
+from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.db.models import Q
 from django.db.models.constants import LOOKUP_SEP
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
+from import_export.forms import ImportForm
 
+from portal.imports import ImportRefused, check_size
 from portal.models import PersonalDataLog, StaffProfile, User
 from portal.privacy import can_view_personal_data, mask_id_number, mask_phone, personal_data_record
 from portal.roles import ADMIN_ROLES, Role, accounts_manageable_by, roles_below
 from portal.scoping import scope_queryset
 from portal.text import join_list
 from portal.validators import is_id_number, is_mobile, normalise_digits, normalise_phone
+
+logger = logging.getLogger(__name__)
 
 admin.site.site_header = _("街道党建引领基层治理平台")
 admin.site.site_title = _("基层治理平台")
@@ -380,8 +386,37 @@ class PersonalDataAdminMixin:
         return _grid_of(obj)
 
 
+class LimitedImportForm(ImportForm):
+    """The import page's form: a file over the size limit is refused before it is read."""
+
+    def clean_import_file(self):
+        upload = self.cleaned_data["import_file"]
+        try:
+            check_size(upload.size)
+        except ImportRefused as refused:
+            raise ValidationError(refused.message) from None
+        return upload
+
+
 class ImportExportScopedMixin:
-    """Hands the signed-in user to import/export resources, for scope and masking."""
+    """Hands the signed-in user to import/export resources, for scope and masking.
+
+    Imports are read within the limits of portal.imports; a file that breaks
+    one, or cannot be read at all, gets a message in the user's language on the
+    import page, never a 500 or an exception's name.
+    """
+
+    import_form_class = LimitedImportForm
+
+    def add_data_read_fail_error_to_form(self, form, e):
+        if isinstance(e, ImportRefused):
+            form.add_error("import_file", e.message)
+            return
+        logger.warning("import file could not be read: %r", e)
+        form.add_error(
+            "import_file",
+            _("无法读取这个文件。请确认选择的格式与文件一致（Excel 工作簿 .xlsx 或 CSV），且文件没有损坏。"),
+        )
 
     def get_import_resource_kwargs(self, request, **kwargs):
         return {**super().get_import_resource_kwargs(request, **kwargs), "user": request.user}

@@ -10,7 +10,6 @@ from pathlib import Path
 import environ
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
-from import_export.formats import base_formats
 
 from portal.env import (
     env_bool,
@@ -20,7 +19,7 @@ from portal.env import (
     env_redis_url,
     env_str,
 )
-from portal.formats import FastXLSX, SafeCSV, SafeXLSX
+from portal.formats import FastXLSX, SafeCSV, SafeCSVImport, SafeXLSX
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -290,7 +289,15 @@ IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 IMPORT_EXPORT_IMPORT_IGNORE_BLANK_LINES = True
-IMPORT_FORMATS = [FastXLSX, base_formats.CSV]
+IMPORT_FORMATS = [FastXLSX, SafeCSVImport]
+# Limits on every uploaded sheet (portal.imports), so a file can neither
+# exhaust memory nor outlast the web worker's timeout: file size, size once
+# unpacked (XLSX is a zip), rows and characters in one cell.
+IMPORT_MAX_MB = env_int("IMPORT_MAX_MB", 20, minimum=1)
+IMPORT_MAX_UNPACKED_MB = env_int("IMPORT_MAX_UNPACKED_MB", 200, minimum=1)
+IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 100_000, minimum=1)
+IMPORT_MAX_CELL_CHARS = env_int("IMPORT_MAX_CELL_CHARS", 5000, minimum=100)
+
 # Every export goes through the portal's one writer (portal.xlsx): formulas
 # neutralised, dates and numbers kept, header frozen.
 EXPORT_FORMATS = [SafeXLSX, SafeCSV]
