@@ -8,6 +8,7 @@ from celery import shared_task
 
 from alliances import reports, services
 from alliances.models import Alliance, MonthlyReport
+from portal.queue import enqueue
 
 
 @shared_task
@@ -36,5 +37,5 @@ def monthly_reports_last_month(period=None):
     reports.parse_month(period)
     ids = list(Alliance.objects.order_by("pk").values_list("pk", flat=True))
     for alliance_id in ids:
-        monthly_report_build.delay(alliance_id, period, force=False)
+        enqueue(monthly_report_build, alliance_id, period, force=False)
     return {"month": period, "alliances": len(ids)}

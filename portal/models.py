@@ -107,3 +107,34 @@ class PersonalDataLog(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionError("personal data log entries cannot be deleted")
+
+
+class TaskOutboxQuerySet(models.QuerySet):
+    def pending(self):
+        return self.filter(sent_at__isnull=True)
+
+
+class TaskOutbox(models.Model):
+    """A Celery task that could not be queued when its write committed (portal.queue)."""
+
+    task = models.CharField(_("任务"), max_length=200)
+    args = models.JSONField(_("位置参数"), default=list, blank=True)
+    kwargs = models.JSONField(_("关键字参数"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("记录时间"), auto_now_add=True)
+    attempts = models.PositiveIntegerField(_("重发次数"), default=0)
+    last_error = models.CharField(_("最近的错误"), max_length=300, blank=True)
+    sent_at = models.DateTimeField(_("发出时间"), null=True, blank=True)
+
+    objects = TaskOutboxQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("待发任务")
+        verbose_name_plural = _("待发任务")
+        indexes = [
+            models.Index(
+                fields=["created_at"], condition=models.Q(sent_at__isnull=True), name="portal_outbox_pending"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.task}{self.args}"

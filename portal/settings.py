@@ -153,20 +153,28 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis: cache and Celery ----------------------------------------------------
 REDIS_URL = env_redis_url("REDIS_URL")
+# Rate limits count in their own alias of the same cache: the same keys, but
+# while Redis is unreachable it keeps counting in the process's memory
+# (portal.cache), so a limit holds per process instead of refusing everyone.
+RATELIMIT_USE_CACHE = "ratelimit"
 if REDIS_URL:
+    _redis_cache = {
+        "BACKEND": "portal.cache.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "portal"),
+    }
     CACHES = {
-        "default": {
-            "BACKEND": "portal.cache.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "portal"),
-        }
+        "default": _redis_cache,
+        "ratelimit": {**_redis_cache, "OPTIONS": {"LOCAL_FALLBACK": True}},
     }
     # Django's RedisCache (which portal.cache.RedisCache extends) increments
     # atomically, which is all django-ratelimit needs; its check only lists
     # third-party backends.
     SILENCED_SYSTEM_CHECKS += ["django_ratelimit.W001"]
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # One store under two names, as with Redis.
+    _local_cache = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "portal"}
+    CACHES = {"default": _local_cache, "ratelimit": _local_cache}
     # Without Redis the portal runs as one process (the try-out default), where
     # a per-process cache is a correct rate-limit store.
     SILENCED_SYSTEM_CHECKS += ["django_ratelimit.E003", "django_ratelimit.W001"]
@@ -175,6 +183,12 @@ CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = REDIS_URL or "cache+memory://"
 CELERY_TASK_ALWAYS_EAGER = REDIS_URL is None
 CELERY_TASK_EAGER_PROPAGATES = True
+# No caller reads a task's result; waiting on a result store that is down
+# would hold every request that enqueues a task for twenty seconds.
+CELERY_TASK_IGNORE_RESULT = True
+# Publishing gives up quickly when the broker is down; the task is then kept
+# in the outbox (portal.queue) and sent again once the broker is back.
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_TIMEZONE = "Asia/Shanghai"
 # A task is acknowledged only after it finishes, so a worker that dies mid-task
 # has it redelivered; every task is idempotent for that reason. The broker's
@@ -191,6 +205,11 @@ CELERY_BEAT_SCHEDULE = {
     "portal-housekeeping": {
         "task": "portal.tasks.housekeeping",
         "schedule": crontab(minute=5, hour=3),
+    },
+    # Tasks that could not be queued while the broker was down (portal.queue).
+    "portal-resend-outbox": {
+        "task": "portal.tasks.resend_outbox",
+        "schedule": crontab(minute="*/2"),
     },
     "wishes-flag-overdue": {
         "task": "wishes.tasks.flag_overdue_wishes",

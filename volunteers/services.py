@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal.locks import advisory_xact_lock
+from portal.queue import enqueue_on_commit
 from volunteers import rollup
 from volunteers.models import (
     Activity,
@@ -880,10 +881,8 @@ def points_rollup_soon():
     the rest find the window taken. The job recomputes only if the ledger
     changed, so an extra run costs one index scan.
     """
-    from volunteers import tasks
-
     if cache.add("volunteers:rollup-soon", True, timeout=ROLLUP_SOON_SECONDS):
-        transaction.on_commit(lambda: tasks.rollup_points_nightly.apply_async(countdown=ROLLUP_SOON_SECONDS))
+        enqueue_on_commit("volunteers.tasks.rollup_points_nightly", countdown=ROLLUP_SOON_SECONDS)
 
 
 def points_close_month(*, month=None, now=None):

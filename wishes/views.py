@@ -20,6 +20,7 @@ from django_ratelimit.exceptions import Ratelimited
 from grids.models import Grid
 from grids.selectors import get_grid_for_user_or_404
 from portal import pagecache
+from portal.cache import cache_unavailable, rate_limit_cache
 from portal.decorators import scope_required
 from portal.models import PersonalDataLog
 from portal.net import ratelimit_key
@@ -89,14 +90,20 @@ def _out_of_guesses(misses):
 
 
 def _check_track_limit(request):
-    if _out_of_guesses(cache.get(_misses_key(request), 0)):
+    if _out_of_guesses(rate_limit_cache().get(_misses_key(request), 0)):
         raise Ratelimited
 
 
 def _count_miss(request):
+    # The rate-limit cache: the same keys as the default one, but it keeps
+    # counting in the process while Redis is unreachable.
+    counter = rate_limit_cache()
     key = _misses_key(request)
-    cache.add(key, 0, 3600 + 60)
-    cache.incr(key)
+    counter.add(key, 0, 3600 + 60)
+    try:
+        counter.incr(key)
+    except ValueError:  # expired between the two calls
+        counter.add(key, 1, 3600 + 60)
 
 
 def _resident_wish_or_404(request, code):
@@ -336,7 +343,10 @@ def track(request, code):
     ref_key, version_key = _code_key(code), services.track_version_key(code)
     # One round trip: the guess count, the code's wish and its current version.
     found = cache.get_many([misses_key, ref_key, version_key])
-    if _out_of_guesses(found.get(misses_key, 0)):
+    misses = found.get(misses_key, 0)
+    if cache_unavailable():  # Redis is away: the guesses are counted in this process
+        misses = rate_limit_cache().get(misses_key, 0)
+    if _out_of_guesses(misses):
         raise Ratelimited
     ref, version = found.get(ref_key), found.get(version_key)
     if ref is not None and version is not None:
