@@ -369,6 +369,8 @@ VOLUNTEER_CHECKIN_QR_MINUTES = env_int("VOLUNTEER_CHECKIN_QR_MINUTES", 10, minim
 # Leaderboards: volunteer stars (志愿服务之星) and units (and teams) of the month per street.
 VOLUNTEER_STARS_TOP_N = env_int("VOLUNTEER_STARS_TOP_N", 10, minimum=1)
 VOLUNTEER_UNITS_TOP_N = env_int("VOLUNTEER_UNITS_TOP_N", 5, minimum=1)
+# Service-record PDFs (several seconds of work each) one person may have made per hour.
+VOLUNTEER_STATEMENTS_PER_HOUR = env_int("VOLUNTEER_STATEMENTS_PER_HOUR", 20, minimum=1)
 if _database["ENGINE"] == "django.db.backends.sqlite3":
     # The ledger's covering index (points_rollup_idx) lists INCLUDE columns that
     # only PostgreSQL stores; on SQLite it is a plain index, which is fine.
