@@ -18,6 +18,8 @@ class PortalConfig(AppConfig):
         post_migrate.connect(_sync_roles, dispatch_uid="portal.sync_roles")
         # Saved households, visits, wishes, claims, records, needs and projects
         # invalidate their street's cached dashboard numbers.
-        from portal import dashboard
+        from portal import auth, dashboard
 
         dashboard.connect_signals()
+        # Failed sign-ins count against the client's address (portal.auth).
+        auth.connect_signals()

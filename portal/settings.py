@@ -257,7 +257,12 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "portal:after_login"
 LOGOUT_REDIRECT_URL = "portal:landing"
 
-# django-axes: lock a username from one address after repeated failures.
+# Failed sign-ins one client address may make per hour, whatever the usernames
+# (password spraying); then it waits for the hour (portal.auth).
+LOGIN_FAILURES_PER_ADDRESS_PER_HOUR = env_int("LOGIN_FAILURES_PER_ADDRESS_PER_HOUR", 30, minimum=1)
+
+# django-axes: lock a username from one address after repeated failures. The
+# pair, never the username alone: then anyone could lock a real user out.
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_HOURS", 1, minimum=1)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]

@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from alliances.urls import report_urlpatterns
-from portal import views
+from portal import auth, views
 
 portal_patterns = (
     [
@@ -20,6 +20,9 @@ portal_patterns = (
 urlpatterns = [
     path("", include(portal_patterns)),
     path("healthz", views.healthz, name="healthz"),
+    # Before django.contrib.auth's own: the same names, with the portal's limits.
+    path("accounts/login/", auth.login_view, name="login"),
+    path("accounts/password_reset/", auth.password_reset_view, name="password_reset"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("grids/", include("grids.urls")),
