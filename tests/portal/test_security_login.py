@@ -37,7 +37,9 @@ def test_a_forged_forwarding_header_cannot_lock_a_real_user_out(client, world, s
     settings.LOGIN_FAILURES_PER_ADDRESS_PER_HOUR = 3
     victim = "198.51.100.20"
     for _ in range(8):
-        _login(client, "secretary_a", address="203.0.113.66", HTTP_X_FORWARDED_FOR=victim, HTTP_X_REAL_IP=victim)
+        _login(
+            client, "secretary_a", address="203.0.113.66", HTTP_X_FORWARDED_FOR=victim, HTTP_X_REAL_IP=victim
+        )
     assert _login(client, "secretary_a", PASSWORD, address=victim).status_code == 302
     assert set(AccessAttempt.objects.values_list("ip_address", flat=True)) == {"203.0.113.66"}
 
