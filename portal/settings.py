@@ -352,6 +352,9 @@ WISH_SUBMITS_PER_HOUR = env_int("WISH_SUBMITS_PER_HOUR", 5, minimum=1)
 WISH_SUBMITS_PER_DAY = env_int("WISH_SUBMITS_PER_DAY", 20, minimum=1)
 # Wrong tracking codes one client address may try per hour before it must wait.
 WISH_TRACK_MISSES_PER_HOUR = env_int("WISH_TRACK_MISSES_PER_HOUR", 10, minimum=1)
+# Largest photo accepted (fulfilments, project progress), in pixels: checked from
+# the file's header before any pixel is decoded (portal.photos).
+PHOTO_MAX_PIXELS = env_int("PHOTO_MAX_PIXELS", 25_000_000, minimum=1_000_000)
 # Largest fulfilment photo accepted, in megabytes.
 WISH_PHOTO_MAX_MB = env_int("WISH_PHOTO_MAX_MB", 5, minimum=1)
 # Dotted path of the SMS sender; the default only writes a log line.
