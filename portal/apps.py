@@ -18,8 +18,10 @@ class PortalConfig(AppConfig):
         post_migrate.connect(_sync_roles, dispatch_uid="portal.sync_roles")
         # Saved households, visits, wishes, claims, records, needs and projects
         # invalidate their street's cached dashboard numbers.
-        from portal import auth, dashboard
+        from portal import auth, dashboard, middleware
 
         dashboard.connect_signals()
         # Failed sign-ins count against the client's address (portal.auth).
         auth.connect_signals()
+        # Staff get a shorter, idle-timed session (portal.middleware).
+        middleware.connect_signals()

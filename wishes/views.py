@@ -22,6 +22,7 @@ from grids.selectors import get_grid_for_user_or_404
 from portal import pagecache
 from portal.cache import cache_unavailable, rate_limit_cache
 from portal.decorators import scope_required
+from portal.middleware import private
 from portal.models import PersonalDataLog
 from portal.net import ratelimit_key
 from portal.pdf import pdf_response, render_pdf
@@ -314,6 +315,7 @@ def _follow(request, form, wish_pk):
 
 
 @never_cache
+@private
 def wish_submitted(request):
     code = request.session.get(SESSION_NEW_CODE)
     if not code:
@@ -337,6 +339,7 @@ def track_lookup(request):
 
 
 @never_cache
+@private
 def track(request, code):
     code = normalise_code(code)
     misses_key = _misses_key(request)
@@ -421,6 +424,7 @@ def _track_content(request, context, forms_by_claim):
 
 
 @require_POST
+@private
 def track_confirm(request, code, claim_id):
     wish, follower = _resident_wish_or_404(request, code)
     if follower is not None:
@@ -455,6 +459,7 @@ def _photo_response(claim):
     return response
 
 
+@private
 def track_photo(request, code, claim_id):
     wish, follower = _resident_wish_or_404(request, code)
     if follower is not None:
