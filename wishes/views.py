@@ -10,6 +10,7 @@ from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -130,18 +131,32 @@ def _int_param(request, name, default=None, maximum=None):
     return number or default
 
 
-@pagecache.public_page(WALL_CACHE_SECONDS)
-def wall(request):
+def _wall_params(request):
+    """The wall's inputs, normalised: a street and community that exist, a known category, a page."""
     street = _int_param(request, "street")
     community = _int_param(request, "community")
     category = request.GET.get("category", "")
     if category not in Wish.Category.values:
         category = ""
     page = _int_param(request, "page", 1, MAX_WALL_PAGE)
-    places = selectors.place_choices(street=street, community=community)
-    street = places["street"]
+    street = selectors.place_choices(street=street, community=community)["street"]
     if community and selectors.community_street(community) != street:
         community = None  # a community of another street, or none at all
+    return {"street": street, "community": community, "category": category, "page": page}
+
+
+def wall(request):
+    params = _wall_params(request)
+    return pagecache.serve(
+        request,
+        lambda: _wall_page(request, **params),
+        seconds=WALL_CACHE_SECONDS,
+        parts=tuple(params.values()),
+    )
+
+
+def _wall_page(request, *, street, community, category, page):
+    places = selectors.place_choices(street=street, community=community)
     claimants = selectors.claimants_for(request.user)
     context = {
         **places,
@@ -151,8 +166,9 @@ def wall(request):
         "categories": Wish.Category.choices,
     }
     # The wall is the same for everyone who cannot claim, so their copy of the
-    # cards is cached briefly; claimants get theirs live, marked "我已认领".
-    key = f"wishes:wall:{street or 0}:{community or 0}:{category}:{page}"
+    # cards is cached briefly (per language: the cards hold translated labels);
+    # claimants get theirs live, marked "我已认领".
+    key = f"wishes:wall:{get_language()}:{street or 0}:{community or 0}:{category}:{page}"
     cards = None if claimants else cache.get(key)
     if cards is None:
         wishes, has_next = selectors.wall_page(
@@ -222,7 +238,12 @@ def _preselected(request):
 @ratelimit(key="portal.net.ratelimit_key", rate="60/h", method="POST", block=True, group="wishes.new.posts")
 def wish_new(request):
     if request.method != "POST":
-        return pagecache.serve(request, lambda: _blank_form_page(request), seconds=FORM_CACHE_SECONDS)
+        return pagecache.serve(
+            request,
+            lambda: _blank_form_page(request),
+            seconds=FORM_CACHE_SECONDS,
+            parts=_form_params(request),
+        )
     _check_submit_limit(request, count=False)
     form = WishForm(request.POST)
     if not form.is_valid():
@@ -236,6 +257,15 @@ def wish_new(request):
         if similar:
             return _form_page(request, form, similar=similar)
     return _save(request, form)
+
+
+def _form_params(request):
+    """The blank form's inputs, normalised: a QR code that names a place, a street that exists."""
+    code = (request.GET.get("grid") or "").strip().upper()[:20]
+    if code and selectors.qr_place(code) is None:
+        code = "!"  # a bad code: the page warns (and is not kept, a message is waiting)
+    street = selectors.place_choices(street=_int_param(request, "street"))["street"]
+    return (code, street or 0)
 
 
 def _blank_form_page(request):
