@@ -20,10 +20,14 @@ from celery import current_app
 from django.db import transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
+from kombu.exceptions import OperationalError
+from redis.exceptions import RedisError
 
 logger = logging.getLogger(__name__)
 
 RETRY_SECONDS = 10
+# What a broker that cannot be reached raises; anything else is the task's own failure.
+_BROKER_DOWN = (OperationalError, RedisError, OSError)
 # One quick retry: a broker that is really down is not waited for.
 _RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
 
@@ -66,9 +70,12 @@ def enqueue(task, *args, countdown=None, **kwargs):
     try:
         _send(name, args, kwargs, countdown)
     except Exception as error:  # any failure to hand the task over: keep it
-        with _Broker.lock:
-            _Broker.down_until = time.monotonic() + RETRY_SECONDS
-        logger.warning("could not queue %s: %s; kept in the outbox", name, error)
+        if isinstance(error, _BROKER_DOWN):
+            with _Broker.lock:
+                _Broker.down_until = time.monotonic() + RETRY_SECONDS
+            logger.warning("could not queue %s: %s; kept in the outbox", name, error)
+        else:  # without a broker the task runs here, and this is its own failure
+            logger.exception("task %s failed; kept in the outbox", name)
         _keep(name, args, kwargs, str(error))
         return False
     return True
