@@ -45,6 +45,20 @@ def get_visit_for_user_or_404(user, pk):
     return get_object_or_404(visits_visible_to(user), pk=pk)
 
 
+def household_visits_for(user, household, limit=20):
+    """The household's latest visits, each marked whether the user may read what was found.
+
+    A grid worker needs to know when a household was last visited, and how, to
+    plan their round; what a colleague found and noted is for the colleague
+    and the community's staff, as on the visit pages (visits_visible_to).
+    """
+    visits = list(household.visits.select_related("visitor")[:limit])
+    staff = works_in_admin(user)
+    for visit in visits:
+        visit.notes_shown = staff or visit.visitor_id == user.pk
+    return visits
+
+
 _BUILDING_SUFFIXES = ("", "号楼", "栋", "幢", "号")
 _NUMBER_RE = re.compile(r"\d+")
 _ADDRESS_WORDS_RE = re.compile(r"^[\d\s\-/#号楼栋幢单元室]+$")

@@ -11,6 +11,8 @@
 They all rest on the one scoping rule in `portal.scoping`.
 """
 
+from django.core.exceptions import ObjectDoesNotExist
+
 from portal.roles import works_in_admin
 from portal.scoping import EVERYTHING, in_scope, scope_of, scope_queryset
 
@@ -18,10 +20,16 @@ __all__ = ["in_scope", "node_of", "staff_over", "visible"]
 
 
 def node_of(obj):
-    """The grid node `obj` belongs to: its model's `scope_field` path followed ("" is the node itself)."""
+    """The grid node `obj` belongs to: its model's `scope_field` path followed ("" is the node itself).
+
+    None when a link on the way is missing (an unsaved or half-filled row).
+    """
     node = obj
-    for step in filter(None, obj.scope_field.split("__")):
-        node = getattr(node, step)
+    try:
+        for step in filter(None, obj.scope_field.split("__")):
+            node = getattr(node, step)
+    except ObjectDoesNotExist:
+        return None
     return node
 
 

@@ -22,6 +22,7 @@ from alliances.models import MemberUnit
 from grids.models import Grid
 from points.services import points_award
 from portal.access import staff_over
+from portal.queue import enqueue_on_commit
 from volunteers.models import Volunteer, VolunteerTeam
 from wishes import selectors
 from wishes.models import Claim, Wish, WishEvent, WishFollower, new_tracking_code
@@ -38,7 +39,7 @@ def _record(wish, kind, *, at, actor=None, claim=None, note=""):
     event = WishEvent.objects.create(wish=wish, claim=claim, kind=kind, actor=actor, note=note[:300], at=at)
     transaction.on_commit(lambda: _bump_track_versions({wish.pk: event.pk}))
     if kind in _RESIDENT_SMS:
-        transaction.on_commit(lambda: _enqueue("notify_resident", event.pk))
+        enqueue_on_commit("wishes.tasks.notify_resident", event.pk)
     return event
 
 
@@ -70,12 +71,6 @@ def _bump_track_versions(latest_event_by_wish):
 
 # Events a resident hears about by SMS (through the logging sender for now).
 _RESIDENT_SMS = {WishEvent.Kind.PUBLISHED, WishEvent.Kind.REJECTED, WishEvent.Kind.FULFILLED}
-
-
-def _enqueue(task_name, *args):
-    from wishes import tasks
-
-    getattr(tasks, task_name).delay(*args)
 
 
 def _with_unique_code(create):
@@ -180,7 +175,7 @@ def wish_confirm(*, wish, claim, rating, comment=""):
         note=_("评分 %(rating)s 星") % {"rating": rating},
     )
     _settle(wish, now)
-    transaction.on_commit(lambda: _enqueue("notify_claimant_confirmed", claim.pk))
+    enqueue_on_commit("wishes.tasks.notify_claimant_confirmed", claim.pk)
     return claim
 
 
