@@ -21,8 +21,16 @@ COPY . .
 RUN DEBUG=0 SECRET_KEY=build-only ALLOWED_HOSTS=build python manage.py compilemessages -v0 --ignore=.venv \
  && DEBUG=0 SECRET_KEY=build-only ALLOWED_HOSTS=build python manage.py collectstatic --noinput -v0
 
-RUN useradd --create-home --uid 1000 portal && mkdir -p /app/media && chown portal /app/media
+# The media folders belong to the user the portal runs as; a named volume
+# mounted on them starts with this ownership. Private photos are kept apart.
+RUN useradd --create-home --uid 1000 portal \
+ && mkdir -p /app/media /app/private-media \
+ && chown portal /app/media /app/private-media \
+ && chmod 0750 /app/private-media
 USER portal
 
 EXPOSE 8000
-CMD ["gunicorn", "portal.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "4", "--access-logfile", "-"]
+# A large import's preview (100,000 rows: about a minute) must finish within the
+# worker timeout; gunicorn's default of 30 seconds would kill it.
+ENV GUNICORN_TIMEOUT=300
+CMD ["sh", "-c", "exec gunicorn portal.wsgi:application --bind 0.0.0.0:8000 --workers 4 --access-logfile - --timeout ${GUNICORN_TIMEOUT} --graceful-timeout 30"]

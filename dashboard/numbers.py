@@ -21,7 +21,7 @@ from grids.models import Grid, Household
 from grids.selectors import grid_stats, visit_weeks
 from points import selectors as points_numbers
 from points.models import SubjectKind
-from portal.months import add_months
+from portal.months import add_months, month_start
 from portal.scoping import EVERYTHING, Streets, Subtree
 from volunteers.selectors import counted_hours
 from wishes.selectors import FUNNEL, wish_funnel
@@ -46,7 +46,7 @@ def _first_week(today):
 
 
 def _first_month(today):
-    return add_months(today.replace(day=1), -(MONTHS - 1))
+    return add_months(month_start(today), -(MONTHS - 1))
 
 
 def _months(today):
@@ -111,7 +111,7 @@ def _hours_by_month(scope, today):
     summed into months here."""
     months = _months(today)
     for row in counted_hours(scope, _first_month(today)):
-        month = months.get(row["start"].replace(day=1))
+        month = months.get(month_start(row["start"]))
         if month is not None:  # a record dated in the future is no month's yet
             month[0] += row["hours"] or Decimal("0")
             month[1] += row["records"]

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from mptt.models import MPTTModel, TreeForeignKey
 
+from portal.fields import PhoneField
 from portal.validators import validate_id_number, validate_mobile
 
 code_validator = RegexValidator(
@@ -184,7 +185,7 @@ class Household(models.Model):
     unit = models.CharField(_("单元"), max_length=10)
     room = models.CharField(_("房号"), max_length=10)
     head_name = models.CharField(_("户主姓名"), max_length=50)
-    phone = models.CharField(_("联系电话"), max_length=11, blank=True, validators=[validate_mobile])
+    phone = PhoneField(_("联系电话"), max_length=11, blank=True, validators=[validate_mobile])
     id_number = models.CharField(
         _("户主身份证号"), max_length=18, blank=True, validators=[validate_id_number]
     )
@@ -254,7 +255,7 @@ class Resident(models.Model):
     )
     gender = models.CharField(_("性别"), max_length=1, choices=Gender.choices, blank=True)
     birth_date = models.DateField(_("出生日期"), null=True, blank=True)
-    phone = models.CharField(_("手机号"), max_length=11, blank=True, validators=[validate_mobile])
+    phone = PhoneField(_("手机号"), max_length=11, blank=True, validators=[validate_mobile])
     id_number = models.CharField(_("身份证号"), max_length=18, blank=True, validators=[validate_id_number])
     is_party_member = models.BooleanField(_("党员"), default=False)
 

@@ -15,7 +15,7 @@ from portal.resources import ChoiceLabelWidget, ScopedLookupWidget, ScopedResour
 from portal.roles import Role
 from portal.scoping import in_scope
 from portal.services import user_create, user_grant_role
-from portal.validators import MOBILE_RE
+from portal.validators import is_mobile, normalise_phone
 
 GRID_COLUMN = "网格编码"
 
@@ -271,8 +271,8 @@ class PersonWidget(widgets.Widget):
         return person
 
     def _new_person(self, username, row):
-        phone = str(row.get("手机号") or "").strip()
-        if phone and not MOBILE_RE.match(phone):
+        phone = normalise_phone(str(row.get("手机号") or "").strip())
+        if phone and not is_mobile(phone):
             raise ValueError(_("手机号“%(value)s”格式不正确。") % {"value": phone})
         name = str(row.get("姓名") or "").strip()
         if not name:

@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from grids.models import Grid, GridAssignment, Household, Visit
-from portal.months import day_start
+from portal.months import day_start, month_bounds, this_month
 from portal.roles import works_in_admin
 from portal.scoping import aggregate_in, scope_queryset
 
@@ -43,6 +43,20 @@ def visits_visible_to(user):
 
 def get_visit_for_user_or_404(user, pk):
     return get_object_or_404(visits_visible_to(user), pk=pk)
+
+
+def household_visits_for(user, household, limit=20):
+    """The household's latest visits, each marked whether the user may read what was found.
+
+    A grid worker needs to know when a household was last visited, and how, to
+    plan their round; what a colleague found and noted is for the colleague
+    and the community's staff, as on the visit pages (visits_visible_to).
+    """
+    visits = list(household.visits.select_related("visitor")[:limit])
+    staff = works_in_admin(user)
+    for visit in visits:
+        visit.notes_shown = staff or visit.visitor_id == user.pk
+    return visits
 
 
 _BUILDING_SUFFIXES = ("", "号楼", "栋", "幢", "号")
@@ -124,7 +138,7 @@ def grid_stats(nodes, now=None):
     if not nodes:
         return {}
     now = now or timezone.now()
-    month_start = timezone.localtime(now).replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    since = month_bounds(this_month(now))[0]
     subtree = Q()
     for node in nodes:
         subtree |= Q(tree_id=node.tree_id, lft__gte=node.lft, rght__lte=node.rght)
@@ -144,7 +158,7 @@ def grid_stats(nodes, now=None):
         stats.by_category[row["category"]] = row["n"]
         stats.overdue += row["overdue"]
     for row in (
-        Visit.objects.filter(in_leaves, visited_at__gte=month_start).values("grid_id").annotate(n=Count("id"))
+        Visit.objects.filter(in_leaves, visited_at__gte=since).values("grid_id").annotate(n=Count("id"))
     ):
         per_leaf[row["grid_id"]].visits_this_month = row["n"]
     for row in (

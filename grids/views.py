@@ -60,7 +60,7 @@ def grid_detail(request, code):
 @scope_required
 def household_detail(request, pk):
     household = selectors.get_household_for_user_or_404(request.user, pk)
-    visits = household.visits.select_related("visitor")[:20]
+    visits = selectors.household_visits_for(request.user, household)
     return render(
         request,
         "grids/household_detail.html",
@@ -93,7 +93,7 @@ def household_reveal(request, pk):
         "grids/household_detail.html",
         {
             "household": household,
-            "visits": household.visits.select_related("visitor")[:20],
+            "visits": selectors.household_visits_for(request.user, household),
             "residents": household.residents.all(),
             "can_reveal": True,
             "revealed": True,

@@ -21,6 +21,7 @@ from inbox.channels import channel
 from inbox.messages import outgoing, words_for
 from inbox.models import Channel, Delivery, Digest, Kind, Notification, Preference, SendStatus
 from inbox.sms import SendError
+from portal.queue import enqueue
 from volunteers.selectors import phones_of_users
 
 log = logging.getLogger("inbox")
@@ -160,13 +161,9 @@ def _after_commit(notification_ids, recipient_ids):
 
 
 def _enqueue(task_name, *args):
-    """Queue a send; if the broker is down, the beat sweep sends it later."""
-    from inbox import tasks
-
-    try:
-        getattr(tasks, task_name).delay(*args)
-    except Exception:  # the broker, or (eager) the send itself: the row stays pending
-        log.warning("could not queue inbox.%s%r; the sweep will retry", task_name, args, exc_info=True)
+    """Queue a send through the kernel's queue; a broker that is down keeps it in the task
+    outbox, and the sweep would send the delivery anyway: its row is pending until it is sent."""
+    enqueue(f"inbox.tasks.{task_name}", *args)
 
 
 # --- reading state ----------------------------------------------------------------------------

@@ -26,6 +26,7 @@ from points.subjects import person_of_user
 from portal.access import node_of, staff_over
 from portal.locks import advisory_xact_lock
 from portal.months import add_months, day_start, month_start, next_month, quarter_start
+from portal.queue import enqueue_on_commit
 from portal.scoping import scope_node
 
 logger = logging.getLogger(__name__)
@@ -403,10 +404,8 @@ def points_rollup_soon():
     the rest find the window taken. The job recomputes only if the ledger
     changed, so an extra run costs one index scan.
     """
-    from points import tasks
-
     if cache.add("points:rollup-soon", True, timeout=ROLLUP_SOON_SECONDS):
-        transaction.on_commit(lambda: tasks.rollup_points_nightly.apply_async(countdown=ROLLUP_SOON_SECONDS))
+        enqueue_on_commit("points.tasks.rollup_points_nightly", countdown=ROLLUP_SOON_SECONDS)
 
 
 def points_close_month(*, month=None, now=None):

@@ -4,6 +4,7 @@
 - `in_scope(user, node)`: the node lies inside the user's subtree (any role with a scope);
 - `staff_over(user, node, perm=None)`: the user works in the admin (street staff,
   a secretary, a superuser), their subtree holds `node`, and they hold `perm` if one is named;
+- `require(allowed, message=None)`: the guard a service starts with;
 - `visible(queryset, user, also=None)`: the rows inside the user's subtree, plus
   those the `also` filter reaches for people without a staff scope (a liaison's
   own unit, a volunteer's street).
@@ -11,17 +12,26 @@
 They all rest on the one scoping rule in `portal.scoping`.
 """
 
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
+from django.utils.translation import gettext as _
+
 from portal.roles import works_in_admin
 from portal.scoping import EVERYTHING, in_scope, scope_of, scope_queryset
 
-__all__ = ["in_scope", "node_of", "staff_over", "visible"]
+__all__ = ["in_scope", "node_of", "require", "staff_over", "visible"]
 
 
 def node_of(obj):
-    """The grid node `obj` belongs to: its model's `scope_field` path followed ("" is the node itself)."""
+    """The grid node `obj` belongs to: its model's `scope_field` path followed ("" is the node itself).
+
+    None when a link on the way is missing (an unsaved or half-filled row).
+    """
     node = obj
-    for step in filter(None, obj.scope_field.split("__")):
-        node = getattr(node, step)
+    try:
+        for step in filter(None, obj.scope_field.split("__")):
+            node = getattr(node, step)
+    except ObjectDoesNotExist:
+        return None
     return node
 
 
@@ -43,3 +53,9 @@ def visible(queryset, user, also=None):
     if also is None or scope_of(user) is EVERYTHING:
         return scoped
     return scoped | queryset.filter(also)
+
+
+def require(allowed, message=None):
+    """Refuse (PermissionDenied, with a message for the person) unless `allowed`: the guard services use."""
+    if not allowed:
+        raise PermissionDenied(message or _("您没有权限进行此操作。"))

@@ -1,11 +1,18 @@
+import logging
+
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.models import Group
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
+from django.db.models import Q
+from django.db.models.constants import LOOKUP_SEP
 from django.http import Http404
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from import_export.forms import ImportForm
 
 from portal.access import node_of
+from portal.imports import ImportRefused, check_size
 from portal.models import PersonalDataLog, StaffProfile, User
 from portal.privacy import (
     ADMIN,
@@ -15,9 +22,12 @@ from portal.privacy import (
     personal_data_record,
     personal_data_write_record,
 )
-from portal.roles import ADMIN_ROLES, Role, has_role
+from portal.roles import ADMIN_ROLES, Role, accounts_manageable_by, roles_below
 from portal.scoping import grid_model, scope_queryset
 from portal.text import join_list
+from portal.validators import is_id_number, is_mobile, normalise_digits, normalise_phone
+
+logger = logging.getLogger(__name__)
 
 admin.site.site_header = _("街道党建引领基层治理平台")
 admin.site.site_title = _("基层治理平台")
@@ -48,16 +58,75 @@ class ReadOnlyAdminMixin:
         return False
 
 
+def _personal_field_in(model, lookup):
+    """Whether a list lookup ("id_number__startswith", "household__phone") reaches a personal field."""
+    for part in lookup.split(LOOKUP_SEP):
+        if part in getattr(model, "PERSONAL_FIELDS", ()):
+            return True
+        try:
+            field = model._meta.get_field(part)
+        except FieldDoesNotExist:
+            return False
+        if not field.is_relation or field.related_model is None:
+            return False
+        model = field.related_model
+    return False
+
+
+def _full_value_lookups(model, term):
+    """{field: value} for a search term that is a whole phone or ID number of `model`'s kind."""
+    fields = getattr(model, "PERSONAL_FIELDS", ())
+    found = {}
+    phone = normalise_phone(term)
+    if "phone" in fields and is_mobile(phone):
+        found["phone"] = phone
+    id_number = normalise_digits(term).strip().upper()
+    if "id_number" in fields and is_id_number(id_number):
+        found["id_number"] = id_number
+    return found
+
+
 class ScopedAdminMixin:
     """Applies the one scoping rule to a ModelAdmin.
 
     Lists, change and delete pages, actions and exports all start from
     `get_queryset`; foreign-key and many-to-many choices (and therefore any
     tampered POST naming an object outside the scope) are limited too.
+
+    Personal data (each model's PERSONAL_FIELDS) is shown masked to users
+    without the permission; list lookups on it (?id_number__startswith=110…)
+    would read it back digit by digit, so they are refused for those users.
+    Searching by a whole phone or ID number finds it by exact match, and every
+    row found that way is written to the personal-data access log.
     """
 
     def get_queryset(self, request):
         return scope_queryset(super().get_queryset(request), request.user)
+
+    def lookup_allowed(self, lookup, value, request):
+        if not can_view_personal_data(request.user) and _personal_field_in(self.model, lookup):
+            return False
+        return super().lookup_allowed(lookup, value, request)
+
+    def get_search_results(self, request, queryset, search_term):
+        results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        exact = _full_value_lookups(self.model, search_term or "")
+        if not exact:
+            return results, may_have_duplicates
+        condition = Q()
+        for name, value in exact.items():
+            condition |= Q(**{name: value})
+        matches = queryset.filter(condition)
+        for obj in matches[:20]:
+            personal_data_record(
+                actor=request.user,
+                action=PersonalDataLog.Action.VIEW,
+                subject=obj,
+                fields=list(exact),
+                grid=node_of(obj),
+                detail=_("在管理后台按完整号码搜索"),
+            )
+        return results | matches, may_have_duplicates
 
     def get_object(self, request, object_id, from_field=None):
         obj = super().get_object(request, object_id, from_field)
@@ -100,12 +169,6 @@ class StaffProfileInline(ScopedInlineMixin, admin.StackedInline):
         return 0 if request.user.is_superuser else 1
 
 
-def _grantable_roles(user):
-    if user.is_superuser or has_role(user, Role.STREET_STAFF):
-        return list(Role)
-    return [Role.GRID_WORKER, Role.VOLUNTEER, Role.UNIT_LIAISON]
-
-
 @admin.register(User)
 class UserAdmin(ScopedAdminMixin, BaseUserAdmin):
     inlines = [StaffProfileInline]
@@ -132,7 +195,10 @@ class UserAdmin(ScopedAdminMixin, BaseUserAdmin):
     readonly_fields = ("last_login", "date_joined")
 
     def get_queryset(self, request):
-        queryset = super().get_queryset(request)
+        # Only accounts ranked below the user's own: a peer, a superior or the
+        # user's own account is absent here, so its pages (change, password,
+        # history, delete) answer 404 like any object outside the scope.
+        queryset = accounts_manageable_by(super().get_queryset(request), request.user)
         return queryset.select_related("staff_profile__scope").prefetch_related("groups")
 
     def get_fieldsets(self, request, obj=None):
@@ -143,16 +209,36 @@ class UserAdmin(ScopedAdminMixin, BaseUserAdmin):
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         if db_field.name == "groups":
-            names = [role.value for role in _grantable_roles(request.user)]
+            names = [role.value for role in roles_below(request.user)]
             kwargs["queryset"] = Group.objects.filter(name__in=names)
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
         user = form.instance
-        holds_admin_role = user.groups.filter(name__in=[r.value for r in ADMIN_ROLES]).exists()
-        if not user.is_superuser and user.is_staff != holds_admin_role:
-            User.objects.filter(pk=user.pk).update(is_staff=holds_admin_role)
+        before = set(user.groups.values_list("name", flat=True)) if change else set()
+        super().save_related(request, form, formsets, change)
+        # The form offers only the roles the editor may grant; the others the
+        # account holds were not shown, so saving must not take them away.
+        offered = set()
+        if "groups" in form.fields:
+            offered = set(form.fields["groups"].queryset.values_list("name", flat=True))
+        hidden = before - offered
+        if hidden:
+            user.groups.add(*Group.objects.filter(name__in=hidden))
+        after = set(user.groups.values_list("name", flat=True))
+        self._follow_admin_roles(user, before, after)
+
+    @staticmethod
+    def _follow_admin_roles(user, before, after):
+        """Admin access comes with an admin role granted here and goes with one taken away here."""
+        if user.is_superuser:
+            return
+        admin_names = {role.value for role in ADMIN_ROLES}
+        taken = bool(before & admin_names) and not (after & admin_names)
+        if after & admin_names and not user.is_staff:
+            User.objects.filter(pk=user.pk).update(is_staff=True)
+        elif taken and user.is_staff:
+            User.objects.filter(pk=user.pk).update(is_staff=False)
 
     @admin.display(description=_("角色"))
     def role_list(self, obj):
@@ -295,11 +381,54 @@ class PersonalDataAdminMixin:
         )
 
 
+class LimitedImportForm(ImportForm):
+    """The import page's form: a file over the size limit is refused before it is read."""
+
+    def clean_import_file(self):
+        upload = self.cleaned_data["import_file"]
+        try:
+            check_size(upload.size)
+        except ImportRefused as refused:
+            raise ValidationError(refused.message) from None
+        return upload
+
+
 class ImportExportScopedMixin:
-    """Hands the signed-in user to import/export resources, for scope and masking."""
+    """Hands the signed-in user to import/export resources, for scope and masking.
+
+    Imports are read within the limits of portal.imports; a file that breaks
+    one, or cannot be read at all, gets a message in the user's language on the
+    import page, never a 500 or an exception's name.
+    """
+
+    import_form_class = LimitedImportForm
+
+    def add_data_read_fail_error_to_form(self, form, e):
+        if isinstance(e, ImportRefused):
+            form.add_error("import_file", e.message)
+            return
+        logger.warning("import file could not be read: %r", e)
+        form.add_error(
+            "import_file",
+            _("无法读取这个文件。请确认选择的格式与文件一致（Excel 工作簿 .xlsx 或 CSV），且文件没有损坏。"),
+        )
 
     def get_import_resource_kwargs(self, request, **kwargs):
         return {**super().get_import_resource_kwargs(request, **kwargs), "user": request.user}
 
     def get_export_resource_kwargs(self, request, **kwargs):
         return {**super().get_export_resource_kwargs(request, **kwargs), "user": request.user}
+
+    def get_export_data(self, file_format, request, queryset, **kwargs):
+        # import-export asks for native dates and numbers only for its own XLSX
+        # class (an exact type check); the portal's writer is binary too.
+        if not self.has_export_permission(request):
+            raise PermissionDenied
+        data = self.get_data_for_export(
+            request, queryset, force_native_type=file_format.is_binary(), **kwargs
+        )
+        export_data = file_format.export_data(data)
+        encoding = kwargs.get("encoding")
+        if not file_format.is_binary() and encoding:
+            export_data = export_data.encode(encoding)
+        return export_data

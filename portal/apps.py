@@ -16,3 +16,9 @@ class PortalConfig(AppConfig):
     def ready(self):
         # Runs after each app's post_migrate, so the last run sees every permission.
         post_migrate.connect(_sync_roles, dispatch_uid="portal.sync_roles")
+        # Failed sign-ins count against the client's address (portal.auth).
+        from portal import auth, middleware
+
+        auth.connect_signals()
+        # Staff get a shorter, idle-timed session (portal.middleware).
+        middleware.connect_signals()

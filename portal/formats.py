@@ -1,4 +1,4 @@
-"""Spreadsheet formats for imports."""
+"""Spreadsheet formats for django-import-export: fast, limited reading and safe writing."""
 
 import contextlib
 import ctypes
@@ -8,6 +8,17 @@ import io
 import tablib
 from django.conf import settings
 from import_export.formats import base_formats
+
+from portal import xlsx
+from portal.imports import (
+    ImportLimits,
+    check_size,
+    check_xlsx,
+    csv_rows,
+    decode_text,
+    limited_rows,
+    too_many_rows,
+)
 
 
 class FastXLSX(base_formats.XLSX):
@@ -22,8 +33,13 @@ class FastXLSX(base_formats.XLSX):
     def create_dataset(self, in_stream):
         from python_calamine import CalamineWorkbook
 
+        limits = ImportLimits.from_settings()
+        check_xlsx(in_stream, limits)  # size, unpacked size, no giant cell: before parsing
         book = CalamineWorkbook.from_filelike(io.BytesIO(in_stream))
-        rows = book.get_sheet_by_index(0).iter_rows()  # streamed: no second copy of the sheet
+        sheet = book.get_sheet_by_index(0)
+        if sheet.height > limits.max_rows + 1:
+            raise too_many_rows(limits)
+        rows = limited_rows(sheet.iter_rows(), limits)  # streamed: no second copy of the sheet
         dataset = tablib.Dataset()
         first = next(rows, None)
         if first is None:
@@ -61,3 +77,47 @@ def _release_freed_memory():
         return
     with contextlib.suppress(OSError, AttributeError):  # not glibc: nothing to do
         ctypes.CDLL(libc_name).malloc_trim(0)
+
+
+class SafeCSVImport(base_formats.CSV):
+    """CSV read from bytes in whichever encoding it came (UTF-8, GBK, UTF-16), within the limits."""
+
+    def is_binary(self):
+        # The file is kept and handed over as bytes, so the encoding is found here.
+        return True
+
+    def get_read_mode(self):
+        return "rb"
+
+    def create_dataset(self, in_stream, **kwargs):
+        limits = ImportLimits.from_settings()
+        if isinstance(in_stream, str):
+            in_stream = in_stream.encode("utf-8")
+        check_size(len(in_stream), limits)
+        rows = limited_rows(csv_rows(decode_text(in_stream)), limits)
+        dataset = tablib.Dataset()
+        headers = next(rows, None)
+        if headers is None:
+            return dataset
+        dataset.headers = headers
+        width = len(headers)
+        skip_blank = getattr(settings, "IMPORT_EXPORT_IMPORT_IGNORE_BLANK_LINES", False)
+        for row in rows:
+            if skip_blank and not any(cell.strip() for cell in row):
+                continue
+            dataset.append((row + [""] * width)[:width])
+        return dataset
+
+
+class SafeXLSX(base_formats.XLSX):
+    """Admin exports as XLSX through the portal's one writer (portal.xlsx)."""
+
+    def export_data(self, dataset, **kwargs):
+        return xlsx.workbook_bytes([(dataset.title or "Sheet1", dataset.headers or [], list(dataset))])
+
+
+class SafeCSV(base_formats.CSV):
+    """Admin exports as CSV through the portal's one writer (portal.xlsx)."""
+
+    def export_data(self, dataset, **kwargs):
+        return xlsx.csv_text(dataset.headers or [], list(dataset))

@@ -4,15 +4,17 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from portal.fields import PhoneField
 from portal.validators import validate_mobile
 
 
 class User(AbstractUser):
     full_name = models.CharField(_("姓名"), max_length=50, blank=True)
-    phone = models.CharField(_("手机号"), max_length=11, blank=True, validators=[validate_mobile])
+    phone = PhoneField(_("手机号"), max_length=11, blank=True, validators=[validate_mobile])
 
     # Staff see the accounts whose scope lies inside their own.
     scope_field = "staff_profile__scope"
+    PERSONAL_FIELDS = ("phone",)
 
     class Meta(AbstractUser.Meta):
         verbose_name = _("用户")
@@ -105,3 +107,34 @@ class PersonalDataLog(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionError("personal data log entries cannot be deleted")
+
+
+class TaskOutboxQuerySet(models.QuerySet):
+    def pending(self):
+        return self.filter(sent_at__isnull=True)
+
+
+class TaskOutbox(models.Model):
+    """A Celery task that could not be queued when its write committed (portal.queue)."""
+
+    task = models.CharField(_("任务"), max_length=200)
+    args = models.JSONField(_("位置参数"), default=list, blank=True)
+    kwargs = models.JSONField(_("关键字参数"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("记录时间"), auto_now_add=True)
+    attempts = models.PositiveIntegerField(_("重发次数"), default=0)
+    last_error = models.CharField(_("最近的错误"), max_length=300, blank=True)
+    sent_at = models.DateTimeField(_("发出时间"), null=True, blank=True)
+
+    objects = TaskOutboxQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("待发任务")
+        verbose_name_plural = _("待发任务")
+        indexes = [
+            models.Index(
+                fields=["created_at"], condition=models.Q(sent_at__isnull=True), name="portal_outbox_pending"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.task}{self.args}"

@@ -3,6 +3,9 @@
 The public pages (the wish wall, the wish form, tracking pages) look the same
 for every visitor without a session, in a given language. Rendering them is
 most of their cost, so they are kept in the shared cache and served from it.
+Keys are made of the language, the path and the inputs each view names
+(known parameters with valid values), so the number of entries is bounded
+by the data, not by what visitors type into the address bar.
 
 The one part that differs per visitor is the CSRF token in their forms (the
 wish form, the language switcher). While a cached page or fragment is
@@ -38,7 +41,9 @@ def _anonymous_and_plain(request):
 
 
 def _key(parts, request):
-    path = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:32]
+    # The path, never the raw query string: any visitor can make up a new one
+    # on every request, and each would be a new entry.
+    path = hashlib.sha256(request.path.encode()).hexdigest()[:32]
     return ":".join(["page", get_language() or "", path, *map(str, parts)])
 
 
@@ -72,15 +77,21 @@ class CsrfPlaceholderMiddleware:
         return response
 
 
-def serve(request, render, *, seconds, parts=()):
+def serve(request, render, *, seconds, parts=None):
     """The response of `render()`, from the cache when the visitor allows it.
 
-    `parts` are extra key parts (a version, an id): the key is already made of
-    the language and the full path. Only 200 responses without cookies are kept.
+    The key is the language, the path and `parts`: every other input the page
+    depends on (query parameters, a version), normalised by the view so that
+    only known parameters with valid values make a key. A page given no
+    `parts` but asked for with a query string is rendered and not kept, so
+    made-up parameters never fill the cache. Only 200 responses without
+    cookies are kept.
     """
     if not _anonymous_and_plain(request):
         return render()
-    key = _key(parts, request)
+    if parts is None and request.META.get("QUERY_STRING"):
+        return render()
+    key = _key(parts or (), request)
     hit = cache.get(key)
     if hit is not None:
         content_type, body = hit
@@ -92,13 +103,14 @@ def serve(request, render, *, seconds, parts=()):
     return response
 
 
-def public_page(seconds):
-    """Decorator: serve() for a whole view, keyed on the language and the full path."""
+def public_page(seconds, parts=None):
+    """Decorator: serve() for a whole view; `parts(request)` gives its normalised inputs."""
 
     def decorator(view):
         @wraps(view)
         def wrapper(request, *args, **kwargs):
-            return serve(request, lambda: view(request, *args, **kwargs), seconds=seconds)
+            key = parts(request) if parts is not None else None
+            return serve(request, lambda: view(request, *args, **kwargs), seconds=seconds, parts=key)
 
         return wrapper
 

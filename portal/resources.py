@@ -12,10 +12,12 @@
   value read back unchanged keeps the stored value.
 """
 
+import logging
+
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from import_export import resources, widgets
-from import_export.results import Result
+from import_export.results import Error, Result
 
 from portal.models import PersonalDataLog
 from portal.privacy import (
@@ -28,6 +30,25 @@ from portal.privacy import (
 from portal.scoping import scope_queryset
 
 MASKS = {"phone": mask_phone, "id_number": mask_id_number}
+logger = logging.getLogger(__name__)
+
+
+class PlainError(Error):
+    """An import error as the import page shows it: the message, never a traceback.
+
+    import-export prints the traceback of an error outside a row, with file
+    paths and code. Errors the portal raises on purpose (a bad cell, a row out
+    of scope, a file over a limit) carry a message for the user; anything else
+    is written to the server log and shown as a plain sentence.
+    """
+
+    traceback = ""
+
+    def __init__(self, error, row=None, number=None):
+        if not isinstance(error, ValueError | ValidationError):
+            logger.error("import failed", exc_info=error)
+            error = _("导入时发生了意外错误，已记录在服务器日志中。请检查文件内容，或联系管理员。")
+        super().__init__(error, row, number)
 
 
 def is_pending(obj):
@@ -164,6 +185,9 @@ class ScopedResource(resources.ModelResource):
         # Services name the file in the access log.
         self.via = kwargs.get("file_name") or IMPORT
 
+    def get_error_result_class(self):
+        return PlainError
+
     def get_instance(self, instance_loader, row):
         try:
             return super().get_instance(instance_loader, row)
@@ -227,6 +251,7 @@ class ScopedResource(resources.ModelResource):
 
     def after_export(self, queryset, dataset, **kwargs):
         super().after_export(queryset, dataset, **kwargs)
+        dataset.title = str(self._meta.model._meta.verbose_name_plural)
         if self.personal_fields() and self._unmasked():
             personal_data_record(
                 actor=self.user,

@@ -110,6 +110,41 @@ def has_role(user, *roles):
     return bool(role_names(user) & {Role(r).value for r in roles})
 
 
+# Account management follows rank: superuser > street staff > community secretary
+# > everyone else (grid workers, volunteers, unit liaisons). Staff manage only
+# accounts ranked below their own, inside their scope; never a peer, a superior
+# or their own account (their own password goes through /accounts/password_change/).
+SUPERUSER_RANK = 4
+_ROLE_RANK = {Role.STREET_STAFF: 3, Role.COMMUNITY_SECRETARY: 2}
+BASE_RANK = 1
+
+
+def role_rank(user):
+    if user.is_superuser:
+        return SUPERUSER_RANK
+    names = role_names(user)
+    return max((rank for role, rank in _ROLE_RANK.items() if role.value in names), default=BASE_RANK)
+
+
+def roles_below(user):
+    """The roles `user` may grant: those ranked below their own."""
+    rank = role_rank(user)
+    return [role for role in Role if _ROLE_RANK.get(role, BASE_RANK) < rank]
+
+
+def accounts_manageable_by(queryset, user):
+    """The accounts of `queryset` ranked below `user` (all of them for a superuser), never `user`."""
+    if user.is_superuser:
+        return queryset
+    rank = role_rank(user)
+    as_high = [role.value for role, role_rank_ in _ROLE_RANK.items() if role_rank_ >= rank]
+    return (
+        queryset.exclude(pk=user.pk).exclude(is_superuser=True).exclude(groups__name__in=as_high)
+        if rank > BASE_RANK
+        else queryset.none()
+    )
+
+
 def works_in_admin(user):
     """Superusers, street staff and secretaries; grid workers use phone pages."""
     return user.is_authenticated and (user.is_superuser or has_role(user, *ADMIN_ROLES))

@@ -10,7 +10,6 @@ from pathlib import Path
 import environ
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
-from import_export.formats import base_formats
 
 from portal.env import (
     env_bool,
@@ -22,7 +21,7 @@ from portal.env import (
     env_str,
     env_url,
 )
-from portal.formats import FastXLSX
+from portal.formats import FastXLSX, SafeCSV, SafeCSVImport, SafeXLSX
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -117,6 +116,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "portal.pagecache.CsrfPlaceholderMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "portal.middleware.SecurityHeadersMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "inbox.middleware.FreshCountsMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -164,20 +164,28 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis: cache and Celery ----------------------------------------------------
 REDIS_URL = env_redis_url("REDIS_URL")
+# Rate limits count in their own alias of the same cache: the same keys, but
+# while Redis is unreachable it keeps counting in the process's memory
+# (portal.cache), so a limit holds per process instead of refusing everyone.
+RATELIMIT_USE_CACHE = "ratelimit"
 if REDIS_URL:
+    _redis_cache = {
+        "BACKEND": "portal.cache.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "portal"),
+    }
     CACHES = {
-        "default": {
-            "BACKEND": "portal.cache.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "portal"),
-        }
+        "default": _redis_cache,
+        "ratelimit": {**_redis_cache, "OPTIONS": {"LOCAL_FALLBACK": True}},
     }
     # Django's RedisCache (which portal.cache.RedisCache extends) increments
     # atomically, which is all django-ratelimit needs; its check only lists
     # third-party backends.
     SILENCED_SYSTEM_CHECKS += ["django_ratelimit.W001"]
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # One store under two names, as with Redis.
+    _local_cache = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "portal"}
+    CACHES = {"default": _local_cache, "ratelimit": _local_cache}
     # Without Redis the portal runs as one process (the try-out default), where
     # a per-process cache is a correct rate-limit store.
     SILENCED_SYSTEM_CHECKS += ["django_ratelimit.E003", "django_ratelimit.W001"]
@@ -186,6 +194,12 @@ CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = REDIS_URL or "cache+memory://"
 CELERY_TASK_ALWAYS_EAGER = REDIS_URL is None
 CELERY_TASK_EAGER_PROPAGATES = True
+# No caller reads a task's result; waiting on a result store that is down
+# would hold every request that enqueues a task for twenty seconds.
+CELERY_TASK_IGNORE_RESULT = True
+# Publishing gives up quickly when the broker is down; the task is then kept
+# in the outbox (portal.queue) and sent again once the broker is back.
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_TIMEZONE = "Asia/Shanghai"
 # A task is acknowledged only after it finishes, so a worker that dies mid-task
 # has it redelivered; every task is idempotent for that reason. The broker's
@@ -202,6 +216,11 @@ CELERY_BEAT_SCHEDULE = {
     "portal-housekeeping": {
         "task": "portal.tasks.housekeeping",
         "schedule": crontab(minute=5, hour=3),
+    },
+    # Tasks that could not be queued while the broker was down (portal.queue).
+    "portal-resend-outbox": {
+        "task": "portal.tasks.resend_outbox",
+        "schedule": crontab(minute="*/2"),
     },
     "wishes-flag-overdue": {
         "task": "wishes.tasks.flag_overdue_wishes",
@@ -259,11 +278,23 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Sessions: volunteers and unit liaisons on their phones stay signed in for
+# SESSION_DAYS; staff (admin roles, grid workers: they see personal data) are
+# signed out after STAFF_SESSION_IDLE_HOURS without a request (portal.middleware).
+SESSION_COOKIE_AGE = env_int("SESSION_DAYS", 14, minimum=1) * 24 * 3600
+STAFF_SESSION_IDLE_HOURS = env_int("STAFF_SESSION_IDLE_HOURS", 8, minimum=1)
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard:after_login"
 LOGOUT_REDIRECT_URL = "portal:landing"
 
-# django-axes: lock a username from one address after repeated failures.
+# Failed sign-ins one client address may make per hour, whatever the usernames
+# (password spraying); then it waits for the hour (portal.auth).
+LOGIN_FAILURES_PER_ADDRESS_PER_HOUR = env_int("LOGIN_FAILURES_PER_ADDRESS_PER_HOUR", 30, minimum=1)
+
+# django-axes: lock a username from one address after repeated failures. The
+# pair, never the username alone: then anyone could lock a real user out.
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_HOURS", 1, minimum=1)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
@@ -314,8 +345,18 @@ IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 IMPORT_EXPORT_IMPORT_IGNORE_BLANK_LINES = True
-IMPORT_FORMATS = [FastXLSX, base_formats.CSV]
-EXPORT_FORMATS = [base_formats.XLSX, base_formats.CSV]
+IMPORT_FORMATS = [FastXLSX, SafeCSVImport]
+# Limits on every uploaded sheet (portal.imports), so a file can neither
+# exhaust memory nor outlast the web worker's timeout: file size, size once
+# unpacked (XLSX is a zip), rows and characters in one cell.
+IMPORT_MAX_MB = env_int("IMPORT_MAX_MB", 20, minimum=1)
+IMPORT_MAX_UNPACKED_MB = env_int("IMPORT_MAX_UNPACKED_MB", 200, minimum=1)
+IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 100_000, minimum=1)
+IMPORT_MAX_CELL_CHARS = env_int("IMPORT_MAX_CELL_CHARS", 5000, minimum=100)
+
+# Every export goes through the portal's one writer (portal.xlsx): formulas
+# neutralised, dates and numbers kept, header frozen.
+EXPORT_FORMATS = [SafeXLSX, SafeCSV]
 
 # --- Logging -----------------------------------------------------------------------
 LOGGING = {
@@ -351,6 +392,9 @@ WISH_RECOVERY_PER_PHONE = env_int("WISH_RECOVERY_PER_PHONE", 3, minimum=1)
 WISH_RECOVERY_PER_ADDRESS = env_int("WISH_RECOVERY_PER_ADDRESS", 20, minimum=1)
 # Wrong tracking codes one client address may try per hour before it must wait.
 WISH_TRACK_MISSES_PER_HOUR = env_int("WISH_TRACK_MISSES_PER_HOUR", 10, minimum=1)
+# Largest photo accepted (fulfilments, project progress), in pixels: checked from
+# the file's header before any pixel is decoded (portal.photos).
+PHOTO_MAX_PIXELS = env_int("PHOTO_MAX_PIXELS", 25_000_000, minimum=1_000_000)
 # Largest fulfilment photo accepted, in megabytes.
 WISH_PHOTO_MAX_MB = env_int("WISH_PHOTO_MAX_MB", 5, minimum=1)
 
@@ -402,6 +446,8 @@ VOLUNTEER_CHECKIN_QR_MINUTES = env_int("VOLUNTEER_CHECKIN_QR_MINUTES", 10, minim
 # Leaderboards: volunteer stars (志愿服务之星) and units (and teams) of the month per street.
 VOLUNTEER_STARS_TOP_N = env_int("VOLUNTEER_STARS_TOP_N", 10, minimum=1)
 VOLUNTEER_UNITS_TOP_N = env_int("VOLUNTEER_UNITS_TOP_N", 5, minimum=1)
+# Service-record PDFs (several seconds of work each) one person may have made per hour.
+VOLUNTEER_STATEMENTS_PER_HOUR = env_int("VOLUNTEER_STATEMENTS_PER_HOUR", 20, minimum=1)
 if _database["ENGINE"] == "django.db.backends.sqlite3":
     # The ledger's covering index (points_rollup_idx) lists INCLUDE columns that
     # only PostgreSQL stores; on SQLite it is a plain index, which is fine.

@@ -9,7 +9,7 @@ from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
-from portal import views
+from portal import auth, views
 
 portal_patterns = ([path("", views.landing, name="landing")], "portal")
 
@@ -17,6 +17,9 @@ urlpatterns = [
     path("", include(portal_patterns)),
     path("", include("dashboard.urls")),
     path("healthz", views.healthz, name="healthz"),
+    # Before django.contrib.auth's own: the same names, with the portal's limits.
+    path("accounts/login/", auth.login_view, name="login"),
+    path("accounts/password_reset/", auth.password_reset_view, name="password_reset"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("grids/", include("grids.urls")),

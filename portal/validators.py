@@ -1,16 +1,55 @@
-"""Validators for Chinese mainland personal data: mobile numbers and ID numbers."""
+"""Validators for Chinese mainland personal data: mobile numbers and ID numbers.
+
+Digits are ASCII only once stored. A phone keyboard or an input method may
+send full-width (１３８) or Arabic-Indic (١٣٨) digits, which Python's \\d
+accepts; they are turned into ASCII first (`normalise_digits`), and the
+patterns below match ASCII digits only.
+"""
 
 import datetime
 import re
+import unicodedata
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
-_ID_RE = re.compile(r"^\d{17}[\dX]$")
+MOBILE_RE = re.compile(r"^1[3-9][0-9]{9}$")
+_ID_RE = re.compile(r"^[0-9]{17}[0-9X]$")
+_PHONE_NOISE_RE = re.compile(r"[\s\-()]")
 # GB 11643-1999: weights of the first 17 digits and the check character table.
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK = "10X98765432"
+
+
+def normalise_digits(value):
+    """`value` with full-width characters folded (NFKC) and every decimal digit in ASCII."""
+    if not value:
+        return value or ""
+    value = unicodedata.normalize("NFKC", str(value))
+    if value.isascii():
+        return value
+    return "".join(str(unicodedata.decimal(ch)) if ch.isdecimal() else ch for ch in value)
+
+
+def normalise_phone(value):
+    """A phone number as stored: ASCII digits; spaces, dashes, brackets and +86 dropped."""
+    value = _PHONE_NOISE_RE.sub("", normalise_digits(value))
+    for prefix in ("+86", "0086"):
+        if value.startswith(prefix):
+            return value[len(prefix) :]
+    return value
+
+
+def is_mobile(value):
+    return bool(MOBILE_RE.match(value or ""))
+
+
+def is_id_number(value):
+    try:
+        validate_id_number(value)
+    except ValidationError:
+        return False
+    return True
 
 
 def validate_mobile(value):

@@ -8,6 +8,7 @@ from celery import shared_task
 
 from alliances.models import Alliance
 from portal.months import last_month, month_bounds, parse_month
+from portal.queue import enqueue
 from reports import selectors, services
 from reports.models import MonthlyReport
 
@@ -36,5 +37,5 @@ def monthly_reports_last_month(period=None):
     parse_month(period)
     ids = list(Alliance.objects.order_by("pk").values_list("pk", flat=True))
     for alliance_id in ids:
-        monthly_report_build.delay(alliance_id, period, force=False)
+        enqueue(monthly_report_build, alliance_id, period, force=False)
     return {"month": period, "alliances": len(ids)}

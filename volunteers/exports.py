@@ -16,8 +16,9 @@ from portal.privacy import mask_id_number, mask_phone
 from portal.text import aside, join_list
 
 
-def _local(value, fmt="%Y-%m-%d %H:%M"):
-    return timezone.localtime(value).strftime(fmt) if value else ""
+def _local(value):
+    # A real date-time: the workbook writer shows it in local time.
+    return timezone.localtime(value) if value else None
 
 
 def _person(user):
@@ -42,7 +43,7 @@ FIELDS = {
     "activity": (gettext_lazy("活动名称"), lambda r, u: r.activity.title),
     "category": (gettext_lazy("服务类别"), lambda r, u: r.activity.get_category_display()),
     "team": (gettext_lazy("组织单位"), lambda r, u: r.team.name),
-    "service_date": (gettext_lazy("服务日期"), lambda r, u: r.service_date.isoformat()),
+    "service_date": (gettext_lazy("服务日期"), lambda r, u: r.service_date),
     "started_at": (gettext_lazy("开始时间"), lambda r, u: _local(r.started_at)),
     "ended_at": (gettext_lazy("结束时间"), lambda r, u: _local(r.ended_at)),
     "hours": (gettext_lazy("服务时长（小时）"), lambda r, u: float(r.hours)),

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from points.models import SubjectKind
+from portal.fields import PhoneField
 from portal.validators import validate_id_number, validate_mobile
 
 
@@ -119,7 +120,7 @@ class Volunteer(models.Model):
     )
     name = models.CharField(_("姓名"), max_length=50)
     gender = models.CharField(_("性别"), max_length=1, choices=Gender.choices, blank=True)
-    phone = models.CharField(_("手机号"), max_length=11, blank=True, validators=[validate_mobile])
+    phone = PhoneField(_("手机号"), max_length=11, blank=True, validators=[validate_mobile])
     id_type = models.CharField(_("证件类型"), max_length=12, choices=IdType.choices, default=IdType.RESIDENT)
     id_number = models.CharField(_("证件号码"), max_length=20, blank=True)
     community = models.ForeignKey(

@@ -16,7 +16,7 @@ from import_export import fields, widgets
 from grids.models import Grid
 from portal.resources import ChoiceLabelWidget, ScopedLookupWidget, ScopedResource, TextWidget, is_pending
 from portal.scoping import in_scope, scope_queryset
-from portal.validators import MOBILE_RE
+from portal.validators import is_mobile, normalise_phone
 from volunteers import services
 from volunteers.models import DualReport, IdType, Volunteer, validate_id_document
 
@@ -89,8 +89,8 @@ class VolunteerWidget(widgets.Widget):
         name = _cell(row, "姓名")
         if not name:
             raise ValueError(_("新登记的党员需要填写姓名。"))
-        phone = _cell(row, "手机号")
-        if phone and not MOBILE_RE.match(phone):
+        phone = normalise_phone(_cell(row, "手机号"))
+        if phone and not is_mobile(phone):
             raise ValueError(_("手机号“%(value)s”格式不正确。") % {"value": phone})
         code = _cell(row, COMMUNITY_COLUMN)
         community = (

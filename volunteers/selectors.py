@@ -23,6 +23,7 @@ from points.selectors import last_rollup_at, points_of, rank_of
 from portal.access import visible
 from portal.months import add_months, month_start
 from portal.scoping import EVERYTHING, NOTHING, Subtree, aggregate_in, scope_of, scope_queryset
+from portal.validators import normalise_phone
 from volunteers.access import can_manage_team, can_organise, volunteer_of
 from volunteers.models import (
     Activity,
@@ -262,12 +263,27 @@ def get_volunteer_for_user_or_404(user, pk):
     return get_object_or_404(volunteers_visible_to(user), pk=pk)
 
 
-def find_volunteer_in_street(street, text):
-    """A volunteer of the street by volunteer number or mobile number, for the organiser's 补录."""
-    text = (text or "").strip().upper()
+def volunteers_addable_by(user, activity):
+    """Whom an organiser may add to an activity's records (补录): no one they could not see anyway.
+
+    A team leader sees the team's members and the activity's sign-ups; staff
+    also the volunteers living in their scope. A phone or volunteer number of
+    anyone else in the street must not turn into a name.
+    """
+    condition = Q(
+        memberships__team_id=activity.team_id, memberships__status=TeamMembership.Status.ACTIVE
+    ) | Q(signups__activity=activity, signups__status=SignUp.Status.ACTIVE)
+    if scope_of(user) is not NOTHING:
+        condition |= Q(pk__in=volunteers_visible_to(user).values("pk"))
+    return Volunteer.objects.filter(pk__in=Volunteer.objects.filter(condition).values("pk"))
+
+
+def find_volunteer_to_add(user, activity, text):
+    """A volunteer the organiser may add, by volunteer number or mobile number, or None."""
+    text = normalise_phone((text or "").strip()).upper()
     if not text:
         return None
-    people = Volunteer.objects.filter(community__in=_street_nodes(street)).select_related("community")
+    people = volunteers_addable_by(user, activity).select_related("community")
     return people.filter(Q(number=text) | Q(phone=text)).order_by("pk").first()
 
 

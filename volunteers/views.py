@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from django_ratelimit.decorators import ratelimit
 
 from portal.decorators import scope_required
 from portal.models import PersonalDataLog
@@ -397,18 +398,20 @@ def record_update(request, pk):
 
 @require_POST
 @login_required
+# Each try answers whether a number belongs to someone: a few dozen an hour is plenty.
+@ratelimit(key="user", rate="30/h", method="POST", block=True, group="volunteers.attendance_add")
 def attendance_add(request, pk):
     activity = selectors.get_activity_for_organiser_or_404(request.user, pk)
     form = ManualRecordForm(request.POST)
     if not form.is_valid():
         messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
         return redirect("volunteers:attendance", pk=activity.pk)
-    volunteer = selectors.find_volunteer_in_street(
-        selectors.street_of(activity.community), form.cleaned_data["who"]
-    )
+    volunteer = selectors.find_volunteer_to_add(request.user, activity, form.cleaned_data["who"])
     if volunteer is None:
         messages.error(
-            request, _("本街道没有编号或手机号为“%(who)s”的志愿者。") % {"who": form.cleaned_data["who"]}
+            request,
+            _("本队队员和本活动报名者中没有编号或手机号为“%(who)s”的志愿者。请先请对方报名或加入服务队。")
+            % {"who": form.cleaned_data["who"]},
         )
         return redirect("volunteers:attendance", pk=activity.pk)
     try:
@@ -486,12 +489,23 @@ def _statement_pdf(request, volunteer, form):
     return pdf_response(data, f"服务记录-{volunteer.number}-{statement.serial}.pdf")
 
 
+def _statements_rate(group, request):
+    # A service-record PDF costs seconds of work: a few an hour per person is plenty.
+    return f"{settings.VOLUNTEER_STATEMENTS_PER_HOUR}/h"
+
+
+_statement_limit = ratelimit(
+    key="user", rate=_statements_rate, method="POST", block=True, group="volunteers.statement_pdf"
+)
+
+
 def _period_initial():
     today = timezone.localdate()
     return {"date_from": datetime.date(today.year, 1, 1), "date_to": today}
 
 
 @login_required
+@_statement_limit
 def my_statement(request):
     volunteer = volunteer_of(request.user)
     if volunteer is None:
@@ -509,6 +523,7 @@ def my_statement(request):
 
 @scope_required
 @permission_required("volunteers.view_volunteer", raise_exception=True)
+@_statement_limit
 def volunteer_statement(request, pk):
     volunteer = selectors.get_volunteer_for_user_or_404(request.user, pk)
     form = PeriodForm(request.POST or None, initial=_period_initial())

@@ -1,18 +1,15 @@
 import datetime
-import io
-import re
 
 from django import forms
 from django.conf import settings
-from django.core.files.base import ContentFile
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from PIL import Image, ImageOps, UnidentifiedImageError
 
 from grids.models import Grid
 from portal.forms import PlainTextAreaField, PlainTextField
+from portal.photos import normalise_photo
 from portal.text import bracketed
-from portal.validators import validate_mobile
+from portal.validators import normalise_phone, validate_mobile
 from wishes.models import Wish, normalise_code
 
 # Furthest wanted-by date a resident may ask for.
@@ -33,10 +30,7 @@ class MobileField(forms.CharField):
     default_validators = [validate_mobile]
 
     def to_python(self, value):
-        value = re.sub(r"[\s\-()]", "", super().to_python(value) or "")
-        if value.startswith("+86"):
-            value = value[3:]
-        return value
+        return normalise_phone(super().to_python(value) or "")
 
 
 class WishForm(PlainForm):
@@ -285,11 +279,6 @@ def _claimant_label(claimant):
     return _("我自己（%(name)s）") % {"name": claimant.name}
 
 
-ALLOWED_IMAGE_FORMATS = {"JPEG", "PNG", "WEBP", "GIF"}
-MAX_IMAGE_PIXELS = 40_000_000
-PHOTO_LONG_SIDE = 1600
-
-
 class FulfilForm(PlainForm):
     note = PlainTextAreaField(
         label=_("完成情况"),
@@ -317,35 +306,8 @@ class FulfilForm(PlainForm):
             raise forms.ValidationError(
                 _("照片太大了（最大 %(mb)s MB），请换一张或压缩后再传。") % {"mb": settings.WISH_PHOTO_MAX_MB}
             )
-        return _clean_image(upload)
-
-
-def _clean_image(upload):
-    """Check the file really is a photo (Pillow verify), then re-encode it as JPEG.
-
-    Re-encoding drops everything but the pixels: EXIF location data of the
-    resident's home, and anything hidden in the file after the image.
-    """
-    bad = forms.ValidationError(_("只能上传 JPEG、PNG 或 WebP 格式的照片。"))
-    try:
-        upload.seek(0)
-        with Image.open(upload) as probe:
-            if probe.format not in ALLOWED_IMAGE_FORMATS:
-                raise bad
-            if probe.width * probe.height > MAX_IMAGE_PIXELS:
-                raise forms.ValidationError(_("照片像素太多了，请换一张。"))
-            probe.verify()
-        upload.seek(0)
-        with Image.open(upload) as image:
-            image = ImageOps.exif_transpose(image).convert("RGB")
-            image.thumbnail((PHOTO_LONG_SIDE, PHOTO_LONG_SIDE))
-            buffer = io.BytesIO()
-            image.save(buffer, format="JPEG", quality=85)
-    except forms.ValidationError:
-        raise
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
-        raise bad from None
-    return ContentFile(buffer.getvalue(), name="photo.jpg")
+        content, _width, _height = normalise_photo(upload, max_bytes=limit)
+        return content
 
 
 class NotDoneForm(PlainForm):

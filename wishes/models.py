@@ -18,6 +18,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from portal.fields import PhoneField
 from portal.validators import validate_mobile
 
 # Readable codes: no 0/O or 1/I, which people confuse when they type them.
@@ -114,7 +115,7 @@ class Wish(models.Model):
         help_text=_("由社区或网格自动得出，供心愿墙筛选。"),
     )
     name = models.CharField(_("姓名"), max_length=20)
-    phone = models.CharField(_("手机号"), max_length=11, validators=[validate_mobile])
+    phone = PhoneField(_("手机号"), max_length=11, validators=[validate_mobile])
     address = models.CharField(
         _("住址"), max_length=40, blank=True, help_text=_("楼栋-单元-房号，只供工作人员核对。")
     )
@@ -427,7 +428,7 @@ class WishFollower(models.Model):
     wish = models.ForeignKey(Wish, on_delete=models.CASCADE, related_name="followers", verbose_name=_("心愿"))
     code = models.CharField(_("查询码"), max_length=16, unique=True, editable=False)
     name = models.CharField(_("姓名"), max_length=20)
-    phone = models.CharField(_("手机号"), max_length=11, validators=[validate_mobile])
+    phone = PhoneField(_("手机号"), max_length=11, validators=[validate_mobile])
     created_at = models.DateTimeField(_("时间"), auto_now_add=True)
 
     scope_field = "wish__grid"

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from django.core.cache import cache
 from django.db.models import Count, F, Q
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
@@ -515,9 +516,16 @@ def returned_wishes(user):
 
 
 def get_claim_for_user_or_404(user, pk):
-    """A claim the user may act on: made for one of their claimants, or in their staff scope."""
+    """A claim the user may act on: made for one of their claimants, or in their staff scope.
+
+    "Staff" means holding wishes.view_claim (street staff, secretaries): a grid
+    worker's scope is a grid, but the claims there, their notes and the
+    fulfilment photos of residents' homes are none of their business.
+    """
     claim = claims_of(user).filter(pk=pk).first()
     if claim is None:
+        if not user.has_perm("wishes.view_claim"):
+            raise Http404
         claim = get_object_or_404(
             scope_queryset(
                 Claim.objects.select_related("wish__community", "volunteer", "team", "unit"), user

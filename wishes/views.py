@@ -10,6 +10,7 @@ from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -20,7 +21,9 @@ from django_ratelimit.exceptions import Ratelimited
 from grids.models import Grid
 from grids.selectors import contacts_for, get_grid_for_user_or_404
 from portal import pagecache
+from portal.cache import cache_unavailable, rate_limit_cache
 from portal.decorators import scope_required
+from portal.middleware import private
 from portal.models import PersonalDataLog
 from portal.net import ratelimit_key
 from portal.pdf import pdf_response, render_pdf
@@ -105,14 +108,20 @@ def _out_of_guesses(misses):
 
 
 def _check_track_limit(request):
-    if _out_of_guesses(cache.get(_misses_key(request), 0)):
+    if _out_of_guesses(rate_limit_cache().get(_misses_key(request), 0)):
         raise Ratelimited
 
 
 def _count_miss(request):
+    # The rate-limit cache: the same keys as the default one, but it keeps
+    # counting in the process while Redis is unreachable.
+    counter = rate_limit_cache()
     key = _misses_key(request)
-    cache.add(key, 0, 3600 + 60)
-    cache.incr(key)
+    counter.add(key, 0, 3600 + 60)
+    try:
+        counter.incr(key)
+    except ValueError:  # expired between the two calls
+        counter.add(key, 1, 3600 + 60)
 
 
 def _resident_wish_or_404(request, code):
@@ -138,18 +147,32 @@ def _int_param(request, name, default=None, maximum=None):
     return number or default
 
 
-@pagecache.public_page(WALL_CACHE_SECONDS)
-def wall(request):
+def _wall_params(request):
+    """The wall's inputs, normalised: a street and community that exist, a known category, a page."""
     street = _int_param(request, "street")
     community = _int_param(request, "community")
     category = request.GET.get("category", "")
     if category not in Wish.Category.values:
         category = ""
     page = _int_param(request, "page", 1, MAX_WALL_PAGE)
-    places = selectors.place_choices(street=street, community=community)
-    street = places["street"]
+    street = selectors.place_choices(street=street, community=community)["street"]
     if community and selectors.community_street(community) != street:
         community = None  # a community of another street, or none at all
+    return {"street": street, "community": community, "category": category, "page": page}
+
+
+def wall(request):
+    params = _wall_params(request)
+    return pagecache.serve(
+        request,
+        lambda: _wall_page(request, **params),
+        seconds=WALL_CACHE_SECONDS,
+        parts=tuple(params.values()),
+    )
+
+
+def _wall_page(request, *, street, community, category, page):
+    places = selectors.place_choices(street=street, community=community)
     claimants = selectors.claimants_for(request.user)
     context = {
         **places,
@@ -159,8 +182,9 @@ def wall(request):
         "categories": Wish.Category.choices,
     }
     # The wall is the same for everyone who cannot claim, so their copy of the
-    # cards is cached briefly; claimants get theirs live, marked "我已认领".
-    key = f"wishes:wall:{street or 0}:{community or 0}:{category}:{page}"
+    # cards is cached briefly (per language: the cards hold translated labels);
+    # claimants get theirs live, marked "我已认领".
+    key = f"wishes:wall:{get_language()}:{street or 0}:{community or 0}:{category}:{page}"
     cards = None if claimants else cache.get(key)
     if cards is None:
         wishes, has_next = selectors.wall_page(
@@ -236,7 +260,12 @@ def _preselected(request):
 )
 def wish_new(request):
     if request.method != "POST":
-        return pagecache.serve(request, lambda: _blank_form_page(request), seconds=FORM_CACHE_SECONDS)
+        return pagecache.serve(
+            request,
+            lambda: _blank_form_page(request),
+            seconds=FORM_CACHE_SECONDS,
+            parts=_form_params(request),
+        )
     form = WishForm(request.POST)
     if getattr(request, "limited", False) or _address_limit_reached(request):
         return _refused(request, form, _("这个网络今天提交的心愿太多了，请稍后再试。"))
@@ -257,6 +286,15 @@ def _refused(request, form, reason):
     """The form again, as typed, with why it was not saved and the community's phone (429)."""
     form.is_valid()  # errors of the fields, if any, show as well; the text stays
     return _form_page(request, form, status=429, refusal=reason)
+
+
+def _form_params(request):
+    """The blank form's inputs, normalised: a QR code that names a place, a street that exists."""
+    code = (request.GET.get("grid") or "").strip().upper()[:20]
+    if code and selectors.qr_place(code) is None:
+        code = "!"  # a bad code: the page warns (and is not kept, a message is waiting)
+    street = selectors.place_choices(street=_int_param(request, "street"))["street"]
+    return (code, street or 0)
 
 
 def _blank_form_page(request):
@@ -349,6 +387,7 @@ def _follow(request, form, wish_pk):
 
 
 @never_cache
+@private
 def wish_submitted(request):
     code = request.session.get(SESSION_NEW_CODE)
     if not code:
@@ -384,6 +423,7 @@ def _too_many_guesses(request, typed):
 
 
 @never_cache
+@private
 def track_lookup(request):
     form = TrackLookupForm(request.GET or None)
     if not form.is_bound:
@@ -392,7 +432,7 @@ def track_lookup(request):
         return _lookup_page(request, form, status=400)
     code = form.cleaned_data["code"]
     typed = request.GET.get("code", "")
-    if _out_of_guesses(cache.get(_misses_key(request), 0)):
+    if _out_of_guesses(rate_limit_cache().get(_misses_key(request), 0)):
         return _too_many_guesses(request, typed)
     wish, _follower = selectors.find_by_code(code)
     if wish is None:
@@ -402,13 +442,17 @@ def track_lookup(request):
 
 
 @never_cache
+@private
 def track(request, code):
     code = normalise_code(code)
     misses_key = _misses_key(request)
     ref_key, version_key = _code_key(code), services.track_version_key(code)
     # One round trip: the guess count, the code's wish and its current version.
     found = cache.get_many([misses_key, ref_key, version_key])
-    if _out_of_guesses(found.get(misses_key, 0)):
+    misses = found.get(misses_key, 0)
+    if cache_unavailable():  # Redis is away: the guesses are counted in this process
+        misses = rate_limit_cache().get(misses_key, 0)
+    if _out_of_guesses(misses):
         return _too_many_guesses(request, code)
     ref, version = found.get(ref_key), found.get(version_key)
     if ref is not None and version is not None:
@@ -493,6 +537,7 @@ def _track_content(request, context, forms_by_claim):
 
 
 @require_POST
+@private
 def track_confirm(request, code, claim_id):
     wish, follower = _resident_wish_or_404(request, code)
     if follower is not None:
@@ -516,6 +561,7 @@ def track_confirm(request, code, claim_id):
 
 
 @require_POST
+@private
 def track_not_done(request, code, claim_id):
     """The resident says "还没实现 / 有问题": back to the community and the claimant, with the reason."""
     wish, follower = _resident_wish_or_404(request, code)
@@ -547,6 +593,7 @@ def _recovery_rate(group, request):
 @ratelimit(
     key="portal.net.ratelimit_key", rate=_recovery_rate, method="POST", block=False, group="wishes.recover"
 )
+@private
 def track_recover(request):
     """Step 1: the phone number. The answer is the same whether it filed a wish or not."""
     form = RecoveryPhoneForm(request.POST or None)
@@ -568,6 +615,7 @@ def track_recover(request):
 
 
 @never_cache
+@private
 def track_recover_code(request):
     """Step 2: the one-time code; then the phone's tracking codes."""
     phone = request.session.get(SESSION_RECOVERY_PHONE)
@@ -599,6 +647,7 @@ def _photo_response(claim):
     return response
 
 
+@private
 def track_photo(request, code, claim_id):
     wish, follower = _resident_wish_or_404(request, code)
     if follower is not None:

@@ -84,15 +84,25 @@ def test_email_goes_out_with_the_link(reader, daytime, settings):
 
 
 def test_after_commit_the_sends_are_queued_and_a_broker_outage_loses_nothing(
-    reader, daytime, django_capture_on_commit_callbacks
+    reader, daytime, django_capture_on_commit_callbacks, monkeypatch
 ):
-    broker_down = mock.patch("inbox.tasks.deliver.delay", side_effect=ConnectionError("broker down"))
+    from kombu.exceptions import OperationalError
+
+    from portal import queue
+    from portal.models import TaskOutbox
+
+    monkeypatch.setattr(queue._Broker, "down_until", 0.0)
+    broker_down = mock.patch("portal.queue._send", side_effect=OperationalError("broker down"))
     with broker_down, django_capture_on_commit_callbacks(execute=True):
         notifications_write(kind=Kind.CLAIM_CONFIRMED, notes=[_note(reader)])
     assert set(Delivery.objects.values_list("status", flat=True)) == {SendStatus.PENDING}
+    assert TaskOutbox.objects.pending().count() == 2  # the kernel's outbox has the sends too
+    # The beat sweep (or the outbox, once the broker is back) sends each once.
     assert tasks.sweep.delay().get() == 2
     assert set(Delivery.objects.values_list("status", flat=True)) == {SendStatus.SENT}
     assert tasks.sweep.delay().get() == 0
+    monkeypatch.setattr(queue._Broker, "down_until", 0.0)
+    assert queue.resend_pending() == (2, 0)  # delivered late: nothing new is sent
     assert len(mail.outbox) == 1
 
 

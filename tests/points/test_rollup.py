@@ -238,7 +238,7 @@ def test_verifying_hours_refreshes_the_ranks_once_per_window(crew, django_captur
 
 def _rollup_callbacks(callbacks):
     # Saved records also queue the dashboard's cache invalidation (dashboard.cache).
-    return [c for c in callbacks if "points_rollup_soon" in getattr(c, "__qualname__", "")]
+    return [c for c in callbacks if getattr(c, "task", None) == "points.tasks.rollup_points_nightly"]
 
 
 @requires_postgresql

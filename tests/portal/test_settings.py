@@ -145,3 +145,18 @@ def test_docker_compose_has_the_services_and_parses():
     assert "worker" in services["worker"]["command"]
     assert "beat" in services["beat"]["command"]
     assert (ROOT / "Dockerfile").read_text().startswith("# ")
+
+
+def test_docker_compose_keeps_private_photos_in_a_writable_volume_and_outlasts_an_import():
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    for name in ("web", "worker", "beat"):
+        service = compose["services"][name]
+        private_root = service["environment"]["PRIVATE_MEDIA_ROOT"]
+        assert private_root != service["environment"]["MEDIA_ROOT"]
+        assert f"private-media:{private_root}" in service["volumes"]
+    assert "private-media" in compose["volumes"]
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    assert "/app/private-media" in dockerfile and "chown portal /app/media /app/private-media" in dockerfile
+    timeout = re.search(r"--timeout \$\{GUNICORN_TIMEOUT:-(\d+)\}", compose["services"]["web"]["command"])
+    assert timeout and int(timeout.group(1)) >= 300
+    assert "--timeout ${GUNICORN_TIMEOUT}" in dockerfile
