@@ -6,11 +6,13 @@ committed. Keys name the event and the recipient, so an event handled twice
 writes nothing new.
 """
 
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from alliances import events as alliance_events
 from grids.selectors import contacts_for, staff_in_charge
+from inbox import counts
 from inbox.models import Kind
 from inbox.services import Note, notifications_write
 from volunteers import events as volunteer_events
@@ -65,6 +67,15 @@ def _tell_resident(kind, wish, event, *, followers=False, **params):
             )
         )
     notifications_write(kind=kind, notes=notes)
+
+
+def on_any_wish_event(sender, *, wish, **kwargs):
+    # Whatever happens to a wish may change its grid staff's and secretaries'
+    # to-do (a new wish to review, a resident's report settled by a
+    # confirmation) even when nobody is told: drop what is kept for them, so
+    # their to-do and count show it at once.
+    in_charge = [user.pk for user in staff_in_charge(wish.grid)]
+    transaction.on_commit(lambda: counts.forget(in_charge))
 
 
 def on_wish_published(sender, *, wish, event, **kwargs):
@@ -253,6 +264,20 @@ def on_meeting_scheduled(sender, *, meeting, **kwargs):
 
 
 _RECEIVERS = [
+    *[
+        (signal, on_any_wish_event)
+        for signal in (
+            wish_events.wish_submitted,
+            wish_events.wish_published,
+            wish_events.wish_rejected,
+            wish_events.wish_claimed,
+            wish_events.claim_withdrawn,
+            wish_events.claim_fulfilled,
+            wish_events.claim_confirmed,
+            wish_events.wish_not_done,
+            wish_events.wish_closed,
+        )
+    ],
     (wish_events.wish_published, on_wish_published),
     (wish_events.wish_rejected, on_wish_rejected),
     (wish_events.wish_claimed, on_wish_claimed),
@@ -271,4 +296,4 @@ _RECEIVERS = [
 
 def connect():
     for signal, receiver in _RECEIVERS:
-        signal.connect(receiver, dispatch_uid=f"inbox.{receiver.__name__}")
+        signal.connect(receiver, dispatch_uid=f"inbox.{receiver.__name__}.{id(signal)}")

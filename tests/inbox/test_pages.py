@@ -1,5 +1,6 @@
 """/todo/ and /notifications/ (contract URLs), the preferences, and the top bar's counts."""
 
+import datetime
 import re
 from unittest import mock
 
@@ -179,3 +180,22 @@ def test_the_cached_todo_is_kept_per_language(login, world):
     assert "待审核的心愿" in client.get("/todo/").content.decode()
     english = client.get("/todo/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Wishes to review" in english and "待审核的心愿" not in english
+
+
+def test_a_new_wish_shows_in_its_reviewers_kept_todo_at_once(
+    login, world, django_capture_on_commit_callbacks
+):
+    from wishes import services
+
+    client = login(world.secretary_a)
+    assert 'id="todo-empty"' in client.get("/todo/").content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.wish_submit(
+            name="王秀英",
+            phone="13700001111",
+            grid=world.grid_a,
+            category="daily",
+            text="希望有人帮忙修理楼道的灯",
+            wanted_by=datetime.date.today() + datetime.timedelta(days=9),
+        )
+    assert "希望有人帮忙修理楼道的灯" in client.get("/todo/").content.decode()
