@@ -144,8 +144,9 @@ def _tour(aw, project, page, size):
         response = page.goto(path)
         assert response.status == 200, path
         page.shoot(f"alliances-{size}-staff-{name}")
-    page.goto("/alliances/")
-    page.click("text=退出")
+    page.goto("/me/")  # signing out lives on 我的, not in the top bar
+    page.click("#sign-out button")
+    page.wait_for_load_state("networkidle")
     sign_in(page, "liaison_a")
     liaison_pages = [
         ("me", "/me/"),
