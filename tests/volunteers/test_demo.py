@@ -2,7 +2,7 @@
 
 from alliances import demo as alliances_demo
 from alliances.models import MemberUnit
-from volunteers import demo
+from volunteers.demo import people as demo
 
 
 def test_some_party_members_of_the_street_work_at_its_member_units(ctx):

@@ -1,13 +1,6 @@
-"""Writes for volunteers, activities and service records.
-
-Every state change follows lock, re-check, change, record: the activity row
-is locked first (it guards capacity and attendance), then the row that
-changes. Refusals are ValidationError (a message for the person) or
-PermissionDenied (a wrong scope or role), and change nothing.
-"""
+"""Attendance and service records: check-in and check-out, absences, hours, verification, statements."""
 
 import datetime
-import logging
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
@@ -18,273 +11,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from points.services import points_award
-from portal.privacy import personal_data_write_record
-from portal.scoping import in_scope
-from volunteers import events
-from volunteers.access import can_manage_team, can_organise, can_verify
+from volunteers.access import can_organise, can_verify
 from volunteers.models import (
     PRESENT,
     Activity,
     ServiceRecord,
     ServiceStatement,
-    SignUp,
-    TeamMembership,
     hours_between,
 )
-
-logger = logging.getLogger(__name__)
-
-
-# --- volunteers -------------------------------------------------------------------------
-
-
-@transaction.atomic
-def volunteer_save(*, volunteer, actor, via, changed_fields=()):
-    """Register or update a volunteer, recording the personal data it sets.
-
-    `changed_fields` names what the caller changed on an existing volunteer (an
-    admin form's changed_data); `via` says where, for the access log.
-    """
-    if not in_scope(actor, volunteer.community):
-        raise PermissionDenied(_("该社区不在您的管辖范围内。"))
-    is_new = volunteer.pk is None
-    volunteer.full_clean()
-    volunteer.save()
-    personal_data_write_record(
-        actor=actor,
-        via=via,
-        created=[volunteer] if is_new else (),
-        changed=() if is_new else [volunteer],
-        changed_fields=changed_fields,
-    )
-    return volunteer
-
-
-@transaction.atomic
-def volunteer_report_to_community(*, volunteer, community, work_unit, party_organisation=""):
-    """在职党员双报到: the volunteer is an in-service party member living in `community`."""
-    volunteer.is_party_member = True
-    volunteer.work_unit = work_unit
-    volunteer.community = community
-    if party_organisation:
-        volunteer.party_organisation = party_organisation[:100]
-    volunteer.save(update_fields=["is_party_member", "work_unit", "community", "party_organisation"])
-    return volunteer
-
-
-# --- teams ------------------------------------------------------------------------------
-
-
-def _same_street(volunteer, node):
-    """Whether a grid node lies in the street of the volunteer's home community."""
-    home = volunteer.community
-    return node.tree_id == home.tree_id
-
-
-@transaction.atomic
-def team_join(*, team, volunteer, now=None):
-    """Apply to join a team; the leader approves. Applying again after leaving is allowed."""
-    now = now or timezone.now()
-    if not _same_street(volunteer, team.community):
-        raise PermissionDenied(_("只能加入本街道的服务队。"))
-    if not team.recruiting:
-        raise ValidationError(_("“%(team)s”暂不招募新队员。") % {"team": team})
-    membership = TeamMembership.objects.select_for_update().filter(team=team, volunteer=volunteer).first()
-    if membership is not None:
-        if membership.status == TeamMembership.Status.ACTIVE:
-            raise ValidationError(_("您已是“%(team)s”的队员。") % {"team": team})
-        if membership.status == TeamMembership.Status.PENDING:
-            raise ValidationError(_("您已提交申请，请等待队长审核。"))
-    else:
-        membership = TeamMembership(team=team, volunteer=volunteer)
-    membership.status = TeamMembership.Status.PENDING
-    membership.applied_at = now
-    membership.decided_at = membership.decided_by = membership.left_at = None
-    membership.save()
-    return membership
-
-
-@transaction.atomic
-def team_decide(*, membership, user, approve, now=None):
-    """The leader (or staff in scope) approves or turns down an application."""
-    membership = (
-        TeamMembership.objects.select_for_update()
-        .select_related("team__community", "volunteer")
-        .get(pk=membership.pk)
-    )
-    if not can_manage_team(user, membership.team):
-        raise PermissionDenied(_("只有队长或社区工作人员可以审核入队申请。"))
-    if membership.status != TeamMembership.Status.PENDING:
-        raise ValidationError(_("这份申请已经处理过了。"))
-    membership.status = TeamMembership.Status.ACTIVE if approve else TeamMembership.Status.REJECTED
-    membership.decided_at = now or timezone.now()
-    membership.decided_by = user
-    membership.save(update_fields=["status", "decided_at", "decided_by"])
-    return membership
-
-
-@transaction.atomic
-def team_leave(*, team, volunteer, now=None):
-    membership = TeamMembership.objects.select_for_update().filter(team=team, volunteer=volunteer).first()
-    if membership is None or membership.status not in (
-        TeamMembership.Status.ACTIVE,
-        TeamMembership.Status.PENDING,
-    ):
-        raise ValidationError(_("您不在这支服务队中。"))
-    if team.leader_id == volunteer.pk:
-        raise ValidationError(_("队长不能退出自己的服务队，请先由社区工作人员更换队长。"))
-    membership.status = TeamMembership.Status.LEFT
-    membership.left_at = now or timezone.now()
-    membership.save(update_fields=["status", "left_at"])
-    return membership
-
-
-# --- activities and sign-ups ------------------------------------------------------------------
-
-
-def _lock_activity(activity):
-    return (
-        Activity.objects.select_for_update()
-        .select_related("team__community", "community")
-        .get(pk=activity.pk)
-    )
-
-
-def _check_activity_fields(activity):
-    activity.full_clean(exclude=["created_by"])
-
-
-@transaction.atomic
-def activity_create(*, user, team, community, **fields):
-    """Publish an activity for `team`; its leader or staff whose scope holds the place."""
-    activity = Activity(team=team, community=community, created_by=user, **fields)
-    if not can_organise(user, activity):
-        raise PermissionDenied(_("只有队长或社区工作人员可以为这支服务队发布活动。"))
-    if community.tree_id != team.community.tree_id:
-        raise ValidationError({"community": _("活动地点必须在服务队所在的街道内。")})
-    _check_activity_fields(activity)
-    activity.save()
-    return activity
-
-
-@transaction.atomic
-def activity_update(*, activity, user, **fields):
-    activity = _lock_activity(activity)
-    if not can_organise(user, activity):
-        raise PermissionDenied
-    if activity.status == Activity.Status.CANCELLED:
-        raise ValidationError(_("已取消的活动不能修改。"))
-    if activity.is_over():
-        raise ValidationError(_("活动已结束，不能再修改；服务时长请在签到名单中调整。"))
-    for name, value in fields.items():
-        setattr(activity, name, value)
-    if activity.community.tree_id != activity.team.community.tree_id:
-        raise ValidationError({"community": _("活动地点必须在服务队所在的街道内。")})
-    _check_activity_fields(activity)
-    activity.save()
-    return activity
-
-
-@transaction.atomic
-def activity_cancel(*, activity, user, now=None):
-    now = now or timezone.now()
-    activity = _lock_activity(activity)
-    if not can_organise(user, activity):
-        raise PermissionDenied
-    if activity.status == Activity.Status.CANCELLED:
-        raise ValidationError(_("该活动已经取消了。"))
-    if activity.records.exists():
-        raise ValidationError(_("已有签到记录的活动不能取消。"))
-    activity.status = Activity.Status.CANCELLED
-    activity.save(update_fields=["status"])
-    holders = list(_active_signups(activity).values_list("volunteer_id", flat=True))
-    events.activity_cancelled.send(sender=Activity, activity=activity, volunteer_ids=holders)
-    return activity
-
-
-def _active_signups(activity):
-    return SignUp.objects.filter(activity=activity, status=SignUp.Status.ACTIVE)
-
-
-def _is_member(team, volunteer):
-    return TeamMembership.objects.filter(
-        team=team, volunteer=volunteer, status=TeamMembership.Status.ACTIVE
-    ).exists()
-
-
-def _local(value):
-    return timezone.localtime(value).strftime("%m-%d %H:%M")
-
-
-@transaction.atomic
-def signup_create(*, activity, volunteer, now=None):
-    """Take one place in an activity.
-
-    Capacity holds under any concurrency: the activity row is locked, the
-    active sign-ups are counted under that lock, and the counter written back
-    is checked by the database (signed_up_count <= capacity) as a backstop.
-    """
-    now = now or timezone.now()
-    activity = _lock_activity(activity)
-    if not _same_street(volunteer, activity.community):
-        raise PermissionDenied(_("只能报名本街道的活动。"))
-    state = activity.signup_state(now)
-    if state == "cancelled":
-        raise ValidationError(_("该活动已取消。"))
-    if state == "not_yet":
-        raise ValidationError(_("报名将于 %(time)s 开始。") % {"time": _local(activity.signup_opens_at)})
-    if state == "closed":
-        raise ValidationError(_("报名已截止。"))
-    if activity.members_only and not _is_member(activity.team, volunteer):
-        raise ValidationError(_("该活动仅限“%(team)s”队员报名。") % {"team": activity.team})
-    signup = SignUp.objects.filter(activity=activity, volunteer=volunteer).first()
-    if signup is not None and signup.status == SignUp.Status.ACTIVE:
-        raise ValidationError(_("您已报名该活动。"))
-    clash = (
-        SignUp.objects.filter(volunteer=volunteer, status=SignUp.Status.ACTIVE)
-        .filter(activity__starts_at__lt=activity.ends_at, activity__ends_at__gt=activity.starts_at)
-        .exclude(activity__status=Activity.Status.CANCELLED)
-        .select_related("activity")
-        .first()
-    )
-    if clash is not None:
-        raise ValidationError(
-            _("您已报名同一时段的“%(other)s”，不能同时参加。") % {"other": clash.activity.title}
-        )
-    taken = _active_signups(activity).count()
-    if taken >= activity.capacity:
-        raise ValidationError(_("名额已满。"))
-    if signup is None:
-        signup = SignUp(activity=activity, volunteer=volunteer)
-    signup.status, signup.signed_up_at, signup.cancelled_at = SignUp.Status.ACTIVE, now, None
-    signup.save()
-    Activity.objects.filter(pk=activity.pk).update(signed_up_count=taken + 1)
-    return signup
-
-
-@transaction.atomic
-def signup_cancel(*, activity, volunteer, now=None):
-    """Give a place back, up to the start; after that, the organiser records leave."""
-    now = now or timezone.now()
-    activity = _lock_activity(activity)
-    signup = (
-        SignUp.objects.select_for_update()
-        .filter(activity=activity, volunteer=volunteer, status=SignUp.Status.ACTIVE)
-        .first()
-    )
-    if signup is None:
-        raise ValidationError(_("您没有报名该活动。"))
-    if now >= activity.starts_at:
-        raise ValidationError(_("活动已开始，不能取消报名；不能参加请联系组织者登记请假。"))
-    if ServiceRecord.objects.filter(activity=activity, volunteer=volunteer).exists():
-        raise ValidationError(_("您已签到，不能取消报名。"))
-    signup.status, signup.cancelled_at = SignUp.Status.CANCELLED, now
-    signup.save(update_fields=["status", "cancelled_at"])
-    Activity.objects.filter(pk=activity.pk).update(signed_up_count=_active_signups(activity).count())
-    return signup
-
-
-# --- attendance and service records -------------------------------------------------------------
+from volunteers.services.common import active_signups, local_time, lock_activity, same_street
 
 
 def _record_for(activity, volunteer):
@@ -307,7 +42,7 @@ def _new_record(activity, volunteer, user, source, now):
 
 
 def _require_signed_up(activity, volunteer, by_organiser):
-    if not _active_signups(activity).filter(volunteer=volunteer).exists():
+    if not active_signups(activity).filter(volunteer=volunteer).exists():
         if by_organiser:
             raise ValidationError(_("%(name)s 没有报名这个活动。") % {"name": volunteer})
         raise ValidationError(_("您没有报名这个活动，请联系组织者。"))
@@ -329,7 +64,7 @@ def service_hours(activity, started_at, ended_at):
 def attendance_check_in(*, activity, volunteer, user, source, now=None):
     """Check a signed-up volunteer in, by the organiser or by the volunteer's own QR scan."""
     now = now or timezone.now()
-    activity = _lock_activity(activity)
+    activity = lock_activity(activity)
     by_organiser = source != ServiceRecord.Source.QR
     if by_organiser and not can_organise(user, activity):
         raise PermissionDenied
@@ -347,7 +82,7 @@ def attendance_check_in(*, activity, volunteer, user, source, now=None):
     _refuse_if_verified(record)
     if record is not None and record.started_at is not None:
         raise ValidationError(
-            _("%(name)s 已于 %(time)s 签到。") % {"name": volunteer, "time": _local(record.started_at)}
+            _("%(name)s 已于 %(time)s 签到。") % {"name": volunteer, "time": local_time(record.started_at)}
         )
     if record is None:
         record = _new_record(activity, volunteer, user, source, now)
@@ -369,7 +104,7 @@ def _check_out(activity, record, now):
 @transaction.atomic
 def attendance_check_out(*, activity, volunteer, user, now=None):
     now = now or timezone.now()
-    activity = _lock_activity(activity)
+    activity = lock_activity(activity)
     if not can_organise(user, activity):
         raise PermissionDenied
     record = _record_for(activity, volunteer)
@@ -378,7 +113,7 @@ def attendance_check_out(*, activity, volunteer, user, now=None):
         raise ValidationError(_("%(name)s 还没有签到，不能签退。") % {"name": volunteer})
     if record.ended_at is not None:
         raise ValidationError(
-            _("%(name)s 已于 %(time)s 签退。") % {"name": volunteer, "time": _local(record.ended_at)}
+            _("%(name)s 已于 %(time)s 签退。") % {"name": volunteer, "time": local_time(record.ended_at)}
         )
     return _check_out(activity, record, now)
 
@@ -387,7 +122,7 @@ def attendance_check_out(*, activity, volunteer, user, now=None):
 def attendance_check_out_all(*, activity, user, now=None):
     """Check out everyone still on site, at the end of the activity (or now, if earlier)."""
     now = now or timezone.now()
-    activity = _lock_activity(activity)
+    activity = lock_activity(activity)
     if not can_organise(user, activity):
         raise PermissionDenied
     on_site = ServiceRecord.objects.select_for_update().filter(
@@ -405,7 +140,7 @@ def attendance_mark_away(*, activity, volunteer, user, attendance, now=None):
     now = now or timezone.now()
     if attendance not in (ServiceRecord.Attendance.LEAVE, ServiceRecord.Attendance.ABSENT):
         raise ValidationError(_("只能登记请假或缺勤。"))
-    activity = _lock_activity(activity)
+    activity = lock_activity(activity)
     if not can_organise(user, activity):
         raise PermissionDenied
     _require_signed_up(activity, volunteer, by_organiser=True)
@@ -440,7 +175,7 @@ def _clean_hours(activity, hours, attendance):
 @transaction.atomic
 def service_record_update(*, record, user, hours, evaluation="", note=""):
     """The organiser corrects hours (e.g. someone left early) and adds an evaluation, before verification."""
-    activity = _lock_activity(record.activity)
+    activity = lock_activity(record.activity)
     if not can_organise(user, activity):
         raise PermissionDenied
     record = ServiceRecord.objects.select_for_update().select_related("volunteer").get(pk=record.pk)
@@ -457,14 +192,14 @@ def service_record_update(*, record, user, hours, evaluation="", note=""):
 def service_record_add_manual(*, activity, volunteer, user, hours, note="", evaluation="", now=None):
     """Add a record after the fact (补录), e.g. for someone who served without signing up."""
     now = now or timezone.now()
-    activity = _lock_activity(activity)
+    activity = lock_activity(activity)
     if not can_organise(user, activity):
         raise PermissionDenied
     if activity.status == Activity.Status.CANCELLED:
         raise ValidationError(_("该活动已取消。"))
     if now < activity.starts_at:
         raise ValidationError(_("活动还没开始，不能补录。"))
-    if not _same_street(volunteer, activity.community):
+    if not same_street(volunteer, activity.community):
         raise ValidationError(_("%(name)s 不是本街道的志愿者。") % {"name": volunteer})
     if ServiceRecord.objects.filter(activity=activity, volunteer=volunteer).exists():
         raise ValidationError(_("%(name)s 已有这次活动的服务记录。") % {"name": volunteer})
@@ -510,7 +245,7 @@ def service_records_verify(*, activity, user, now=None):
     another leader or staff member.
     """
     now = now or timezone.now()
-    activity = _lock_activity(activity)
+    activity = lock_activity(activity)
     if not can_verify(user, activity):
         raise PermissionDenied(_("只有队长或社区工作人员可以核验服务时长。"))
     if now < activity.starts_at:
@@ -520,7 +255,7 @@ def service_records_verify(*, activity, user, now=None):
     if on_site:
         raise ValidationError(_("还有 %(n)s 人没有签退，请先签退。") % {"n": on_site})
     result = VerifyResult()
-    missing = _active_signups(activity).exclude(volunteer__in=records.values("volunteer"))
+    missing = active_signups(activity).exclude(volunteer__in=records.values("volunteer"))
     absentees = [
         _new_record(activity, signup.volunteer, user, ServiceRecord.Source.ORGANISER, now)
         for signup in missing.select_related("volunteer")
@@ -546,7 +281,7 @@ def service_records_verify(*, activity, user, now=None):
 def service_record_verify(*, record, user, now=None):
     """Verify one record (the admin's bulk action calls this per row)."""
     now = now or timezone.now()
-    activity = _lock_activity(record.activity)
+    activity = lock_activity(record.activity)
     if not can_verify(user, activity):
         raise PermissionDenied
     record = (

@@ -1,0 +1,42 @@
+"""Volunteers: registering and changing one (with the personal-data log), 在职党员双报到."""
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from portal.privacy import personal_data_write_record
+from portal.scoping import in_scope
+
+
+@transaction.atomic
+def volunteer_save(*, volunteer, actor, via, changed_fields=()):
+    """Register or update a volunteer, recording the personal data it sets.
+
+    `changed_fields` names what the caller changed on an existing volunteer (an
+    admin form's changed_data); `via` says where, for the access log.
+    """
+    if not in_scope(actor, volunteer.community):
+        raise PermissionDenied(_("该社区不在您的管辖范围内。"))
+    is_new = volunteer.pk is None
+    volunteer.full_clean()
+    volunteer.save()
+    personal_data_write_record(
+        actor=actor,
+        via=via,
+        created=[volunteer] if is_new else (),
+        changed=() if is_new else [volunteer],
+        changed_fields=changed_fields,
+    )
+    return volunteer
+
+
+@transaction.atomic
+def volunteer_report_to_community(*, volunteer, community, work_unit, party_organisation=""):
+    """在职党员双报到: the volunteer is an in-service party member living in `community`."""
+    volunteer.is_party_member = True
+    volunteer.work_unit = work_unit
+    volunteer.community = community
+    if party_organisation:
+        volunteer.party_organisation = party_organisation[:100]
+    volunteer.save(update_fields=["is_party_member", "work_unit", "community", "party_organisation"])
+    return volunteer
