@@ -12,9 +12,11 @@ from django.shortcuts import get_object_or_404
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from alliances.access import liaison_unit_ids
 from alliances.models import MemberUnit, unit_keys, unit_name_key
 from grids.models import Grid, Household
 from portal.scoping import aggregate_in, scope_queryset
+from volunteers.access import volunteer_of
 from volunteers.models import Volunteer, VolunteerTeam
 from volunteers.selectors import party_member_filter
 from wishes.models import Claim, Wish, WishFollower, normalise_code
@@ -415,12 +417,20 @@ def wish_claims_for_resident(wish):
 
 
 def claimants_for(user):
-    """Everyone the user may claim for: themself, teams they lead, units they liaise for."""
+    """Everyone the user may claim for: themself, teams they lead, units they liaise for.
+
+    Built on the volunteer record and the liaison units already kept on the
+    user for the request, so someone who is neither costs no further query.
+    """
     if not user.is_authenticated:
         return []
-    options = list(Volunteer.objects.filter(user=user).select_related("community"))
-    options += list(VolunteerTeam.objects.filter(leader__user=user).order_by("name"))
-    options += list(MemberUnit.objects.filter(liaisons=user).order_by("name"))
+    volunteer = volunteer_of(user)
+    options = [volunteer] if volunteer is not None else []
+    if volunteer is not None:
+        options += list(VolunteerTeam.objects.filter(leader=volunteer).order_by("name"))
+    unit_ids = liaison_unit_ids(user)
+    if unit_ids:
+        options += list(MemberUnit.objects.filter(pk__in=unit_ids).order_by("name"))
     return options
 
 
