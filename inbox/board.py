@@ -3,17 +3,15 @@
 `todo_for(user)` builds the page; `todo_count(user)` the top bar's number.
 """
 
-from portal.todo import Board, Viewer, providers
+from portal.todo import Board, Viewer, providers, resolve
 
 ROWS = 5
 
 
 def todo_for(user, rows=ROWS, now=None):
     viewer = Viewer(user, now)
-    sections = []
-    for provider in providers():
-        sections.extend(s for s in provider(viewer, rows) if s is not None)
-    return Board(sections=sections)
+    pending = [spec for provider in providers() for spec in provider(viewer, rows)]
+    return Board(sections=resolve(pending, rows))
 
 
 def todo_count(user, now=None):

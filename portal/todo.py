@@ -5,10 +5,10 @@ An app with work for people has a `todo.py` holding providers: functions
 what that app's data says the viewer owes, each item linked to the page where
 it is done. A provider reads through its own app's selectors, so the rule of
 what is "open" or "overdue" lives with the data. `rows` is how many items to
-list per section; 0 means counts only (the top bar). Each section costs a
-count and, when there is something to list, two small queries for its first
-rows, whatever the amount of data, so a to-do's queries stay fixed at
-district scale.
+list per section; 0 means counts only (the top bar). All of a person's
+sections are counted in one query, and each with something to list costs two
+small queries for its first rows, whatever the amount of data, so a to-do's
+queries stay fixed at district scale.
 
 The inbox collects every installed app's providers (`providers()`, the way
 `sync_roles` collects roles.py) and shows them as 我的待办; no app imports
@@ -21,6 +21,8 @@ from functools import cached_property
 from importlib import import_module
 
 from django.apps import apps
+from django.core.exceptions import EmptyResultSet
+from django.db import DEFAULT_DB_ALIAS, connections
 from django.utils import timezone
 from django.utils.module_loading import module_has_submodule
 
@@ -143,36 +145,83 @@ class Viewer:
         return (first - datetime.timedelta(days=1)).replace(day=1)
 
 
-def head(queryset, rows):
-    """(first `rows` rows, total count), in queries that stay small at any size.
+@dataclass
+class Pending:
+    """A section a provider asked for, counted and listed later with every other one."""
 
-    A COUNT, which needs none of the tables the rows are shown with; then, if
-    there is anything, the keys of the first `rows` on the list's order (a
-    narrow query that can stop early on an index); then just those rows with
-    what they show. A single query joining every open item to its household,
-    building and grid only to keep five costs more to plan than to run.
+    key: str
+    title: str
+    url: str
+    queryset: object
+    to_item: object
+    late: bool = False
+    hint: str = ""
+
+
+def section(key, title, url, queryset, rows, to_item, *, late=False, hint=""):
+    """A section of a provider: the things `queryset` lists, each shown with `to_item(row)`.
+
+    Nothing runs yet: `resolve` counts every pending section of a person in
+    one query, then lists the first `rows` of those that have any.
     """
-    count = queryset.count()
-    if rows <= 0 or not count:
-        return [], count
+    return Pending(
+        key=key, title=str(title), url=url, queryset=queryset, to_item=to_item, late=late, hint=str(hint)
+    )
+
+
+def count_all(querysets):
+    """The number of rows of each queryset, in one round trip (a SELECT of scalar subqueries)."""
+    parts, params, empty = [], [], set()
+    for index, queryset in enumerate(querysets):
+        try:
+            sql, part_params = queryset.order_by().values("pk").query.sql_with_params()
+        except EmptyResultSet:  # a .none(): nothing to count
+            empty.add(index)
+            continue
+        parts.append(f"(SELECT COUNT(*) FROM ({sql}) AS todo_{index})")
+        params.extend(part_params)
+    numbers = []
+    if parts:
+        with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
+            cursor.execute("SELECT " + ", ".join(parts), params)
+            numbers = list(cursor.fetchone())
+    found = iter(numbers)
+    return [0 if index in empty else next(found) for index in range(len(querysets))]
+
+
+def first_rows(queryset, rows):
+    """The first `rows` rows, joined to what they show only once they are picked.
+
+    The keys come from a narrow query that can stop early on an index; then
+    just those rows with their related rows. A single query joining every open
+    item to its household, building and grid only to keep five costs more to
+    plan than to run.
+    """
     keys = list(queryset.select_related(None).values_list("pk", flat=True)[:rows])
     found = queryset.model._default_manager.filter(pk__in=keys)
     found.query.select_related = queryset.query.select_related
     by_key = {obj.pk: obj for obj in found}
-    return [by_key[key] for key in keys if key in by_key], count
+    return [by_key[key] for key in keys if key in by_key]
 
 
-def section(key, title, url, queryset, rows, to_item, *, late=False, hint=""):
-    """A section from a queryset: None when there is nothing to do."""
-    found, count = head(queryset, rows)
-    if not count:
-        return None
-    return Section(
-        key=key,
-        title=str(title),
-        count=count,
-        url=url,
-        items=[to_item(r) for r in found],
-        late=late,
-        hint=str(hint),
-    )
+def resolve(pending, rows):
+    """Sections with something to do, from the pending ones: one COUNT query for all of them,
+    then two small queries for the first `rows` of each that has any (none when rows is 0)."""
+    pending = [p for p in pending if p is not None]
+    sections = []
+    for spec, count in zip(pending, count_all([p.queryset for p in pending]), strict=True):
+        if not count:
+            continue
+        found = first_rows(spec.queryset, rows) if rows > 0 else []
+        sections.append(
+            Section(
+                key=spec.key,
+                title=spec.title,
+                count=count,
+                url=spec.url,
+                items=[spec.to_item(r) for r in found],
+                late=spec.late,
+                hint=spec.hint,
+            )
+        )
+    return sections
