@@ -16,11 +16,14 @@ def test_public_pages_and_their_scripts_work_under_the_policy(world, desktop_pag
     page = desktop_page
     violations = _watch(page)
     page.goto("/wishes/")
-    page.select_option("#f-street", str(world.other_street.pk))  # data-autosubmit reloads the wall
-    page.wait_for_load_state("networkidle")
+    # data-autosubmit reloads the page; wait for that navigation itself, which on a
+    # busy machine may start after the page was already idle.
+    with page.expect_navigation():
+        page.select_option("#f-street", str(world.other_street.pk))
     assert f"street={world.other_street.pk}" in page.url
     page.goto("/wishes/new/")
-    page.select_option("select[name=language]", "en")
+    with page.expect_navigation():
+        page.select_option("select[name=language]", "en")
     page.wait_for_load_state("networkidle")
     assert page.locator("html").get_attribute("lang") == "en"
     assert violations == []
