@@ -315,3 +315,6 @@ def test_each_roles_todo_notifications_and_top_bar_on_a_phone(
     page.goto("/notifications/")
     assert page.locator("#notifications li").count() >= 1
     _shoot(page, f"notifications-{role}")
+    page.goto("/notifications/settings/")
+    assert page.locator("#id_quiet_start").is_visible()
+    _shoot(page, f"preferences-{role}")
