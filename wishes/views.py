@@ -494,7 +494,7 @@ def _track_page(request, wish, follower, forms_by_claim=None, status=200):
 
 
 # The tracking page of a wish changes only with its events: every change of
-# state writes one (services._record), and its id is the cache version. Its
+# state writes one (record_event in wishes.services.common), and its id is the cache version. Its
 # confirmation forms carry the CSRF placeholder (portal.pagecache), never a token.
 
 
