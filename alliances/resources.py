@@ -15,7 +15,14 @@ from import_export import fields, widgets
 from alliances import services
 from alliances.models import MemberUnit, Need, Resource, ResourceKind
 from grids.models import Grid
-from portal.resources import ChoiceLabelWidget, ScopedLookupWidget, ScopedResource, TextWidget
+from portal.resources import (
+    ChoiceLabelWidget,
+    ScopedLookupWidget,
+    ScopedResource,
+    TextWidget,
+    is_blank,
+    is_clear_marker,
+)
 from portal.scoping import in_scope
 
 UNIT_GRID_COLUMN = "单位所在编码"
@@ -186,10 +193,14 @@ class MemberUnitResource(ScopedResource):
         return super().get_queryset().select_related("grid").prefetch_related("liaisons")
 
     def save_m2m(self, instance, row, **kwargs):
-        # The service sets the liaisons and gives each the liaison role.
+        # The service sets the liaisons and gives each the liaison role. An
+        # empty cell keeps them; only the clear marker removes them all.
         field = self.fields["liaisons"]
-        if field.column_name in row:
-            services.unit_set_liaisons(unit=instance, users=field.clean(row))
+        cell = row.get(field.column_name)
+        if field.column_name not in row or is_blank(cell):
+            return
+        users = [] if is_clear_marker(cell) else field.clean(row)
+        services.unit_set_liaisons(unit=instance, users=users)
 
 
 class ResourceResource(ScopedResource):

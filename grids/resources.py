@@ -11,7 +11,14 @@ from import_export import fields, widgets
 
 from grids import services
 from grids.models import Building, Grid, GridAssignment, Household, Visit
-from portal.resources import ChoiceLabelWidget, ScopedLookupWidget, ScopedResource, TextWidget, is_pending
+from portal.resources import (
+    ChoiceLabelWidget,
+    ScopedLookupWidget,
+    ScopedResource,
+    TextWidget,
+    cell_text,
+    is_pending,
+)
 from portal.roles import Role
 from portal.scoping import in_scope
 from portal.services import user_create, user_grant_role
@@ -271,10 +278,10 @@ class PersonWidget(widgets.Widget):
         return person
 
     def _new_person(self, username, row):
-        phone = normalise_phone(str(row.get("手机号") or "").strip())
+        phone = normalise_phone(cell_text(row, "手机号"))
         if phone and not is_mobile(phone):
             raise ValueError(_("手机号“%(value)s”格式不正确。") % {"value": phone})
-        name = str(row.get("姓名") or "").strip()
+        name = cell_text(row, "姓名")
         if not name:
             raise ValueError(_("新账号“%(value)s”需要填写姓名。") % {"value": username})
         person = get_user_model()(username=username, full_name=name[:50], phone=phone)

@@ -10,11 +10,15 @@
   that points outside it is an error. Without a user, nothing is in scope.
 - Personal data is masked on export unless the user may see it; a masked
   value read back unchanged keeps the stored value.
+- Imports never lose data: in a row that updates a record, an empty cell keeps
+  the stored value, and a column left out of the sheet is not touched. Only the
+  marker （清空） (or "(清空)") clears a value; a column that must have a value,
+  or that identifies the record, cannot be cleared.
 """
 
 import logging
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.utils.translation import gettext as _
 from import_export import resources, widgets
 from import_export.results import Error, Result
@@ -30,7 +34,30 @@ from portal.privacy import (
 from portal.scoping import scope_queryset
 
 MASKS = {"phone": mask_phone, "id_number": mask_id_number}
+CLEAR_MARKER = "（清空）"
 logger = logging.getLogger(__name__)
+
+
+def is_clear_marker(cell):
+    """Whether a cell asks to clear the stored value: （清空）, in full-width or ASCII parentheses."""
+    if not isinstance(cell, str):
+        return False
+    text = cell.strip().replace("（", "(").replace("）", ")").replace(" ", "")
+    return text == "(清空)"
+
+
+def is_blank(cell):
+    return cell is None or (isinstance(cell, str) and not cell.strip())
+
+
+def cell_text(row, column):
+    """A cell as text, for widgets that read a neighbouring column; the clear marker reads as empty."""
+    value = (row or {}).get(column)
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if value is None or is_clear_marker(value):
+        return ""
+    return str(value).strip()
 
 
 class PlainError(Error):
@@ -241,13 +268,44 @@ class ScopedResource(resources.ModelResource):
         return can_view_personal_data(self.user)
 
     def import_field(self, field, instance, row, is_m2m=False, **kwargs):
-        mask = self._mask_for(field.attribute) if field.attribute in self.personal_fields() else None
+        if field.readonly or not field.attribute or field.column_name not in row:
+            return super().import_field(field, instance, row, is_m2m, **kwargs)
         cell = row.get(field.column_name)
+        if is_clear_marker(cell):
+            self._clear_field(field, instance)
+            return
+        if is_blank(cell) and instance.pk is not None:
+            return  # an empty cell in an update keeps the stored value
+        mask = self._mask_for(field.attribute) if field.attribute in self.personal_fields() else None
         if mask and isinstance(cell, str) and "*" in cell:
             if instance.pk and mask(getattr(instance, field.attribute)) == cell:
                 return  # a masked export read back: keep what is stored
             raise ValueError(_("该单元格是打码后的号码，请填写完整号码，或保留导出时的原值。"))
         super().import_field(field, instance, row, is_m2m, **kwargs)
+
+    def _clear_field(self, field, instance):
+        """Set the field to its empty value, or refuse when the column cannot be empty."""
+        column = field.column_name
+        if column in self.key_columns():
+            raise ValueError(_("“%(column)s”用于识别记录，不能清空。") % {"column": column})
+        name = field.attribute.rsplit("__", 1)[-1]
+        target = instance
+        for part in field.attribute.split("__")[:-1]:
+            target = getattr(target, part, None)
+        try:
+            model_field = type(target)._meta.get_field(name)
+        except (AttributeError, FieldDoesNotExist):
+            model_field = None
+        if model_field is not None and model_field.null:
+            setattr(target, name, None)
+        elif model_field is not None and model_field.blank and model_field.empty_strings_allowed:
+            setattr(target, name, "")
+        else:
+            raise ValueError(_("“%(column)s”必须填写，不能清空。") % {"column": column})
+
+    def key_columns(self):
+        """The headers of the columns that identify a record (import_id_fields)."""
+        return {self.fields[name].column_name for name in self._meta.import_id_fields if name in self.fields}
 
     def after_export(self, queryset, dataset, **kwargs):
         super().after_export(queryset, dataset, **kwargs)
