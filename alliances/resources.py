@@ -229,6 +229,7 @@ class ResourceResource(ScopedResource):
     is_active = fields.Field("is_active", "有效", widget=YesNoWidget())
 
     scoped_widgets = ("unit", "community")
+    extra_key_columns = (UNIT_GRID_COLUMN,)
 
     class Meta:
         model = Resource

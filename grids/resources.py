@@ -114,6 +114,7 @@ class HouseholdResource(ScopedResource):
     notes = fields.Field("notes", "备注", widget=TextWidget())
 
     scoped_widgets = ("building",)
+    extra_key_columns = (GRID_COLUMN,)
     UPDATE_FIELDS = ("head_name", "phone", "id_number", "category", "notes")
     BUILDING_CACHE_SIZE = 64
 
@@ -313,6 +314,7 @@ class GridWorkerResource(ScopedResource):
     end_date = fields.Field("end_date", "结束日期", widget=widgets.DateWidget())
 
     scoped_widgets = ("person", "grid", "building")
+    extra_key_columns = ()
     personal_attributes = ("person__phone",)
     created_on_save = ("person",)
 

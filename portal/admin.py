@@ -7,11 +7,14 @@ from django.core.exceptions import FieldDoesNotExist, PermissionDenied, Validati
 from django.db.models import Q
 from django.db.models.constants import LOOKUP_SEP
 from django.http import Http404
+from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from import_export.forms import ImportForm
 
 from portal.access import node_of
+from portal.import_changes import changes_sheets, spool_for
 from portal.imports import ImportRefused, check_size
 from portal.models import PersonalDataLog, StaffProfile, User
 from portal.privacy import (
@@ -26,6 +29,7 @@ from portal.roles import ADMIN_ROLES, Role, accounts_manageable_by, roles_below
 from portal.scoping import grid_model, scope_queryset
 from portal.text import join_list
 from portal.validators import is_id_number, is_mobile, normalise_digits, normalise_phone
+from portal.xlsx import workbook_bytes, xlsx_response
 
 logger = logging.getLogger(__name__)
 
@@ -402,6 +406,43 @@ class ImportExportScopedMixin:
     """
 
     import_form_class = LimitedImportForm
+    import_template_name = "admin/portal/import.html"
+
+    def get_urls(self):
+        own = [
+            path(
+                "import/changes.xlsx",
+                self.admin_site.admin_view(self.import_changes_view),
+                name=self._changes_url_name(),
+            )
+        ]
+        return own + super().get_urls()
+
+    def _changes_url_name(self):
+        return f"{self.model._meta.app_label}_{self.model._meta.model_name}_import_changes"
+
+    def import_action(self, request, **kwargs):
+        response = super().import_action(request, **kwargs)
+        result = getattr(response, "context_data", {}).get("result")
+        changes = getattr(result, "changes", None)
+        if changes is not None:
+            url = reverse(f"admin:{self._changes_url_name()}", current_app=self.admin_site.name)
+            response.context_data["changes"] = changes
+            response.context_data["changes_url"] = f"{url}?token={changes.signed_token(request.user)}"
+        return response
+
+    def import_changes_view(self, request):
+        """Every change and error of the user's last previews, as a workbook."""
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        spool = spool_for(request.GET.get("token", ""), request.user)
+        if spool is None:
+            raise Http404
+        name = _("%(sheet)s-导入预览-%(date)s.xlsx") % {
+            "sheet": self.model._meta.verbose_name,
+            "date": timezone.localdate().isoformat(),
+        }
+        return xlsx_response(workbook_bytes(changes_sheets(spool)), str(name))
 
     def add_data_read_fail_error_to_form(self, form, e):
         if isinstance(e, ImportRefused):

@@ -18,11 +18,12 @@
 
 import logging
 
-from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist, ValidationError
 from django.utils.translation import gettext as _
 from import_export import resources, widgets
-from import_export.results import Error, Result
+from import_export.results import Error, Result, RowResult
 
+from portal.import_changes import ImportChanges, display, error_column
 from portal.models import PersonalDataLog
 from portal.privacy import (
     IMPORT,
@@ -212,6 +213,56 @@ class ScopedResource(resources.ModelResource):
         # Services name the file in the access log.
         self.via = kwargs.get("file_name") or IMPORT
 
+    # --- what the preview shows ---------------------------------------------------------
+
+    changes = None
+    _compared = ()
+    _old = None
+    _instance = None
+
+    def _rendered(self, instance):
+        values = {}
+        for field in self._compared:
+            try:
+                values[field.column_name] = display(field.export(instance))
+            except (ValueError, AttributeError, ObjectDoesNotExist):
+                values[field.column_name] = ""
+        return values
+
+    def after_init_instance(self, instance, new, row, **kwargs):
+        super().after_init_instance(instance, new, row, **kwargs)
+        if self.changes is not None and not new:
+            self._old = self._rendered(instance)
+            self._instance = instance
+
+    def import_row(self, row, instance_loader, **kwargs):
+        self._old = self._instance = None
+        row_result = super().import_row(row, instance_loader, **kwargs)
+        if self.changes is not None:
+            self._record(row, row_result, kwargs.get("row_number"))
+        return row_result
+
+    def _record(self, row, row_result, number):
+        kind = row_result.import_type
+        if kind == RowResult.IMPORT_TYPE_INVALID:
+            error = row_result.validation_error
+            messages = getattr(error, "message_dict", None) or {"": error.messages}
+            for key, reasons in messages.items():
+                column = error_column(self, key)
+                for reason in reasons:
+                    self.changes.add_error(number, column, row.get(column) if column else None, reason)
+        elif kind == RowResult.IMPORT_TYPE_ERROR:
+            for error in row_result.errors:
+                self.changes.add_error(number, "", None, str(error.error))
+        elif kind == RowResult.IMPORT_TYPE_NEW:
+            self.changes.add_new(number, row)
+        elif self._old is not None:
+            new = self._rendered(self._instance)
+            changed = [(c, self._old[c], new[c]) for c in new if new[c] != self._old.get(c)]
+            self.changes.add_update(number, row, changed)
+        else:
+            self.changes.add_update(number, row, [])
+
     def get_error_result_class(self):
         return PlainError
 
@@ -227,7 +278,23 @@ class ScopedResource(resources.ModelResource):
     def import_data(self, dataset, **kwargs):
         kwargs["use_transactions"] = True
         kwargs["rollback_on_validation_errors"] = True
-        return super().import_data(dataset, **kwargs)
+        self.changes = None
+        self._compared = []
+        if kwargs.get("dry_run"):
+            # What the preview shows: the columns the sheet has that the import writes.
+            headers = [h for h in (dataset.headers or []) if h]
+            self._compared = [f for f in self.get_import_fields() if not f.readonly and f.column_name in headers]
+            self.changes = ImportChanges(headers, self.key_columns())
+        try:
+            result = super().import_data(dataset, **kwargs)
+            if self.changes is not None:
+                for error in result.base_errors:
+                    self.changes.add_error(None, "", None, str(error.error))
+        finally:
+            if self.changes is not None:
+                self.changes.close()
+        result.changes = self.changes
+        return result
 
     def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
         errors = dict(import_validation_errors or {})
@@ -304,8 +371,14 @@ class ScopedResource(resources.ModelResource):
             raise ValueError(_("“%(column)s”必须填写，不能清空。") % {"column": column})
 
     def key_columns(self):
-        """The headers of the columns that identify a record (import_id_fields)."""
-        return {self.fields[name].column_name for name in self._meta.import_id_fields if name in self.fields}
+        """The headers of the columns that identify a record: import_id_fields and the columns they read."""
+        columns = [
+            self.fields[name].column_name for name in self._meta.import_id_fields if name in self.fields
+        ]
+        return [*self.extra_key_columns, *columns]
+
+    # Columns a key widget reads besides its own (the grid a building is named in).
+    extra_key_columns = ()
 
     def after_export(self, queryset, dataset, **kwargs):
         super().after_export(queryset, dataset, **kwargs)
