@@ -283,7 +283,9 @@ class ScopedResource(resources.ModelResource):
         if kwargs.get("dry_run"):
             # What the preview shows: the columns the sheet has that the import writes.
             headers = [h for h in (dataset.headers or []) if h]
-            self._compared = [f for f in self.get_import_fields() if not f.readonly and f.column_name in headers]
+            self._compared = [
+                f for f in self.get_import_fields() if not f.readonly and f.column_name in headers
+            ]
             self.changes = ImportChanges(headers, self.key_columns())
         try:
             result = super().import_data(dataset, **kwargs)
