@@ -13,9 +13,12 @@ from grids import services
 from grids.models import Building, Grid, GridAssignment, Household, Visit
 from portal.resources import (
     ChoiceLabelWidget,
+    CountWidget,
+    DateCellWidget,
     ScopedLookupWidget,
     ScopedResource,
     TextWidget,
+    YesNoWidget,
     cell_text,
     is_pending,
 )
@@ -69,8 +72,8 @@ class BuildingResource(ScopedResource):
     grid = fields.Field("grid", GRID_COLUMN, widget=_grid_widget())
     name = fields.Field("name", "楼栋", widget=TextWidget())
     address = fields.Field("address", "地址", widget=TextWidget())
-    units = fields.Field("units", "单元数", widget=widgets.IntegerWidget())
-    floors = fields.Field("floors", "层数", widget=widgets.IntegerWidget())
+    units = fields.Field("units", "单元数", widget=CountWidget())
+    floors = fields.Field("floors", "层数", widget=CountWidget())
 
     scoped_widgets = ("grid",)
 
@@ -308,10 +311,8 @@ class GridWorkerResource(ScopedResource):
     grid = fields.Field("grid", GRID_COLUMN, widget=_grid_widget())
     building = fields.Field("building", "楼栋", widget=BuildingWidget())
     unit = fields.Field("unit", "单元", widget=TextWidget())
-    start_date = fields.Field(
-        "start_date", "开始日期", widget=widgets.DateWidget(), default=timezone.localdate
-    )
-    end_date = fields.Field("end_date", "结束日期", widget=widgets.DateWidget())
+    start_date = fields.Field("start_date", "开始日期", widget=DateCellWidget(), default=timezone.localdate)
+    end_date = fields.Field("end_date", "结束日期", widget=DateCellWidget())
 
     scoped_widgets = ("person", "grid", "building")
     extra_key_columns = ()
@@ -364,9 +365,7 @@ class VisitResource(ScopedResource):
     visited_at = fields.Field("visited_at", "走访时间", widget=widgets.DateTimeWidget(), readonly=True)
     method = fields.Field("method", "走访方式", widget=ChoiceLabelWidget(Visit.Method, ""), readonly=True)
     findings = fields.Field("findings", "走访情况", readonly=True)
-    follow_up_needed = fields.Field(
-        "follow_up_needed", "需要跟进", widget=widgets.BooleanWidget(), readonly=True
-    )
+    follow_up_needed = fields.Field("follow_up_needed", "需要跟进", widget=YesNoWidget(), readonly=True)
     follow_up_done_at = fields.Field(
         "follow_up_done_at", "跟进完成时间", widget=widgets.DateTimeWidget(), readonly=True
     )

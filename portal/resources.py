@@ -187,6 +187,58 @@ class TextWidget(widgets.CharWidget):
         return "" if value is None else str(value).strip()
 
 
+class DateCellWidget(widgets.DateWidget):
+    """Dates as 2026-03-01 (or a date cell); a bad one is a row error in Chinese."""
+
+    def clean(self, value, row=None, **kwargs):
+        if isinstance(value, str):
+            value = value.strip().replace("/", "-").replace(".", "-")
+        try:
+            return super().clean(value, row, **kwargs)
+        except ValueError:
+            raise ValueError(_("日期“%(value)s”无法识别，请写成 2026-03-01。") % {"value": value}) from None
+
+
+class CountWidget(widgets.Widget):
+    """A whole number ≥ 0; empty stays empty."""
+
+    def __init__(self, required=False, **kwargs):
+        super().__init__(**kwargs)
+        self.required = required
+
+    def clean(self, value, row=None, **kwargs):
+        if value is None or str(value).strip() == "":
+            if self.required:
+                raise ValueError(_("请填写数量。"))
+            return None
+        try:
+            number = float(str(value).strip())
+        except ValueError:
+            raise ValueError(_("数量“%(value)s”不是数字。") % {"value": value}) from None
+        if number < 0 or not number.is_integer():
+            raise ValueError(_("数量“%(value)s”应为不小于 0 的整数。") % {"value": value})
+        return int(number)
+
+    def render(self, value, obj=None, **kwargs):
+        return "" if value is None else value
+
+
+class YesNoWidget(widgets.Widget):
+    YES = ("是", "有效", "1", "true", "yes", "y")
+    NO = ("否", "已撤回", "撤回", "0", "false", "no", "n")
+
+    def clean(self, value, row=None, **kwargs):
+        text = "" if value is None else str(value).strip().lower()
+        if text in ("",) or text in self.YES:
+            return True
+        if text in self.NO:
+            return False
+        raise ValueError(_("“%(value)s”应填“是”或“否”。") % {"value": value})
+
+    def render(self, value, obj=None, **kwargs):
+        return "是" if value else "否"
+
+
 class ScopedResource(resources.ModelResource):
     """Base for the portal's import/export resources; see the module docstring."""
 

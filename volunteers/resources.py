@@ -16,6 +16,7 @@ from import_export import fields, widgets
 from grids.models import Grid
 from portal.resources import (
     ChoiceLabelWidget,
+    DateCellWidget,
     ScopedLookupWidget,
     ScopedResource,
     TextWidget,
@@ -138,7 +139,7 @@ class DualReportResource(ScopedResource):
     work_unit = fields.Field("work_unit", "工作单位", widget=TextWidget())
     community = fields.Field("community", COMMUNITY_COLUMN, widget=_community_widget())
     community_name = fields.Field("community__name", "报到社区", readonly=True)
-    reported_on = fields.Field("reported_on", "报到日期", widget=widgets.DateWidget())
+    reported_on = fields.Field("reported_on", "报到日期", widget=DateCellWidget())
     status = fields.Field(
         "status",
         "报到状态",
