@@ -309,6 +309,8 @@ class ScopedResource(resources.ModelResource):
         elif kind == RowResult.IMPORT_TYPE_NEW:
             self.changes.add_new(number, row)
         elif self._old is not None:
+            # Many-to-many values were prefetched before the row changed them.
+            getattr(self._instance, "_prefetched_objects_cache", {}).clear()
             new = self._rendered(self._instance)
             changed = [(c, self._old[c], new[c]) for c in new if new[c] != self._old.get(c)]
             self.changes.add_update(number, row, changed)
