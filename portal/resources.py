@@ -16,6 +16,7 @@
   or that identifies the record, cannot be cleared.
 """
 
+import gc
 import logging
 
 from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist, ValidationError
@@ -24,6 +25,7 @@ from import_export import resources, widgets
 from import_export.results import Error, Result, RowResult
 
 from portal.import_changes import ImportChanges, display, error_column
+from portal.imports import release_freed_memory
 from portal.models import PersonalDataLog
 from portal.privacy import (
     IMPORT,
@@ -349,6 +351,11 @@ class ScopedResource(resources.ModelResource):
         finally:
             if self.changes is not None:
                 self.changes.close()
+            # A whole street's rows leave model instances (in reference
+            # cycles) and freed buffers behind: give them back now, before the
+            # page renders or the confirm reads the sheet again.
+            gc.collect()
+            release_freed_memory()
         result.changes = self.changes
         return result
 
