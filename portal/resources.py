@@ -259,6 +259,11 @@ class ScopedResource(resources.ModelResource):
         for name in self.scoped_widgets:
             self.fields[name].widget.user = user
 
+    @classmethod
+    def get_display_name(cls):
+        # Shown on the import and export pages (the list to export, its errors): the list's Chinese name.
+        return str(cls._meta.model._meta.verbose_name_plural)
+
     def get_result_class(self):
         return PreviewResult
 

@@ -62,3 +62,10 @@ def test_a_bad_date_or_number_is_a_row_error_in_chinese(login, world):
         login(world.secretary_a), "building", _csv(["网格编码", "楼栋", "地址", "单元数", "层数"], rows)
     )
     assert "数量“三”不是数字" in str(_invalid(preview)[1])
+
+
+def test_an_export_with_no_column_chosen_says_so_in_chinese(login, world):
+    response = login(world.secretary_a).post(
+        reverse("admin:grids_household_export"), {"format": "0", "resource": "0"}
+    )
+    assert "请至少选择一列导出（住户）" in response.content.decode()
