@@ -3,7 +3,8 @@
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
 
-from cases.models import Case, CaseEvent, CaseState, Category, Dispatch
+from alliances.models import MemberUnit
+from cases.models import Case, CaseEvent, CaseState, Category, Department, Dispatch
 from portal.scoping import scope_queryset
 from wishes.models import normalise_code
 
@@ -19,11 +20,6 @@ def get_case_for_user_or_404(user, pk):
     return get_object_or_404(cases_visible_to(user), pk=pk)
 
 
-def responder_q(user, prefix=""):
-    """Dispatches to a department or member unit the user is a liaison of."""
-    return Q(**{f"{prefix}department__liaisons": user}) | Q(**{f"{prefix}unit__liaisons": user})
-
-
 def is_responder(user):
     return bool(
         user.is_authenticated
@@ -35,13 +31,12 @@ def dispatches_for_responder(user, *, live_only=False):
     """Only what was dispatched to the user's department or unit: never the rest of the street."""
     if not user.is_authenticated:
         return Dispatch.objects.none()
-    # Two index-backed lists joined by id, rather than an OR across two joins.
-    ids = (
-        Dispatch.objects.filter(department__liaisons=user)
-        .values("pk")
-        .union(Dispatch.objects.filter(unit__liaisons=user).values("pk"))
+    # Two small semi-joins (the user's departments, the user's units) keep the
+    # dispatch indexes usable and never multiply rows.
+    found = Dispatch.objects.filter(
+        Q(department__in=Department.objects.filter(liaisons=user, active=True))
+        | Q(unit__in=MemberUnit.objects.filter(liaisons=user))
     )
-    found = Dispatch.objects.filter(pk__in=[row["pk"] for row in ids])
     if live_only:
         found = found.filter(state__in=Dispatch.LIVE)
     return found.select_related(
@@ -140,3 +135,15 @@ def responder_users(dispatch):
 
 def events_of(case):
     return CaseEvent.objects.filter(case=case)
+
+
+def street_staff(street):
+    """Active street staff whose scope is the street: the centre that dispatches and watches the clock."""
+    from portal.models import User
+    from portal.roles import Role
+
+    return list(
+        User.objects.filter(is_active=True, staff_profile__scope=street, groups__name=Role.STREET_STAFF.value)
+        .distinct()
+        .order_by("pk")
+    )

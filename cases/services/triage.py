@@ -156,6 +156,7 @@ def case_merge(*, case, into, by):
     case.merged_into = into
     case.closed_at = now
     case.save()
+    # Not on the resident's page: the note names another resident's tracking code.
     record(
         case,
         "merge",
@@ -163,5 +164,6 @@ def case_merge(*, case, into, by):
         actor=by,
         from_state=before,
         note=_("与事件 %(code)s 重复，合并办理") % {"code": into.code},
+        public=False,
     )
     return case
