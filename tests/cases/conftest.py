@@ -48,9 +48,15 @@ def checked_photo():
 @pytest.fixture
 def setup(world):
     """Categories of street S, a department and a member unit each with a liaison, and a liaison of neither."""
-    env = Category.objects.create(street=world.street, name="环境卫生", first_level=Level.GRID, sign_hours=4, finish_hours=16)
+    env = Category.objects.create(
+        street=world.street, name="环境卫生", first_level=Level.GRID, sign_hours=4, finish_hours=16
+    )
     security = Category.objects.create(
-        street=world.street, name="治安隐患", first_level=Level.COMMUNITY, sign_hours=Decimal("2"), finish_hours=8
+        street=world.street,
+        name="治安隐患",
+        first_level=Level.COMMUNITY,
+        sign_hours=Decimal("2"),
+        finish_hours=8,
     )
     other = Category.objects.create(street=world.other_street, name="环境卫生", sign_hours=4, finish_hours=16)
     dept_user = make_user(username="zhujian")

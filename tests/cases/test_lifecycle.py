@@ -31,7 +31,9 @@ def test_a_resident_case_goes_up_to_the_street_out_to_a_unit_and_back_to_the_res
     dept, unit = made
     services.dispatch_sign(dispatch=unit, by=_refetch(setup.unit_user))
     services.dispatch_arrive(dispatch=unit, by=_refetch(setup.unit_user))
-    services.dispatch_complete(dispatch=unit, by=_refetch(setup.unit_user), result="已清运", photos=[checked_photo()])
+    services.dispatch_complete(
+        dispatch=unit, by=_refetch(setup.unit_user), result="已清运", photos=[checked_photo()]
+    )
     case.refresh_from_db()
     assert case.state == CaseState.DISPATCHED  # the department still owes its part
     services.dispatch_return(dispatch=dept, by=_refetch(setup.dept_user), reason="不属于住建职责")
@@ -47,7 +49,17 @@ def test_a_resident_case_goes_up_to_the_street_out_to_a_unit_and_back_to_the_res
     assert case.state == CaseState.CLOSED and case.rating == 5
     actions = list(CaseEvent.objects.filter(case=case).values_list("action", flat=True))
     assert actions == [
-        "report", "pass_up", "pass_up", "dispatch", "sign", "arrive", "complete", "return", "all_done", "verify", "rate",
+        "report",
+        "pass_up",
+        "pass_up",
+        "dispatch",
+        "sign",
+        "arrive",
+        "complete",
+        "return",
+        "all_done",
+        "verify",
+        "rate",
     ]
     unit.refresh_from_db()
     assert unit.state == DispatchState.DONE and unit.photos.count() == 1

@@ -24,7 +24,11 @@ def test_a_resident_reports_with_a_photo_and_gets_a_tracking_code(client, world,
     response = _post(client, world.grid_a, setup, photos=[upload()])
     assert response.status_code == 302
     case = Case.objects.get()
-    assert case.grid == world.grid_a and case.reporter_phone == "13800138000" and case.state == CaseState.REPORTED
+    assert (
+        case.grid == world.grid_a
+        and case.reporter_phone == "13800138000"
+        and case.state == CaseState.REPORTED
+    )
     photo = CasePhoto.objects.get()
     assert photo.image.name.endswith(".jpg")
     page = client.get(reverse("cases:submitted"))

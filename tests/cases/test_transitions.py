@@ -31,8 +31,20 @@ def _calls(world, setup):
 
 _CASES = [
     (action, state)
-    for action in ("accept", "decline", "pass_up", "send_back", "finish", "to_wish", "dispatch", "supervise",
-                   "verify", "redo", "rate", "unresolved")
+    for action in (
+        "accept",
+        "decline",
+        "pass_up",
+        "send_back",
+        "finish",
+        "to_wish",
+        "dispatch",
+        "supervise",
+        "verify",
+        "redo",
+        "rate",
+        "unresolved",
+    )
     for state in CaseState.values
 ]
 
