@@ -158,4 +158,6 @@ def test_street_staff_edit_their_departments_and_pick_liaisons_without_a_scope(w
         reverse("admin:cases_department_add"),
         {"street": world.other_street.pk, "name": "派出所", "liaisons": [], "active": "on"},
     )
-    assert tampered.status_code == 200 and not world.other_street.case_departments.filter(name="派出所").exists()
+    assert (
+        tampered.status_code == 200 and not world.other_street.case_departments.filter(name="派出所").exists()
+    )
