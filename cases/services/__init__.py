@@ -9,7 +9,7 @@ did what ("已被…处理"), and nothing is written.
 """
 
 from cases.services.closing import RULE_PERSON, RULE_UNIT, case_rate, case_redo, case_unresolved, case_verify
-from cases.services.common import TRACK_VERSION_SECONDS, CaseRefused, track_version_key
+from cases.services.common import CaseRefused
 from cases.services.dispatching import (
     case_dispatch,
     dispatch_arrive,
@@ -42,7 +42,6 @@ from cases.services.triage import (
 __all__ = [
     "RULE_PERSON",
     "RULE_UNIT",
-    "TRACK_VERSION_SECONDS",
     "CaseRefused",
     "TooManyCases",
     "case_accept",
@@ -70,5 +69,4 @@ __all__ = [
     "dispatch_sign",
     "dispatch_transfer",
     "responders_of",
-    "track_version_key",
 ]
