@@ -27,7 +27,6 @@ from cases.services.report import (
     case_report_resident,
     case_report_worker,
     case_to_wish,
-    category_for,
 )
 from cases.services.triage import (
     case_accept,
@@ -62,7 +61,6 @@ __all__ = [
     "case_unresolved",
     "case_verify",
     "cases_check_overdue",
-    "category_for",
     "dispatch_arrive",
     "dispatch_complete",
     "dispatch_return",
