@@ -110,6 +110,17 @@ def request_ids_ensure(case_ids):
     return found
 
 
+def in_key_scope(key, grid):
+    return Subtree.of(key.scope).contains(grid)
+
+
+def out_of_scope(key, grid):
+    return OutOfScope(
+        _("网格“%(grid)s”不在这个接口密钥的范围（%(scope)s）内。")
+        % {"grid": grid.code, "scope": key.scope.name}
+    )
+
+
 @transaction.atomic
 def service_request_create(*, key, grid, category, description, phone, name="", address="", location=None):
     """A resident's report filed by a partner's app with `key`: the resident report service, in the key's scope.
@@ -118,11 +129,8 @@ def service_request_create(*, key, grid, category, description, phone, name="", 
     a row is written (the report service checks the text, the category and the
     phone's daily limit).
     """
-    if not Subtree.of(key.scope).contains(grid):
-        raise OutOfScope(
-            _("网格“%(grid)s”不在这个接口密钥的范围（%(scope)s）内。")
-            % {"grid": grid.code, "scope": key.scope.name}
-        )
+    if not in_key_scope(key, grid):
+        raise out_of_scope(key, grid)
     if category.street_id != grid.get_root().pk:
         raise ValidationError({"service_code": _("这个事件类别不属于该网格所在的街道。")})
     case = case_services.case_report_resident(

@@ -160,13 +160,14 @@ def request_detail(request, fmt, request_id):
     )
 
 
-def _post_limited(request, key):
-    if is_ratelimited(
+def _address_posts_limited(request):
+    # Counted before the key is checked: guessing keys costs the guesser's address.
+    return is_ratelimited(
         request, group="open311.posts", key=ratelimit_key, rate=_posts_rate, method="POST", increment=True
-    ):
-        return True
-    if key is None:
-        return False
+    )
+
+
+def _key_posts_limited(request, key):
     return is_ratelimited(
         request,
         group="open311.posts.key",
@@ -200,12 +201,12 @@ def _grid_for(key, form):
 
 
 def _create(request, fmt):
-    if _post_limited(request, None):
+    if _address_posts_limited(request):
         return _too_many(fmt)
     key = services.api_key_authenticate(request.POST.get("api_key", ""))
     if key is None:
         return present.error(fmt, 403, _("api_key 无效或已被撤销，不能提交请求。"))
-    if _post_limited(request, key):
+    if _key_posts_limited(request, key):
         return _too_many(fmt)
     form = NewRequestForm(request.POST)
     if not form.is_valid():
@@ -219,6 +220,8 @@ def _create(request, fmt):
     grid, problem = _grid_for(key, form)
     if problem:
         return present.error(fmt, *problem)
+    if not services.in_key_scope(key, grid):
+        return present.error(fmt, 403, str(services.out_of_scope(key, grid).args[0]))
     category = selectors.service_by_code(data["service_code"], grid.get_root())
     if category is None:
         return present.error(
