@@ -97,13 +97,17 @@ class RequestsQuery(forms.Form):
         return [part for part in ids if _REQUEST_ID.match(part)]
 
     def clean_status(self):
-        value = self.cleaned_data["status"].strip().lower()
+        value = self.cleaned_data["status"]
         if value and value not in ("open", "closed"):
             raise forms.ValidationError(_("只能是 open 或 closed。"))
         return value or None
 
     def clean(self):
         data = super().clean()
+        # A typed filter sent empty (start_date=) is a mistake worth saying, not "no filter".
+        for name in ("start_date", "end_date", "status", "page", "page_size"):
+            if name in self.data and not str(self.data[name]).strip() and name not in self.errors:
+                self.add_error(name, _("不能是空的；不用这个条件时请去掉它。"))
         start, end = data.get("start_date"), data.get("end_date")
         if self.errors:
             return data

@@ -64,9 +64,13 @@ def _not_allowed(fmt, allowed):
     return response
 
 
+# Every view is csrf_exempt: the API uses no cookies (POST carries its api_key), and an
+# unsupported method must get the standard's 405, not the CSRF page.
+
 # --- services ---------------------------------------------------------------------------------------
 
 
+@csrf_exempt
 @never_cache
 def services_list(request, fmt):
     if request.method not in ("GET", "HEAD"):
@@ -80,6 +84,7 @@ def services_list(request, fmt):
     return present.respond(fmt, rows, root="services", item="service")
 
 
+@csrf_exempt
 @never_cache
 def service_definition(request, fmt, code):
     if request.method not in ("GET", "HEAD"):
@@ -145,6 +150,7 @@ def requests_view(request, fmt):
     return present.respond(fmt, rows, root="service_requests", item="request", headers=headers)
 
 
+@csrf_exempt
 @never_cache
 def request_detail(request, fmt, request_id):
     if request.method not in ("GET", "HEAD"):
@@ -268,11 +274,13 @@ def _validation_messages(error):
 # --- the description and what is not here ---------------------------------------------------------------
 
 
+@csrf_exempt
 @never_cache
 def openapi(request):
     return FileResponse(OPENAPI.open("rb"), content_type="application/json")
 
 
+@csrf_exempt
 def not_found(request, rest=""):
     fmt = "xml" if rest.endswith(".xml") else "json"
     return present.error(fmt, 404, _("没有这个接口，请查看 /open311/v2/openapi.json。"))

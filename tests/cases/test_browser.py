@@ -28,7 +28,11 @@ def browser(live_server, transactional_db, monkeypatch):
 
 def _page_as(browser, live_server, username=None):
     context = browser.new_context(
-        viewport={"width": 375, "height": 812}, is_mobile=True, has_touch=True, locale="zh-CN", base_url=live_server.url
+        viewport={"width": 375, "height": 812},
+        is_mobile=True,
+        has_touch=True,
+        locale="zh-CN",
+        base_url=live_server.url,
     )
     page = context.new_page()
     page.set_default_timeout(15_000)
