@@ -5,6 +5,8 @@ import json
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from django.urls import Resolver404, resolve
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
@@ -51,7 +53,18 @@ def test_every_url_of_the_api_is_described():
 
 
 @pytest.fixture
-def published(world, setup, settings):
+def _one_connection():
+    """Requests go straight to the WSGI app, which would close the test's connection after each one
+    (inside the test's transaction on PostgreSQL); Django's own test client switches that off the same way."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def published(world, setup, settings, _one_connection):
     """A case to find, a key to use, and limits the generated requests do not reach."""
     settings.OPEN311_READS_PER_HOUR = 100_000
     settings.OPEN311_POSTS_PER_HOUR = 100_000
