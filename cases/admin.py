@@ -2,6 +2,8 @@
 and changed only through the case pages (cases.services), so every change is checked and logged."""
 
 from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -14,7 +16,21 @@ from portal.admin import (
     page_link,
 )
 from portal.privacy import mask_phone
-from portal.scoping import scope_node
+from portal.scoping import scope_node, scope_queryset
+
+
+def liaison_candidates(user):
+    """Accounts staff may make a department's liaison: logins without a grid scope (department staff, unit
+    liaisons) or inside their own, never a superuser, never one already liaising for another street's department."""
+    users = get_user_model().objects
+    outside = Department.objects.exclude(pk__in=scope_queryset(Department.objects.all(), user).values("pk"))
+    return (
+        users.filter(is_superuser=False, is_active=True)
+        .filter(Q(staff_profile__isnull=True) | Q(pk__in=scope_queryset(users.all(), user).values("pk")))
+        .exclude(case_departments__in=outside)
+        .distinct()
+        .order_by("username")
+    )
 
 
 class _StreetDefaultMixin:
@@ -49,6 +65,14 @@ class DepartmentAdmin(_StreetDefaultMixin, ScopedAdminMixin, admin.ModelAdmin):
     search_fields = ("name",)
     filter_horizontal = ("liaisons",)
     list_select_related = ("street",)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "liaisons":
+            # A department's liaison logins have no grid scope, so the scoped user list would hide them.
+            field = admin.ModelAdmin.formfield_for_manytomany(self, db_field, request, **kwargs)
+            field.queryset = liaison_candidates(request.user)
+            return field
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def has_delete_permission(self, request, obj=None):
         return False

@@ -15,6 +15,6 @@ PERMISSIONS = {
         "cases.add_department",
         "cases.change_department",
     ],
-    Role.COMMUNITY_SECRETARY: [*_READ, "cases.handle_case", "cases.verify_case", "cases.view_category"],
+    Role.COMMUNITY_SECRETARY: [*_READ, "cases.handle_case", "cases.verify_case"],
     Role.GRID_WORKER: ["cases.handle_case"],
 }

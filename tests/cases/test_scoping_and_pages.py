@@ -134,3 +134,30 @@ def test_a_grid_worker_reports_on_the_spot(world, setup, login):
     )
     case = Case.objects.get()
     assert case.reported_by_id == world.gridworker_a.pk and case.grid == world.grid_a
+
+
+@pytest.mark.django_db
+def test_street_staff_edit_their_departments_and_pick_liaisons_without_a_scope(world, setup, login):
+    from cases.admin import liaison_candidates
+    from tests.factories import make_user
+
+    plain = make_user(username="chengguan")
+    other = make_user(username="other_liaison")
+    setup.other_department.liaisons.add(other)
+    candidates = set(liaison_candidates(_u(world.street_staff)))
+    assert plain in candidates and setup.dept_user in candidates
+    assert other not in candidates and world.superuser not in candidates
+    client = login(world.street_staff)
+    response = client.post(
+        reverse("admin:cases_department_add"),
+        {"street": world.street.pk, "name": "城管", "phone": "", "liaisons": [plain.pk], "active": "on"},
+    )
+    assert response.status_code == 302
+    assert plain in world.street.case_departments.get(name="城管").liaisons.all()
+    tampered = client.post(
+        reverse("admin:cases_department_add"),
+        {"street": world.other_street.pk, "name": "派出所", "liaisons": [], "active": "on"},
+    )
+    assert (
+        tampered.status_code == 200 and not world.other_street.case_departments.filter(name="派出所").exists()
+    )
