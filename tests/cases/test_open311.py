@@ -441,3 +441,23 @@ def test_a_secretary_cannot_issue_keys_nor_staff_outside_their_street(login, wor
         services.api_key_issue(
             by=world.street_staff, name="x", owner=world.street_staff, scope=world.other_street
         )
+
+
+@pytest.mark.django_db
+def test_a_page_costs_the_same_queries_however_long(client, world, setup, django_assert_max_num_queries):
+    def report(count, start):
+        for index in range(start, start + count):
+            case_services.case_report_resident(
+                grid=world.grid_a,
+                category=setup.env,
+                description=f"第{index}件事情需要处理",
+                phone=f"139000020{index:02d}",
+            )
+
+    report(2, 0)
+    client.get(_url("requests"))  # the ids of cases filed around the services are given once
+    with django_assert_max_num_queries(4) as few:
+        assert len(_json(client.get(_url("requests")))) == 2
+    report(12, 2)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert len(_json(client.get(_url("requests")))) == 14
