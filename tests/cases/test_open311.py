@@ -461,3 +461,10 @@ def test_a_page_costs_the_same_queries_however_long(client, world, setup, django
     report(12, 2)
     with django_assert_max_num_queries(len(few.captured_queries)):
         assert len(_json(client.get(_url("requests")))) == 14
+
+
+@pytest.mark.django_db
+def test_errors_are_in_chinese_unless_the_client_asks_for_english(client, world, setup):
+    chinese = _json(client.get(_url("requests"), {"status": "pending"}))[0]["description"]
+    english = _json(client.get(_url("requests"), {"status": "pending"}, HTTP_ACCEPT_LANGUAGE="en"))[0]
+    assert "只能是 open 或 closed" in chinese and "Must be open or closed" in english["description"]
