@@ -2,6 +2,7 @@
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -13,13 +14,30 @@ from portal.admin import ScopedAdminMixin
 
 @admin.register(ApiKey)
 class ApiKeyAdmin(ScopedAdminMixin, admin.ModelAdmin):
-    list_display = ("name", "prefix", "scope", "owner", "active", "created_at", "last_used_at", "revoked_at")
+    list_display = (
+        "name",
+        "prefix",
+        "scope",
+        "owner",
+        "active",
+        "created_at",
+        "last_used_at",
+        "revoked_at",
+        "filed",
+    )
     list_filter = ("active",)
     search_fields = ("name", "prefix")
     list_select_related = ("scope", "owner")
     actions = ["revoke"]
     fields = ("name", "owner", "scope")
     readonly_fields = ()
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(filed_count=Count("requests"))
+
+    @admin.display(description=_("已提交事件"), ordering="filed_count")
+    def filed(self, obj):
+        return obj.filed_count
 
     def get_readonly_fields(self, request, obj=None):
         if obj is None:
