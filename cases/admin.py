@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.models import Case, CaseEvent, Category, Department, Dispatch
 from portal.admin import (
+    CommunityListFilter,
     PersonalDataAdminMixin,
     ReadOnlyAdminMixin,
     ScopedAdminMixin,
@@ -94,6 +95,10 @@ class CaseEventInline(_ReadOnlyInline):
     readonly_fields = fields
 
 
+class CaseCommunityFilter(CommunityListFilter):
+    community_lookup = "community_id"
+
+
 @admin.register(Case)
 class CaseAdmin(ReadOnlyAdminMixin, PersonalDataAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
     list_display = (
@@ -106,7 +111,7 @@ class CaseAdmin(ReadOnlyAdminMixin, PersonalDataAdminMixin, ScopedAdminMixin, ad
         "level",
         "list_phone",
     )
-    list_filter = ("state", "level", "source")
+    list_filter = (CaseCommunityFilter, "state", "level", "source")
     search_fields = ("code", "description")
     list_select_related = ("community", "category")
     date_hierarchy = "reported_at"

@@ -7,6 +7,7 @@ from cases import services
 from cases.models import Case, CaseState, Dispatch, DispatchState
 from portal.models import User
 from tests.cases.conftest import upload
+from tests.factories import GridAssignmentFactory
 
 
 def _u(user):
@@ -60,8 +61,11 @@ def test_responders_see_only_their_dispatches(world, setup, reported, case_b, lo
     assert "3号楼门口的垃圾" in listing and "井盖" not in listing
     assert unit_client.get(reverse("cases:dispatch", args=[to_dept.pk])).status_code == 404
     assert unit_client.get(reverse("cases:detail", args=[reported.pk])).status_code == 403
+    GridAssignmentFactory(person=world.gridworker_a, grid=world.grid_a)
+    User.objects.filter(pk=world.gridworker_a.pk).update(phone="13811112222")
     page = unit_client.get(reverse("cases:dispatch", args=[to_unit.pk])).content.decode()
     assert "13700002222" not in page and "137****2222" not in page
+    assert "13811112222" in page  # the grid worker to call on the way
     # A stranger's post on someone else's dispatch changes nothing.
     assert (
         login(setup.stranger).post(reverse("cases:dispatch_act", args=[to_unit.pk, "sign"])).status_code
