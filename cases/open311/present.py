@@ -135,6 +135,10 @@ JSON = "application/json; charset=utf-8"
 XML = "application/xml; charset=utf-8"
 
 
+# Characters XML 1.0 cannot carry at all (a pasted control character would make the whole answer unreadable).
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
 def _xml_value(parent, tag, value, item_tag=None):
     element = ElementTree.SubElement(parent, tag)
     if isinstance(value, list):
@@ -146,7 +150,7 @@ def _xml_value(parent, tag, value, item_tag=None):
     elif isinstance(value, bool):
         element.text = "true" if value else "false"
     elif value is not None:
-        element.text = str(value)
+        element.text = _NOT_XML.sub("", str(value))
 
 
 # The standard's names for the elements of a list inside a row.

@@ -468,3 +468,12 @@ def test_errors_are_in_chinese_unless_the_client_asks_for_english(client, world,
     chinese = _json(client.get(_url("requests"), {"status": "pending"}))[0]["description"]
     english = _json(client.get(_url("requests"), {"status": "pending"}, HTTP_ACCEPT_LANGUAGE="en"))[0]
     assert "只能是 open 或 closed" in chinese and "Must be open or closed" in english["description"]
+
+
+@pytest.mark.django_db
+def test_xml_answers_stay_readable_whatever_was_typed(client, world, setup):
+    case_services.case_report_resident(
+        grid=world.grid_a, category=setup.env, description="路灯坏了\x07<b>&请修</b>", phone="13900003333"
+    )
+    root = _xml(client.get(_url("requests", "xml")))
+    assert root.find("request/description").text == "路灯坏了<b>&请修</b>"
