@@ -102,6 +102,8 @@ INSTALLED_APPS = [
     "volunteers",
     "wishes",
     "cases",
+    # Open311 GeoReport v2 for the cases: in the cases layer, with tables of its own.
+    "cases.open311",
     "dashboard",
     "reports",
     # On top: reads every app above, and no app imports it.
@@ -417,6 +419,11 @@ CASES_SUBMITS_PER_PHONE = env_int("CASES_SUBMITS_PER_PHONE", 5, minimum=1)
 CASES_POSTS_PER_HOUR = env_int("CASES_POSTS_PER_HOUR", 60, minimum=1)
 # Largest photo accepted with a case, in megabytes.
 CASES_PHOTO_MAX_MB = env_int("CASES_PHOTO_MAX_MB", 5, minimum=1)
+# Open311 (cases.open311): requests one client address may make per hour (reads and posts),
+# posts one address may make per hour, and posts one API key may make per hour.
+OPEN311_READS_PER_HOUR = env_int("OPEN311_READS_PER_HOUR", 1200, minimum=1)
+OPEN311_POSTS_PER_HOUR = env_int("OPEN311_POSTS_PER_HOUR", 60, minimum=1)
+OPEN311_POSTS_PER_KEY_PER_HOUR = env_int("OPEN311_POSTS_PER_KEY_PER_HOUR", 300, minimum=1)
 
 # --- Notifications (inbox) ---------------------------------------------------------------
 # The address links in e-mails point at, e.g. https://portal.example.gov.cn

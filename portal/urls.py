@@ -27,6 +27,7 @@ urlpatterns = [
     path("reports/monthly/", include("reports.urls")),
     path("wishes/", include("wishes.urls")),
     path("cases/", include("cases.urls")),
+    path("open311/v2/", include("cases.open311.urls")),
     path("volunteers/", include("volunteers.urls")),
     path("points/", include("points.urls")),
     # /todo/ and /notifications/ (contract URLs): the inbox sits on top of every app.
