@@ -100,6 +100,7 @@ INSTALLED_APPS = [
     "grids",
     "alliances",
     "volunteers",
+    "care",
     "wishes",
     "dashboard",
     "reports",

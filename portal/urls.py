@@ -27,6 +27,7 @@ urlpatterns = [
     path("reports/monthly/", include("reports.urls")),
     path("wishes/", include("wishes.urls")),
     path("volunteers/", include("volunteers.urls")),
+    path("care/", include("care.urls")),
     path("points/", include("points.urls")),
     # /todo/ and /notifications/ (contract URLs): the inbox sits on top of every app.
     path("", include("inbox.urls")),
