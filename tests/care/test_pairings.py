@@ -55,7 +55,10 @@ def test_a_party_member_pairing_needs_a_party_member_with_a_login(care):
     for volunteer in (plain, no_login):
         with pytest.raises(ValidationError) as error:
             services.pairing_create(
-                actor=care.secretary_a, household=care.solitary, partner_kind="party_member", volunteer=volunteer
+                actor=care.secretary_a,
+                household=care.solitary,
+                partner_kind="party_member",
+                volunteer=volunteer,
             )
         assert "volunteer" in error.value.message_dict
     # the same non-member is a fine volunteer partner
@@ -152,7 +155,9 @@ def test_a_bad_contact_changes_nothing_and_says_why(care, login):
 
 def test_someone_elses_pairing_answers_404(care, login):
     pairing = _pair(care)
-    response = login(care.gridworker_a).post(reverse("care:contact_log", args=[pairing.pk]), {"method": "phone"})
+    response = login(care.gridworker_a).post(
+        reverse("care:contact_log", args=[pairing.pk]), {"method": "phone"}
+    )
     assert response.status_code == 404
     assert not Visit.objects.exists()
 
@@ -181,8 +186,12 @@ def test_the_admin_explains_a_refused_pairing_and_saves_nothing(care, login):
     general = HouseholdFactory(building=care.building_a, category=Household.Category.GENERAL)
     response = login(care.secretary_a).post(
         reverse("admin:care_pairing_add"),
-        {"household": general.pk, "partner_kind": "party_member", "volunteer": care.member.pk,
-         "start_date": timezone.localdate().isoformat()},
+        {
+            "household": general.pk,
+            "partner_kind": "party_member",
+            "volunteer": care.member.pk,
+            "start_date": timezone.localdate().isoformat(),
+        },
     )
     assert response.status_code == 200
     assert "只有困难户" in response.content.decode()

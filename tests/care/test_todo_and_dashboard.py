@@ -37,7 +37,9 @@ def test_the_partner_owes_a_contact_to_an_overdue_paired_household(care):
 
 def test_a_recently_visited_or_ended_pairing_is_not_owed(care):
     pairing = _pair(care)
-    Household.objects.filter(pk=care.solitary.pk).update(last_visited_at=timezone.now() - datetime.timedelta(days=3))
+    Household.objects.filter(pk=care.solitary.pk).update(
+        last_visited_at=timezone.now() - datetime.timedelta(days=3)
+    )
     assert "paired_households_due" not in _sections(care.volunteer)
     Household.objects.filter(pk=care.solitary.pk).update(last_visited_at=None)
     Pairing.objects.filter(pk=pairing.pk).update(
@@ -57,7 +59,9 @@ def test_unpaired_vulnerable_households_are_counted_per_scope(care):
     HouseholdFactory(building=care.building_a, category=Household.Category.POOR)
     HouseholdFactory(building=care.building_b, category=Household.Category.DISABLED)
     _pair(care)
-    ended = PairingFactory(household__building=care.building_b, household__category=Household.Category.MILITARY)
+    ended = PairingFactory(
+        household__building=care.building_b, household__category=Household.Category.MILITARY
+    )
     Pairing.objects.filter(pk=ended.pk).update(
         start_date=timezone.localdate() - datetime.timedelta(days=9),
         end_date=timezone.localdate() - datetime.timedelta(days=1),
