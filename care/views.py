@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 from care import selectors, services
 from care.forms import ContactForm
 from care.palette import legend
+from care.presentation import draw
 from portal.decorators import scope_required
 from portal.models import PersonalDataLog
 from portal.privacy import personal_data_record
@@ -65,7 +66,7 @@ def map_index(request):
 def people_map(request, code):
     """The 民情图 of one grid: every building as floors × units × rooms, coloured by category."""
     grid = selectors.get_map_grid_for_user_or_404(request.user, code)
-    maps = selectors.people_map(grid)
+    maps = draw(selectors.people_map(grid))
     totals = selectors.map_totals(maps)
     # Rainbow categories are sensitive personal data: drawing a grid's map is a read of them.
     personal_data_record(
