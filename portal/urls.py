@@ -26,6 +26,7 @@ urlpatterns = [
     path("alliances/", include("alliances.urls")),
     path("reports/monthly/", include("reports.urls")),
     path("wishes/", include("wishes.urls")),
+    path("cases/", include("cases.urls")),
     path("volunteers/", include("volunteers.urls")),
     path("care/", include("care.urls")),
     path("points/", include("points.urls")),
