@@ -107,6 +107,7 @@ def invalidate_tree(tree_id):
 COUNTED = {
     "grids.household": ("grid_id", None),
     "grids.visit": ("grid_id", None),
+    "care.pairing": ("grid_id", None),
     "wishes.wish": ("grid_id", None),
     "wishes.claim": ("wish_id", "wishes.wish"),
     "volunteers.servicerecord": ("community_id", None),

@@ -17,6 +17,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from alliances import selectors as alliance_numbers
+from care.selectors import pairing_counts
 from grids.models import Grid, Household
 from grids.selectors import grid_stats, visit_weeks
 from points import selectors as points_numbers
@@ -73,6 +74,7 @@ def compute_dashboard(node, now=None):
         "rows": [(n, stats[n.pk]) for n in nodes],
         "rainbow": [(n.name, stats[n.pk].by_category) for n in children or [node]],
         "totals": _totals([node], stats),
+        "unpaired": pairing_counts(subtree)["unpaired"],
         "visits_by_week": _visits_by_week(subtree, today),
         "wishes": wish_funnel(subtree),
         "hours_by_month": _hours_by_month(subtree, today),
@@ -140,6 +142,7 @@ def compute_streets(street_nodes, everything=False, now=None):
             "street": s,
             "stats": stats[s.pk],
             "weeks": defaultdict(int),
+            "unpaired": 0,
             "wishes": defaultdict(int),
             "months": defaultdict(lambda: [Decimal("0"), 0]),
             "needs": defaultdict(int),
@@ -160,6 +163,8 @@ def compute_streets(street_nodes, everything=False, now=None):
 
     for row in visit_weeks(scope, _first_week(today), by_node=True):
         part(row)["weeks"][row["week"]] += row["n"]
+    for row in pairing_counts(scope, by_node=True):
+        part(row)["unpaired"] += row["unpaired"]
     for row in wish_funnel(scope, by_node=True):
         for key in FUNNEL:
             part(row)["wishes"][key] += row[key]
@@ -208,6 +213,7 @@ def merge_streets(parts, now=None):
         "rows": [(s, stats[s.pk]) for s in street_nodes],
         "rainbow": [(s.name, stats[s.pk].by_category) for s in street_nodes],
         "totals": _totals(street_nodes, stats),
+        "unpaired": sum(p.get("unpaired", 0) for p in parts),
         "visits_by_week": [(week, sum(p["weeks"].get(week, 0) for p in parts)) for week in weeks],
         "wishes": {k: sum(p["wishes"].get(k, 0) for p in parts) for k in FUNNEL},
         "hours_by_month": [(month, hours, records) for month, (hours, records) in months.items()],

@@ -100,6 +100,7 @@ INSTALLED_APPS = [
     "grids",
     "alliances",
     "volunteers",
+    "care",
     "wishes",
     "cases",
     # Open311 GeoReport v2 for the cases: in the cases layer, with tables of its own.

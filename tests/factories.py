@@ -583,6 +583,27 @@ SCOPED_OBJECT_MAKERS[Delivery] = lambda community: Delivery.objects.create(
 )
 
 
+# --- care -------------------------------------------------------------------------------------------
+
+from care.models import Pairing  # noqa: E402
+
+
+class PairingFactory(factory.django.DjangoModelFactory):
+    """A cadre's pairing with a vulnerable household (pass volunteer= and partner_kind= for others)."""
+
+    class Meta:
+        model = Pairing
+
+    household = factory.SubFactory(HouseholdFactory, category=Household.Category.SOLITARY)
+    partner_kind = Pairing.PartnerKind.CADRE
+    partner = factory.SubFactory(UserFactory)
+
+
+SCOPED_OBJECT_MAKERS[Pairing] = lambda community: PairingFactory(
+    household__building__grid=first_grid(community)
+)
+
+
 # --- grid cases --------------------------------------------------------------------------
 
 
