@@ -1,5 +1,6 @@
 import logging
 
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.models import Group
@@ -7,6 +8,7 @@ from django.core.exceptions import FieldDoesNotExist, PermissionDenied, Validati
 from django.db.models import Q
 from django.db.models.constants import LOOKUP_SEP
 from django.http import Http404
+from django.shortcuts import redirect
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from import_export.forms import ImportForm
@@ -418,6 +420,15 @@ class ImportExportScopedMixin:
 
     def get_export_resource_kwargs(self, request, **kwargs):
         return {**super().get_export_resource_kwargs(request, **kwargs), "user": request.user}
+
+    def _do_file_export(self, file_format, request, queryset, export_form=None):
+        # A large export runs in the background (portal.exports); a small one comes back at once.
+        if queryset.count() > settings.EXPORT_INLINE_MAX_ROWS:
+            from portal.exports import admin_export_start
+
+            job = admin_export_start(model_admin=self, request=request)
+            return redirect("portal:job_detail", pk=job.pk)
+        return super()._do_file_export(file_format, request, queryset, export_form=export_form)
 
     def get_export_data(self, file_format, request, queryset, **kwargs):
         # import-export asks for native dates and numbers only for its own XLSX

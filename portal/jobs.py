@@ -181,7 +181,7 @@ def _fail(job, message):
     )
 
 
-def jobs_tidy(*, now=None, keep_days=7, stuck_after=None, max_attempts=3):
+def jobs_tidy(*, now=None, keep_days=None, stuck_after=None, max_attempts=3):
     """Housekeeping: queue stuck jobs again (or fail them after `max_attempts`), drop old ones with their files.
 
     A job still running after the hard time limit lost its worker without a
@@ -196,6 +196,7 @@ def jobs_tidy(*, now=None, keep_days=7, stuck_after=None, max_attempts=3):
     from portal.queue import enqueue
 
     now = now or timezone.now()
+    keep_days = keep_days or settings.JOB_KEEP_DAYS
     stuck_after = stuck_after or datetime.timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 5 * 60)
     stuck = Job.objects.unfinished().filter(created_at__lt=now - stuck_after, started_at__isnull=True) | (
         Job.objects.filter(status=Job.Status.RUNNING, started_at__lt=now - stuck_after)
@@ -213,7 +214,7 @@ def jobs_tidy(*, now=None, keep_days=7, stuck_after=None, max_attempts=3):
         if Job.objects.filter(pk=job.pk, status=job.status).update(status=Job.Status.QUEUED, started_at=None):
             enqueue(TASK, str(job.pk))
             revived += 1
-    old = Job.objects.filter(created_at__lt=now - datetime.timedelta(days=keep_days))
+    old = Job.objects.filter(finished_at__lt=now - datetime.timedelta(days=keep_days))
     removed = 0
     for job in old.exclude(status__in=(Job.Status.QUEUED, Job.Status.RUNNING)).iterator():
         if job.result:
