@@ -15,7 +15,9 @@
     document.getElementById("job-percent").textContent = state.progress + "%";
     document.getElementById("job-message").textContent = state.message || "";
     if (state.status === "done" && state.url) {
-      document.getElementById("job-link").setAttribute("href", state.url);
+      var link = document.getElementById("job-link");
+      link.setAttribute("href", state.url);
+      if (state.name) link.textContent = link.getAttribute("data-download") + " " + state.name;
       document.getElementById("job-result").hidden = false;
     }
     if (state.finished) document.getElementById("job-wait").hidden = true;
