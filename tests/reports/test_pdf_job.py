@@ -182,5 +182,16 @@ def test_the_pdf_job_of_a_month_not_built_leads_to_its_page(login, march):
     assert not Job.objects.exists()
 
 
-def test_celery_runs_eagerly_by_default(settings):
-    assert settings.CELERY_TASK_ALWAYS_EAGER
+@pytest.mark.django_db(transaction=True)
+def test_with_eager_celery_the_job_is_done_before_the_answer(login, march):
+    """The zero-setup default: no worker, the job runs inside the request once it commits."""
+    client = login(march.aw.world.street_staff)
+    response = client.post(f"/reports/monthly/{march.alliance.pk}/2026-03/build/")
+    assert (
+        response.status_code == 302
+        and response["Location"] == f"/reports/monthly/{march.alliance.pk}/2026-03/"
+    )
+    assert "已生成 2026-03 的报告" in client.get(response["Location"]).content.decode()
+    response = client.post(PDF_JOB.format(pk=march.alliance.pk))
+    page = client.get(response["Location"]).content.decode()
+    assert "已完成" in page and "/file/" in page and 'id="job-result" hidden' not in page
