@@ -285,3 +285,10 @@ def test_the_staff_page_lists_offers_with_confirm_and_decline(aw, needs, login):
         .content.decode()
     )
     assert "兰苑小学" in page and "确认并立项" in page and "不采纳" in page and "周末可用" in page
+
+
+def test_the_admin_need_page_lists_its_offers(aw, needs, login):
+    _offer(aw, needs[0])
+    page = login(aw.world.street_staff).get(reverse("admin:alliances_need_change", args=[needs[0].pk]))
+    assert page.status_code == 200
+    assert "兰苑小学" in page.content.decode() and "周末可用" in page.content.decode()
