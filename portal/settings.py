@@ -217,6 +217,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "portal.tasks.housekeeping",
         "schedule": crontab(minute=5, hour=3),
     },
+    # Background jobs whose worker and message were lost: queued again (portal.jobs).
+    "portal-tidy-jobs": {
+        "task": "portal.tasks.tidy_jobs",
+        "schedule": crontab(minute="*/15"),
+    },
     # Tasks that could not be queued while the broker was down (portal.queue).
     "portal-resend-outbox": {
         "task": "portal.tasks.resend_outbox",

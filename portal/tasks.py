@@ -18,7 +18,7 @@ def housekeeping():
     now = timezone.now()
     sessions, _ = Session.objects.filter(expire_date__lt=now).delete()
     attempts, _ = AccessAttempt.objects.filter(attempt_time__lt=now - datetime.timedelta(days=30)).delete()
-    return {"sessions": sessions, "attempts": attempts, "jobs": jobs.jobs_tidy()}
+    return {"sessions": sessions, "attempts": attempts}
 
 
 @shared_task
@@ -34,3 +34,9 @@ def resend_outbox():
 def run_job(job_id):
     """Run one background job (portal.jobs); a job delivered again after it finished does nothing."""
     return jobs.job_run(job_id)
+
+
+@shared_task
+def tidy_jobs():
+    """Queue again background jobs lost with their worker, drop old ones; safe to run twice."""
+    return jobs.jobs_tidy()
