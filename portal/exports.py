@@ -38,6 +38,7 @@ def admin_export_start(*, model_admin, request):
         params={"model": opts.label, "query": request.GET.urlencode(), "form": posted, "path": request.path},
         scope=scope,
         view_perm=view_perm,
+        back=request.path.rsplit("export/", 1)[0] + (f"?{request.GET.urlencode()}" if request.GET else ""),
     )
 
 

@@ -41,7 +41,9 @@ def job_state(job):
 @login_required
 def job_detail(request, pk):
     job = _job_or_404(request.user, pk)
-    return render(request, "portal/job.html", {"job": job, "state": job_state(job)})
+    back = job.params.get("back", "")
+    back = back if back.startswith("/") and not back.startswith("//") else ""
+    return render(request, "portal/job.html", {"job": job, "state": job_state(job), "back": back})
 
 
 @never_cache

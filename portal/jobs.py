@@ -77,8 +77,10 @@ def _handler(kind):
     return _KINDS[kind]
 
 
-def job_start(*, kind, owner, title, params=None, scope=None, view_perm="", key=""):
+def job_start(*, kind, owner, title, params=None, scope=None, view_perm="", key="", back=""):
     """Start a job (after the current transaction commits), or return the owner's same job.
+
+    `back` is the portal page the job was asked for from; the job's page links to it.
 
     With a `key`, a job of the owner with that key that is still queued or
     running, or done with its file, is returned instead of starting another:
@@ -95,7 +97,7 @@ def job_start(*, kind, owner, title, params=None, scope=None, view_perm="", key=
         job = Job.objects.create(
             kind=kind,
             title=title[:200],
-            params=params or {},
+            params={**(params or {}), **({"back": back} if back else {})},
             key=key[:200],
             owner=owner,
             scope=scope,

@@ -30,6 +30,7 @@ def report_pdf_start(*, report, user):
         params={"report": report.pk, "revision": report.revision, "language": language},
         scope=report.alliance.grid,
         key=f"{report.pk}:{report.revision}:{language}",
+        back=reverse("reports:detail", args=[report.alliance_id, f"{report.month:%Y-%m}"]),
     )
 
 
@@ -42,6 +43,7 @@ def report_build_start(*, alliance, month, user):
         params={"alliance": alliance.pk, "month": f"{month:%Y-%m}"},
         scope=alliance.grid,
         view_perm="reports.add_monthlyreport",
+        back=reverse("reports:detail", args=[alliance.pk, f"{month:%Y-%m}"]),
     )
 
 

@@ -2,6 +2,7 @@
 makes one too large for a request."""
 
 from django.http import Http404, QueryDict
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from portal.jobs import JobFile, JobRefused, job_kind, job_start
@@ -27,6 +28,7 @@ def records_export_start(*, user, query):
         scope=grid_model().objects.filter(staff_profiles__user=user).first(),
         # Someone else over the same node may open it only with the rights its content needs.
         view_perm=PERMISSION if can_view_personal_data(user) else "volunteers.view_servicerecord",
+        back=reverse("volunteers:records_export") + f"?{query}",
     )
 
 

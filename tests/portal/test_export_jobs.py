@@ -60,6 +60,7 @@ def test_a_large_export_runs_as_a_job_of_the_users_scope(
     assert PersonalDataLog.objects.filter(actor=world.secretary_a).exists()
     page = client.get(response["Location"]).content.decode()
     assert "已完成" in page and ".xlsx" in page
+    assert 'href="/admin/grids/household/"' in page  # back to the list
 
 
 def test_the_list_filters_travel_with_the_job(login, world, settings, django_capture_on_commit_callbacks):

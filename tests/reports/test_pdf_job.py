@@ -50,6 +50,7 @@ def test_the_pdf_job_goes_from_queued_to_done_with_a_download(
     # A reload shows the result; the file is the PDF.
     page = client.get(response["Location"]).content.decode()
     assert "已完成" in page and reverse("portal:job_file", args=[job.pk]) in page
+    assert f'href="/reports/monthly/{march.alliance.pk}/2026-03/"' in page  # back to the report
     download = client.get(reverse("portal:job_file", args=[job.pk]))
     assert download.status_code == 200 and b"".join(download.streaming_content).startswith(b"%PDF")
     assert "attachment" in download["Content-Disposition"]
