@@ -229,6 +229,7 @@ class NeedAdmin(ImportExportScopedMixin, ScopedAdminMixin, ImportExportModelAdmi
     def get_inlines(self, request, obj):
         # A need being added has no offers yet (and the add form posts no formset for them).
         return self.inlines if obj is not None else [NeedStatusChangeInline]
+
     list_display = ("title", "community", "kind", "priority", "status", "raised_on", "wanted_by", "page")
     list_filter = ("status", "priority", "kind", PlaceFilter)
     search_fields = ("title", "description")

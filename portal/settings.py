@@ -101,6 +101,7 @@ INSTALLED_APPS = [
     "alliances",
     "volunteers",
     "wishes",
+    "cases",
     "dashboard",
     "reports",
     # On top: reads every app above, and no app imports it.
@@ -226,6 +227,12 @@ CELERY_BEAT_SCHEDULE = {
     "portal-resend-outbox": {
         "task": "portal.tasks.resend_outbox",
         "schedule": crontab(minute="*/2"),
+    },
+    # Grid cases: overdue sign-for and finishing marked and escalated, and
+    # reminders near the limit; a cheap indexed query when nothing is due.
+    "cases-check-overdue": {
+        "task": "cases.tasks.check_overdue",
+        "schedule": crontab(minute="*/5"),
     },
     "wishes-flag-overdue": {
         "task": "wishes.tasks.flag_overdue_wishes",
@@ -402,6 +409,19 @@ WISH_TRACK_MISSES_PER_HOUR = env_int("WISH_TRACK_MISSES_PER_HOUR", 10, minimum=1
 PHOTO_MAX_PIXELS = env_int("PHOTO_MAX_PIXELS", 25_000_000, minimum=1_000_000)
 # Largest fulfilment photo accepted, in megabytes.
 WISH_PHOTO_MAX_MB = env_int("WISH_PHOTO_MAX_MB", 5, minimum=1)
+
+# --- Grid cases ---------------------------------------------------------------------------
+# Working hours that case time limits count, local time (on the Chinese calendar's workdays).
+CASES_WORKDAY_START = env_int("CASES_WORKDAY_START", 9, minimum=0)
+CASES_WORKDAY_END = env_int("CASES_WORKDAY_END", 17, minimum=1)
+# Whoever holds a case (or a dispatch) is reminded this many hours before its finishing limit.
+CASES_NEAR_LIMIT_HOURS = env_int("CASES_NEAR_LIMIT_HOURS", 4, minimum=1)
+# Cases one phone number may report on the public form in 24 hours.
+CASES_SUBMITS_PER_PHONE = env_int("CASES_SUBMITS_PER_PHONE", 5, minimum=1)
+# Posts of the public form one client address may make per hour.
+CASES_POSTS_PER_HOUR = env_int("CASES_POSTS_PER_HOUR", 60, minimum=1)
+# Largest photo accepted with a case, in megabytes.
+CASES_PHOTO_MAX_MB = env_int("CASES_PHOTO_MAX_MB", 5, minimum=1)
 
 # --- Notifications (inbox) ---------------------------------------------------------------
 # The address links in e-mails point at, e.g. https://portal.example.gov.cn

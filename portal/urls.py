@@ -34,6 +34,7 @@ urlpatterns = [
     path("alliances/", include("alliances.urls")),
     path("reports/monthly/", include("reports.urls")),
     path("wishes/", include("wishes.urls")),
+    path("cases/", include("cases.urls")),
     path("volunteers/", include("volunteers.urls")),
     path("points/", include("points.urls")),
     # /todo/ and /notifications/ (contract URLs): the inbox sits on top of every app.

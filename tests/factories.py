@@ -581,3 +581,54 @@ SCOPED_OBJECT_MAKERS[Delivery] = lambda community: Delivery.objects.create(
     address="13912345678",
     created_at=timezone.now(),
 )
+
+
+# --- grid cases --------------------------------------------------------------------------
+
+
+def case_category_in(street, name="环境卫生"):
+    from cases.models import Category
+
+    return Category.objects.get_or_create(street=street, name=name)[0]
+
+
+def case_in(community, **kwargs):
+    """A resident's case in the community's first grid, waiting at the grid (no services: a plain row)."""
+    from django.utils import timezone
+
+    from cases.models import Case
+    from wishes.models import new_tracking_code
+
+    values = {
+        "code": new_tracking_code(),
+        "grid": first_grid(community),
+        "community": community,
+        "street": community.parent,
+        "category": case_category_in(community.parent),
+        "source": "resident",
+        "description": "楼道堆放杂物需要清理",
+        "reported_at": timezone.now(),
+        **kwargs,
+    }
+    return Case.objects.create(**values)
+
+
+def _case_department_in(community):
+    from cases.models import Department
+
+    return Department.objects.create(street=community.parent, name=_code("部门"))
+
+
+def _register_case_makers():
+    from cases.models import Case as GridCase
+    from cases.models import CaseEvent, Category, Department
+
+    SCOPED_OBJECT_MAKERS[GridCase] = case_in
+    SCOPED_OBJECT_MAKERS[CaseEvent] = lambda community: CaseEvent.objects.create(
+        case=case_in(community), action="report", at=case_in(community).reported_at
+    )
+    SCOPED_OBJECT_MAKERS[Category] = lambda community: case_category_in(community.parent, _code("类别"))
+    SCOPED_OBJECT_MAKERS[Department] = _case_department_in
+
+
+_register_case_makers()
