@@ -221,6 +221,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "portal.tasks.housekeeping",
         "schedule": crontab(minute=5, hour=3),
     },
+    # Background jobs whose worker and message were lost: queued again (portal.jobs).
+    "portal-tidy-jobs": {
+        "task": "portal.tasks.tidy_jobs",
+        "schedule": crontab(minute="*/15"),
+    },
     # Tasks that could not be queued while the broker was down (portal.queue).
     "portal-resend-outbox": {
         "task": "portal.tasks.resend_outbox",
@@ -458,6 +463,10 @@ INBOX_CLAIM_REMINDER_DAYS = env_int("INBOX_CLAIM_REMINDER_DAYS", 2, minimum=1)
 # --- Monthly reports and the dashboard ---------------------------------------------------
 # A report's PDF is cached under its revision (a rebuilt report gets a new one).
 REPORT_PDF_CACHE_SECONDS = env_int("REPORT_PDF_CACHE_SECONDS", 24 * 60 * 60, minimum=0)
+# Admin exports of more rows than this run as background jobs (portal.jobs) with a progress page.
+EXPORT_INLINE_MAX_ROWS = env_int("EXPORT_INLINE_MAX_ROWS", 2000, minimum=0)
+# Finished background jobs and their files are deleted after this many days (portal.tasks.housekeeping).
+JOB_KEEP_DAYS = env_int("JOB_KEEP_DAYS", 7, minimum=1)
 # The dashboard's numbers per scope node: saved rows invalidate them at once, and
 # this bounds how long writes that bypass the ORM's signals (rollup, bulk imports) take to show.
 DASHBOARD_CACHE_SECONDS = env_int("DASHBOARD_CACHE_SECONDS", 120, minimum=0)
