@@ -147,3 +147,20 @@ def street_staff(street):
         .distinct()
         .order_by("pk")
     )
+
+
+from cases.selectors.stats import (  # noqa: E402  (the numbers, after the reads they build on)
+    case_counts,
+    case_stats,
+    rates,
+    responder_counts,
+    unit_dispatch_counts,
+)
+
+__all__ = [
+    "case_counts",
+    "case_stats",
+    "rates",
+    "responder_counts",
+    "unit_dispatch_counts",
+]
