@@ -150,6 +150,9 @@ def street_staff(street):
 
 
 from cases.selectors.stats import (  # noqa: E402  (the numbers, after the reads they build on)
+    CASE_KEYS,
+    DISPATCH_KEYS,
+    add_counts,
     case_counts,
     case_stats,
     rates,
@@ -158,6 +161,9 @@ from cases.selectors.stats import (  # noqa: E402  (the numbers, after the reads
 )
 
 __all__ = [
+    "CASE_KEYS",
+    "DISPATCH_KEYS",
+    "add_counts",
     "case_counts",
     "case_stats",
     "rates",

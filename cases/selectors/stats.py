@@ -63,7 +63,7 @@ CASE_COUNTS = {
     "timed": Count("pk", filter=_TIMED),
     "finish_time": Sum(_CASE_DURATION, filter=_TIMED),
 }
-COUNT_KEYS = tuple(k for k in CASE_COUNTS if k != "finish_time")
+CASE_KEYS = tuple(k for k in CASE_COUNTS if k != "finish_time")
 
 # What each grouping groups by, and the fields of the row that name the group.
 CASE_GROUPS = {
@@ -72,6 +72,8 @@ CASE_GROUPS = {
     "grid": ("grid_id", "grid__name"),
     "community": ("community_id", "community__name"),
     "street": ("street_id", "street__name"),
+    # A superuser's dashboard: each street's categories, added up by name across streets.
+    "street_category": ("street_id", "category__name"),
 }
 
 
@@ -160,10 +162,12 @@ def _responder_row(row):
     return row
 
 
-def responder_counts(scope, start, end):
+def responder_counts(scope, start, end, *, per_street=False):
     """Per responder (a department or a member unit): the dispatches of cases inside `scope`
-    sent in [start, end) and how they were answered (报到). One query."""
-    rows = aggregate_in(_dispatches(start, end), scope, DISPATCH_COUNTS, group=_RESPONDER)
+    sent in [start, end) and how they were answered (报到); with `per_street`, also per the
+    case's street (as `case__street_id`). One query."""
+    group = (*_RESPONDER, "case__street_id") if per_street else _RESPONDER
+    rows = aggregate_in(_dispatches(start, end), scope, DISPATCH_COUNTS, group=group)
     return sorted((_responder_row(r) for r in rows), key=lambda r: (r["kind"], -r["dispatched"], r["name"]))
 
 

@@ -272,3 +272,73 @@ def test_a_constant_number_of_queries(world, march, django_assert_num_queries):
         data = case_stats(scope, *month_bounds(MARCH))
     assert data["total"]["finish_rate"] == 60.0
     assert {r["category__name"] for r in data["groups"]["category"]} == {"环境卫生", "治安隐患"}
+
+
+# --- /cases/stats/ ----------------------------------------------------------------------------
+
+
+def test_the_stats_page_shows_the_street_its_month(login, world, march):
+    page = login(world.street_staff).get("/cases/stats/?month=2026-03")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "刘家堡街道 · 网格事件统计" in html
+    assert "60.0%" in html  # 办结率
+    assert "28.0" in html  # average hours to finish
+    assert "兰苑社区" in html and "金港社区" in html and "住建（职能部门）" in html
+    assert "西一路医院" not in html  # another street's responder
+
+
+def test_a_secretary_sees_their_community_only(login, world, march):
+    html = login(world.secretary_b).get("/cases/stats/?month=2026-03").content.decode()
+    assert "金港社区 · 网格事件统计" in html
+    assert "兰苑" not in html and "住建" not in html
+
+
+def test_a_superuser_sees_every_street(login, world, march):
+    html = login(world.superuser).get("/cases/stats/?month=2026-03").content.decode()
+    assert "按街道" in html and "刘家堡街道" in html and "西一路街道" in html
+
+
+def test_the_staff_queue_links_to_the_stats(login, world):
+    assert 'href="/cases/stats/"' in login(world.street_staff).get("/cases/").content.decode()
+
+
+@pytest.mark.parametrize(
+    ("month", "message"),
+    [
+        ("2026-13", "月份应写作 YYYY-MM"),
+        ("3月", "月份应写作 YYYY-MM"),
+        ("2099-01", "还没有到"),
+        ("1999-12", "2000"),
+    ],
+)
+def test_a_bad_month_is_told_and_changes_nothing(login, world, march, month, message):
+    page = login(world.street_staff).get("/cases/stats/", {"month": month})
+    assert page.status_code == 400
+    assert message in page.content.decode()
+    assert login(world.street_staff).get("/cases/stats.xlsx", {"month": month}).status_code == 400
+
+
+@pytest.mark.parametrize("who", ["volunteer", "unscoped_staff"])
+def test_the_stats_are_for_staff(login, world, who):
+    assert login(getattr(world, who)).get("/cases/stats/").status_code == 403
+    assert login(getattr(world, who)).get("/cases/stats.xlsx").status_code == 403
+
+
+def test_a_responder_gets_no_stats(login, setup):
+    assert login(setup.dept_user).get("/cases/stats/").status_code == 403
+    assert login(setup.unit_user).get("/cases/stats/").status_code == 403
+
+
+def test_the_stats_workbook(login, world, march):
+    import io
+
+    from openpyxl import load_workbook
+
+    response = login(world.street_staff).get("/cases/stats.xlsx?month=2026-03")
+    assert response.status_code == 200
+    book = load_workbook(io.BytesIO(response.content))
+    assert book.sheetnames == ["按类别", "按社区", "按网格", "响应单位报到"]
+    categories = list(book["按类别"].iter_rows(values_only=True))
+    assert categories[0][:3] == ("类别", "收到", "办结")
+    assert categories[-1][:4] == ("合计", 6, 3, 60.0)

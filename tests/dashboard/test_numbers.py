@@ -246,6 +246,9 @@ def test_the_workbook_holds_the_dashboards_numbers(login, numbers):
         "驻区单位积分",
         "需求清单",
         "项目清单",
+        "网格事件",
+        "事件类别",
+        "响应单位报到",
     ]
     grid_rows = list(book["网格概况"].iter_rows(values_only=True))
     assert grid_rows[0][:4] == ("名称", "层级", "住户", "孤寡")
