@@ -5,19 +5,18 @@ from django.utils.translation import gettext_lazy as _
 
 from cases import access, selectors
 from cases.models import Level
-from portal.scoping import scope_node
+from portal.roles import Role, has_role
 from portal.text import aside
 from portal.todo import Item, provider, section
 
-_LEVEL_OF_KIND = {"grid": Level.GRID, "community": Level.COMMUNITY, "street": Level.STREET}
-
 
 def _level(viewer):
-    def compute():
-        node = scope_node(viewer.user)
-        return _LEVEL_OF_KIND.get(node.kind) if node is not None else Level.STREET
-
-    return viewer.memo("cases.level", compute)
+    """The level the viewer acts at, from the roles already read (no query): street, community or grid."""
+    if viewer.street_level:
+        return Level.STREET
+    if has_role(viewer.user, Role.COMMUNITY_SECRETARY):
+        return Level.COMMUNITY
+    return Level.GRID
 
 
 def _place(case):
@@ -74,8 +73,9 @@ def staff_cases(viewer, rows):
 @provider(order=25)
 def dispatches(viewer, rows):
     user = viewer.user
-    if not user.is_authenticated or not selectors.is_responder(user):
+    if not user.is_authenticated or viewer.admin:
         return
+    # Counted with every other section in one query; shown only when there is one.
     yield section(
         "cases_dispatched",
         _("派遣给本单位的网格事件"),

@@ -50,7 +50,8 @@ ACTIONS = {
     "rate": Action(_("居民评价"), (S.VERIFIED,), S.CLOSED, "resident"),
     "unresolved": Action(_("居民反馈没有解决"), (S.VERIFIED,), S.REPORTED, "resident"),
     "overdue_sign": Action(_("超时未受理，升级"), (S.REPORTED,), S.REPORTED, "system"),
-    "overdue_finish": Action(_("超时未办结"), (S.HANDLING, S.DISPATCHED), None, "system"),
+    "overdue_finish": Action(_("超时未办结，升级"), (S.HANDLING,), S.REPORTED, "system"),
+    "overdue_dispatched": Action(_("超时未办结"), (S.DISPATCHED,), None, "system"),
     # What happens to one dispatch.
     "sign": Action(_("签收"), (D.DISPATCHED,), D.SIGNED, "responder", True),
     "arrive": Action(_("到场"), (D.SIGNED,), D.ARRIVED, "responder", True),

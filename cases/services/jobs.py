@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cases import events
+from cases import events, transitions
 from cases.models import Case, CaseState, Dispatch, DispatchState, Level
 from cases.services.common import lock_case, record, start_sign_clock
 
@@ -22,22 +22,34 @@ BATCH = 500
 
 
 def _escalate(case_pk, now, *, finishing):
-    """One overdue case: marked, and moved one level up unless the street has it."""
+    """One overdue case: re-checked under its lock, marked, and moved one level up unless the street has it.
+
+    Someone may have acted on it since the candidates were read (accepted it,
+    finished it): the lock and the re-check leave such a case alone.
+    """
     field = "finish_overdue_at" if finishing else "sign_overdue_at"
+    due = "finish_due_at" if finishing else "sign_due_at"
     with transaction.atomic():
-        if not Case.objects.filter(pk=case_pk, **{f"{field}__isnull": True}).update(**{field: now}):
-            return False
         case = lock_case(Case(pk=case_pk))
+        if getattr(case, field) is not None or getattr(case, due) is None or getattr(case, due) >= now:
+            return False
+        if finishing:
+            action = "overdue_dispatched" if case.state == CaseState.DISPATCHED else "overdue_finish"
+        else:
+            action = "overdue_sign"
+        if not transitions.allowed(action, case.state):
+            return False
+        setattr(case, field, now)
         before = case.state
-        if case.level != Level.STREET and case.state in (CaseState.REPORTED, CaseState.HANDLING):
+        if case.level != Level.STREET:
             case.level = Level.above(case.level)
             case.state = CaseState.REPORTED
             start_sign_clock(case, now)
-            case.save()
             note = _("超时，升级到%(level)s") % {"level": case.get_level_display()}
-        else:
+        else:  # the street holds it already: it stays as it is, and the street is told
             note = _("超时，已提醒街道督办")
-        record(case, "overdue_finish" if finishing else "overdue_sign", at=now, from_state=before, note=note)
+        case.save()
+        record(case, action, at=now, from_state=before, note=note)
         return True
 
 

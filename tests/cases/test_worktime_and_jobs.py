@@ -101,3 +101,14 @@ def test_the_celery_task_runs_the_job(world, setup):
     from cases.tasks import check_overdue
 
     assert check_overdue.delay().get() == {"cases": 0, "dispatches": 0, "near": 0}
+
+
+@pytest.mark.django_db
+def test_a_case_accepted_after_the_job_read_it_is_left_alone(world, setup, reported):
+    from cases.services.jobs import _escalate
+
+    late = reported.sign_due_at + datetime.timedelta(minutes=1)
+    services.case_accept(case=reported, by=_u(world.gridworker_a))
+    assert _escalate(reported.pk, late, finishing=False) is False
+    case = Case.objects.get(pk=reported.pk)
+    assert case.state == CaseState.HANDLING and case.sign_overdue_at is None and case.level == Level.GRID
