@@ -13,6 +13,8 @@ Chinese calendar. Everything is written with bulk_create.
 
 import datetime
 
+from django.db import connection
+
 from alliances.models import MemberUnit
 from cases.models import (
     Case,
@@ -135,6 +137,49 @@ def _departments(ctx):
     return departments
 
 
+_EVENT_COLUMNS = (
+    "case_id",
+    "dispatch_id",
+    "action",
+    "actor_id",
+    "from_state",
+    "to_state",
+    "level",
+    "note",
+    "public",
+    "at",
+)
+
+
+def _insert_events(events):
+    """The event log in one executemany: a street's ~31,000 rows, several times faster than bulk_create
+    (whose SQL compiler dominates for so many small rows). The same columns and values it would write."""
+    adapt = connection.ops.adapt_datetimefield_value
+    rows = [
+        (
+            e.case.pk,
+            e.dispatch.pk if e.dispatch is not None else None,
+            e.action,
+            e.actor_id,
+            e.from_state,
+            e.to_state,
+            e.level,
+            e.note,
+            e.public,
+            adapt(e.at),
+        )
+        for e in events
+    ]
+    table = connection.ops.quote_name(CaseEvent._meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(c) for c in _EVENT_COLUMNS)
+    marks = ", ".join(["%s"] * len(_EVENT_COLUMNS))
+    with connection.cursor() as cursor:
+        for first in range(0, len(rows), 5000):
+            cursor.executemany(
+                f"INSERT INTO {table} ({columns}) VALUES ({marks})", rows[first : first + 5000]
+            )
+
+
 def _code(rng):
     return "".join(rng.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
 
@@ -200,11 +245,7 @@ class Simulation:
         for dispatch in self.dispatches:
             dispatch.case_id = dispatch.case.pk
         Dispatch.objects.bulk_create(self.dispatches, batch_size=2000)
-        for event in self.events:
-            event.case_id = event.case.pk
-            if event.dispatch is not None:
-                event.dispatch_id = event.dispatch.pk
-        CaseEvent.objects.bulk_create(self.events, batch_size=5000)
+        _insert_events(self.events)
         self.ctx.count("cases", len(self.cases))
         self.ctx.count("case dispatches", len(self.dispatches))
         self.ctx.count("case events", len(self.events))
