@@ -15,4 +15,4 @@ def test_the_cases_bench_runs_on_a_tiny_world(db):
     assert rows["queue, page 1"]["sql"] == rows["queue, page 20"]["sql"]
     assert rows["responder, live"]["sql"] == rows["responder, all"]["sql"]
     assert "marked 2+2" in rows["overdue job, 2+2 due"]["note"]
-    assert rows["stats, one street-month"]["sql"] == 5
+    assert rows["stats, one street-month"]["sql"] == 2
