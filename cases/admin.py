@@ -2,11 +2,14 @@
 and changed only through the case pages (cases.services), so every change is checked and logged."""
 
 from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import Case, CaseEvent, Category, Department, Dispatch
 from portal.admin import (
+    CommunityListFilter,
     PersonalDataAdminMixin,
     ReadOnlyAdminMixin,
     ScopedAdminMixin,
@@ -14,7 +17,21 @@ from portal.admin import (
     page_link,
 )
 from portal.privacy import mask_phone
-from portal.scoping import scope_node
+from portal.scoping import scope_node, scope_queryset
+
+
+def liaison_candidates(user):
+    """Accounts staff may make a department's liaison: logins without a grid scope (department staff, unit
+    liaisons) or inside their own, never a superuser, never one already liaising for another street's department."""
+    users = get_user_model().objects
+    outside = Department.objects.exclude(pk__in=scope_queryset(Department.objects.all(), user).values("pk"))
+    return (
+        users.filter(is_superuser=False, is_active=True)
+        .filter(Q(staff_profile__isnull=True) | Q(pk__in=scope_queryset(users.all(), user).values("pk")))
+        .exclude(case_departments__in=outside)
+        .distinct()
+        .order_by("username")
+    )
 
 
 class _StreetDefaultMixin:
@@ -50,6 +67,14 @@ class DepartmentAdmin(_StreetDefaultMixin, ScopedAdminMixin, admin.ModelAdmin):
     filter_horizontal = ("liaisons",)
     list_select_related = ("street",)
 
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "liaisons":
+            # A department's liaison logins have no grid scope, so the scoped user list would hide them.
+            field = admin.ModelAdmin.formfield_for_manytomany(self, db_field, request, **kwargs)
+            field.queryset = liaison_candidates(request.user)
+            return field
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
     def has_delete_permission(self, request, obj=None):
         return False
 
@@ -70,6 +95,10 @@ class CaseEventInline(_ReadOnlyInline):
     readonly_fields = fields
 
 
+class CaseCommunityFilter(CommunityListFilter):
+    community_lookup = "community_id"
+
+
 @admin.register(Case)
 class CaseAdmin(ReadOnlyAdminMixin, PersonalDataAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
     list_display = (
@@ -82,7 +111,7 @@ class CaseAdmin(ReadOnlyAdminMixin, PersonalDataAdminMixin, ScopedAdminMixin, ad
         "level",
         "list_phone",
     )
-    list_filter = ("state", "level", "source")
+    list_filter = (CaseCommunityFilter, "state", "level", "source")
     search_fields = ("code", "description")
     list_select_related = ("community", "category")
     date_hierarchy = "reported_at"

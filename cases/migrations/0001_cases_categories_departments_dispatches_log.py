@@ -154,7 +154,7 @@ class Migration(migrations.Migration):
             name='CaseEvent',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('action', models.CharField(max_length=16, verbose_name='操作')),
+                ('action', models.CharField(max_length=24, verbose_name='操作')),
                 ('from_state', models.CharField(blank=True, max_length=12, verbose_name='原状态')),
                 ('to_state', models.CharField(blank=True, max_length=12, verbose_name='新状态')),
                 ('level', models.CharField(blank=True, max_length=10, verbose_name='层级')),

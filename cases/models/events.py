@@ -17,7 +17,7 @@ class CaseEvent(models.Model):
         related_name="events",
         verbose_name=_("派遣"),
     )
-    action = models.CharField(_("操作"), max_length=16)
+    action = models.CharField(_("操作"), max_length=24)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

@@ -4,7 +4,7 @@ from django.db.models import Q
 from django.shortcuts import get_object_or_404
 
 from alliances.models import MemberUnit
-from cases.models import Case, CaseEvent, CaseState, Category, Department, Dispatch
+from cases.models import Case, CaseState, Category, Department, Dispatch
 from portal.scoping import scope_queryset
 from wishes.models import normalise_code
 
@@ -131,10 +131,6 @@ def dispatches_by_ids(ids):
 
 def responder_users(dispatch):
     return list(dispatch.responder.liaisons.filter(is_active=True))
-
-
-def events_of(case):
-    return CaseEvent.objects.filter(case=case)
 
 
 def street_staff(street):

@@ -9,7 +9,7 @@ did what ("已被…处理"), and nothing is written.
 """
 
 from cases.services.closing import RULE_PERSON, RULE_UNIT, case_rate, case_redo, case_unresolved, case_verify
-from cases.services.common import TRACK_VERSION_SECONDS, CaseRefused, track_version_key
+from cases.services.common import CaseRefused
 from cases.services.dispatching import (
     case_dispatch,
     dispatch_arrive,
@@ -27,7 +27,6 @@ from cases.services.report import (
     case_report_resident,
     case_report_worker,
     case_to_wish,
-    category_for,
 )
 from cases.services.triage import (
     case_accept,
@@ -42,7 +41,6 @@ from cases.services.triage import (
 __all__ = [
     "RULE_PERSON",
     "RULE_UNIT",
-    "TRACK_VERSION_SECONDS",
     "CaseRefused",
     "TooManyCases",
     "case_accept",
@@ -63,12 +61,10 @@ __all__ = [
     "case_unresolved",
     "case_verify",
     "cases_check_overdue",
-    "category_for",
     "dispatch_arrive",
     "dispatch_complete",
     "dispatch_return",
     "dispatch_sign",
     "dispatch_transfer",
     "responders_of",
-    "track_version_key",
 ]

@@ -1,8 +1,6 @@
 """What the case services share: the lock, the check against the transition table, the event log, clocks and photos."""
 
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -10,15 +8,9 @@ from cases import transitions
 from cases.models import Case, CaseEvent, CasePhoto, Dispatch, Level
 from cases.worktime import add_working_hours
 
-TRACK_VERSION_SECONDS = 30 * 24 * 60 * 60
-
 
 class CaseRefused(ValidationError):
     """An action the case's state (or a faster colleague) does not allow, told in words people read."""
-
-
-def track_version_key(code):
-    return f"cases:track-version:{code}"
 
 
 def lock_case(case):
@@ -86,8 +78,6 @@ def record(case, action, *, at, actor=None, dispatch=None, from_state="", note="
         public=public,
         at=at,
     )
-    code, pk = case.code, event.pk
-    transaction.on_commit(lambda: cache.set(track_version_key(code), pk, TRACK_VERSION_SECONDS))
     return event
 
 

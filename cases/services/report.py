@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases import access, events
-from cases.models import Case, CasePhoto, CaseState, Category, Source
+from cases.models import Case, CasePhoto, CaseState, Source
 from cases.services.common import (
     check,
     first_level,
@@ -251,10 +251,3 @@ def case_to_wish(*, by, case, wanted_by=None):
         case, "to_wish", at=now, actor=by, from_state=before, note=_("转为微心愿，由志愿者、服务队或单位认领")
     )
     return wish
-
-
-def category_for(street, pk):
-    """An active category of the street by id, or None: a tampered id finds nothing."""
-    if not str(pk).isdigit():
-        return None
-    return Category.objects.filter(street=street, pk=int(pk), active=True).first()

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 from cases import selectors, services, transitions
 from cases.forms import ReasonForm, ResultForm
 from cases.views.common import form_errors, run
+from grids.selectors import contacts_for
 
 
 @login_required
@@ -24,6 +25,8 @@ def dispatch_detail(request, pk):
             "actions": transitions.actions_from(dispatch.state, on_dispatch=True, who={"responder"}),
             "photos": [p for p in case.photos.all() if p.dispatch_id in (None, dispatch.pk)],
             "events": [e for e in selectors.timeline(case) if e.dispatch_id in (None, dispatch.pk)],
+            # Whom to call on the way: the grid's workers (or the secretary), never the resident.
+            "contacts": contacts_for(case.grid),
             "result_form": ResultForm(),
             "reason_form": ReasonForm(),
         },

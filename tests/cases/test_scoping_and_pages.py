@@ -7,6 +7,7 @@ from cases import services
 from cases.models import Case, CaseState, Dispatch, DispatchState
 from portal.models import User
 from tests.cases.conftest import upload
+from tests.factories import GridAssignmentFactory
 
 
 def _u(user):
@@ -60,8 +61,11 @@ def test_responders_see_only_their_dispatches(world, setup, reported, case_b, lo
     assert "3号楼门口的垃圾" in listing and "井盖" not in listing
     assert unit_client.get(reverse("cases:dispatch", args=[to_dept.pk])).status_code == 404
     assert unit_client.get(reverse("cases:detail", args=[reported.pk])).status_code == 403
+    GridAssignmentFactory(person=world.gridworker_a, grid=world.grid_a)
+    User.objects.filter(pk=world.gridworker_a.pk).update(phone="13811112222")
     page = unit_client.get(reverse("cases:dispatch", args=[to_unit.pk])).content.decode()
     assert "13700002222" not in page and "137****2222" not in page
+    assert "13811112222" in page  # the grid worker to call on the way
     # A stranger's post on someone else's dispatch changes nothing.
     assert (
         login(setup.stranger).post(reverse("cases:dispatch_act", args=[to_unit.pk, "sign"])).status_code
@@ -134,3 +138,30 @@ def test_a_grid_worker_reports_on_the_spot(world, setup, login):
     )
     case = Case.objects.get()
     assert case.reported_by_id == world.gridworker_a.pk and case.grid == world.grid_a
+
+
+@pytest.mark.django_db
+def test_street_staff_edit_their_departments_and_pick_liaisons_without_a_scope(world, setup, login):
+    from cases.admin import liaison_candidates
+    from tests.factories import make_user
+
+    plain = make_user(username="chengguan")
+    other = make_user(username="other_liaison")
+    setup.other_department.liaisons.add(other)
+    candidates = set(liaison_candidates(_u(world.street_staff)))
+    assert plain in candidates and setup.dept_user in candidates
+    assert other not in candidates and world.superuser not in candidates
+    client = login(world.street_staff)
+    response = client.post(
+        reverse("admin:cases_department_add"),
+        {"street": world.street.pk, "name": "城管", "phone": "", "liaisons": [plain.pk], "active": "on"},
+    )
+    assert response.status_code == 302
+    assert plain in world.street.case_departments.get(name="城管").liaisons.all()
+    tampered = client.post(
+        reverse("admin:cases_department_add"),
+        {"street": world.other_street.pk, "name": "派出所", "liaisons": [], "active": "on"},
+    )
+    assert (
+        tampered.status_code == 200 and not world.other_street.case_departments.filter(name="派出所").exists()
+    )

@@ -146,3 +146,8 @@ def test_transfer_and_merge(world, setup, reported):
     services.case_merge(case=duplicate, into=reported, by=street)
     duplicate.refresh_from_db()
     assert duplicate.state == CaseState.MERGED and duplicate.merged_into == reported
+
+
+def test_every_action_name_fits_the_log():
+    width = CaseEvent._meta.get_field("action").max_length
+    assert all(len(name) <= width for name in transitions.ACTIONS)

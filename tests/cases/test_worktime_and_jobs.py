@@ -112,3 +112,11 @@ def test_a_case_accepted_after_the_job_read_it_is_left_alone(world, setup, repor
     assert _escalate(reported.pk, late, finishing=False) is False
     case = Case.objects.get(pk=reported.pk)
     assert case.state == CaseState.HANDLING and case.sign_overdue_at is None and case.level == Level.GRID
+
+
+def test_working_hours_that_make_no_day_are_reported(settings):
+    from cases.checks import workday_hours
+
+    assert workday_hours(None) == []
+    settings.CASES_WORKDAY_START, settings.CASES_WORKDAY_END = 17, 9
+    assert [e.id for e in workday_hours(None)] == ["cases.E001"]
