@@ -268,13 +268,6 @@ def settle(now):
     Dispatch.objects.filter(
         state__in=["signed", "arrived"], finish_overdue_at=None, finish_due_at__lt=now
     ).update(finish_overdue_at=F("finish_due_at"))
-    # A dispatched case whose finishing limit passes during the run would make the job write the
-    # event "overdue_dispatched", 18 characters, into CaseEvent.action (16): PostgreSQL refuses it
-    # (a bug of the job, reported). Such limits are moved past the run; the rounds make their own due.
-    hour = datetime.timedelta(hours=1)
-    Case.objects.filter(
-        state="dispatched", finish_overdue_at=None, finish_due_at__gte=now, finish_due_at__lt=now + hour
-    ).update(finish_due_at=now + 2 * hour)
 
 
 def _make_due(now, count):
