@@ -30,8 +30,9 @@ def test_a_year_of_cases_with_a_realistic_mix(street):
     assert 4_900 <= total <= 5_000
     states = Counter(cases.values_list("state", flat=True))
     assert states[CaseState.CLOSED] > 0.7 * total  # most closed
-    for state in CaseState.values:
+    for state in (CaseState.VERIFIED, CaseState.DECLINED, CaseState.MERGED, CaseState.TO_WISH):
         assert states[state] > 0, state
+    assert sum(states[state] for state in Case.OPEN) > 0  # the last days' (which steps depends on the hour)
     assert 0 < cases.filter(reopened_count=1).count() < 0.1 * total  # a few reopened
     assert cases.filter(rating__isnull=False).count() > 0.3 * total
     open_overdue = cases.filter(state__in=Case.OPEN).exclude(sign_overdue_at=None, finish_overdue_at=None)
@@ -45,7 +46,9 @@ def test_a_year_of_cases_with_a_realistic_mix(street):
         dispatches.filter(unit__isnull=False).exists()
         and dispatches.filter(department__isnull=False).exists()
     )
-    assert set(dispatches.values_list("state", flat=True)) == set(DispatchState.values)
+    states = set(dispatches.values_list("state", flat=True))
+    assert {DispatchState.DONE, DispatchState.RETURNED} <= states
+    assert states & set(Dispatch.LIVE)  # some still being answered (which step depends on the hour)
 
 
 def test_the_log_agrees_with_the_states(street):
