@@ -12,6 +12,7 @@ from alliances.models import (
     Project,
     ResourceKind,
 )
+from cases.selectors import rates
 from portal.text import labelled
 
 LABELS = {
@@ -82,6 +83,8 @@ def present(data):
         }
         for p in data["problems"]
     ]
+    # A report built before the cases section existed has none (None: not in this snapshot).
+    data["cases"] = [{**row, **rates(row)} for row in data["cases"]] if "cases" in data else None
     return data
 
 

@@ -202,6 +202,7 @@ def test_the_workbook_has_a_sheet_per_section(login, march, built):
         "党员志愿服务",
         "积分排名",
         "问题跟进",
+        "事件报到",
     ]
     summary = {row[0]: row[1] for row in book["概况"].iter_rows(min_row=2, values_only=True)}
     assert summary["轮值主席单位"] == "街道供电所"
