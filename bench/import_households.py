@@ -88,6 +88,15 @@ def build_street_and_sheet(rows, fmt):
     _django(BASE_DB)
     from django.contrib.auth import get_user_model
 
+    headers, data = _street(rows)
+    get_user_model().objects.create_superuser("bench", password="bench-pass-123")
+    OUTPUT.mkdir(parents=True, exist_ok=True)
+    path = OUTPUT / f"households-{rows}.{fmt}"
+    path.write_bytes(_sheet_bytes(headers, data, fmt))
+
+
+def _street(rows):
+    """A street of 12 communities × 3 grids with enough buildings, and the rows of its household sheet."""
     from grids import services
     from grids.models import Building, Grid
 
@@ -109,7 +118,6 @@ def build_street_and_sheet(rows, fmt):
         for n in range((rows + per_building - 1) // per_building)
     ]
     Building.objects.bulk_create(buildings, batch_size=2000)
-    get_user_model().objects.create_superuser("bench", password="bench-pass-123")
 
     categories = ["孤寡", "空巢", "贫困", "残疾", "管控", "军烈属"] + ["一般户"] * 14
     headers = ["网格编码", "楼栋", "单元", "房号", "户主姓名", "联系电话", "身份证号", "彩虹分类", "备注"]
@@ -130,24 +138,28 @@ def build_street_and_sheet(rows, fmt):
                 "",
             ]
         )
-    OUTPUT.mkdir(parents=True, exist_ok=True)
-    path = OUTPUT / f"households-{rows}.{fmt}"
+    return headers, data
+
+
+def _sheet_bytes(headers, data, fmt):
     if fmt == "csv":
         import csv
 
-        with open(path, "w", newline="", encoding="utf-8") as handle:
-            writer = csv.writer(handle)
-            writer.writerow(headers)
-            writer.writerows(data)
-    else:
-        from openpyxl import Workbook
+        out = io.StringIO()
+        writer = csv.writer(out)
+        writer.writerow(headers)
+        writer.writerows(data)
+        return out.getvalue().encode("utf-8")
+    from openpyxl import Workbook
 
-        book = Workbook(write_only=True)
-        sheet = book.create_sheet("住户")
-        sheet.append(headers)
-        for row in data:
-            sheet.append(row)
-        book.save(path)
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("住户")
+    sheet.append(headers)
+    for row in data:
+        sheet.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
 
 
 # --- one import, in a process of its own ------------------------------------------------
@@ -193,59 +205,109 @@ def _default_resource():
 
 def run_one(path, which, database):
     _django(database)
-    from django.contrib import admin
-    from django.test import Client
     from django.test.utils import setup_test_environment
 
-    from grids.models import Household
-
-    model_admin = admin.site._registry[Household]
-    if which == "default":
-        from import_export.formats import base_formats
-
-        model_admin.resource_classes = [_default_resource()]
-        model_admin.skip_admin_log = False
-        model_admin.get_import_formats = lambda: [base_formats.XLSX, base_formats.CSV]
-
     setup_test_environment()  # lets the client read the preview's confirm form from the context
-    client = Client()
-    from django.contrib.auth import get_user_model
-
-    client.force_login(get_user_model().objects.get(username="bench"))
-    fmt = "0" if path.endswith(".xlsx") else "1"
-    started = time.perf_counter()
-    with open(path, "rb") as handle:
-        preview = client.post(
-            "/admin/grids/household/import/", {"import_file": handle, "format": fmt, "resource": "0"}
-        )
-    form = preview.context.get("confirm_form") if preview.context else None
-    if form is None:
-        result = preview.context and preview.context.get("result")
-        detail = ""
-        if result is not None:
-            detail = repr([(r.number, r.error_dict) for r in result.invalid_rows[:3]])
-            detail += repr([(n, [str(e.error) for e in errs]) for n, errs in result.row_errors()[:3]])
-            detail += repr([str(e.error) for e in result.base_errors[:3]])
-        if preview.context and preview.context.get("form") is not None:
-            detail += repr(preview.context["form"].errors)
-        raise SystemExit(f"{which}: the preview refused the sheet {preview.status_code} {detail}")
-    preview_seconds = time.perf_counter() - started
-    done = client.post("/admin/grids/household/process_import/", form.initial)
-    seconds = time.perf_counter() - started
-    assert done.status_code == 302, done.status_code
+    measured = import_round(path, "xlsx" if path.endswith(".xlsx") else "csv", which)
     print(
         json.dumps(
             {
                 "which": which,
-                "seconds": seconds,
-                "preview_seconds": preview_seconds,
-                "rows": Household.objects.count(),
+                **measured,
                 "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
                 "digest": _digest(),
                 "tree_ok": _tree_ok(),
             }
         )
     )
+
+
+def import_round(sheet, fmt, which, username="bench"):
+    """Upload → preview → confirm through the admin, with the default or the tuned resource; times it.
+
+    `sheet` is the file's path (streamed from disk, as a browser sends it) or its bytes.
+    """
+    from django.contrib import admin
+    from django.contrib.auth import get_user_model
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.test import Client
+
+    from grids.models import Household
+
+    model_admin = admin.site._registry[Household]
+    saved = model_admin.resource_classes, model_admin.skip_admin_log, model_admin.get_import_formats
+    if which == "default":
+        from import_export.formats import base_formats
+
+        model_admin.resource_classes = [_default_resource()]
+        model_admin.skip_admin_log = False
+        model_admin.get_import_formats = lambda: [base_formats.XLSX, base_formats.CSV]
+    try:
+        client = Client()
+        client.force_login(get_user_model().objects.get(username=username))
+        if isinstance(sheet, bytes):
+            upload = SimpleUploadedFile(f"households.{fmt}", sheet)
+        else:
+            upload = open(sheet, "rb")  # noqa: SIM115 (closed by the with below)
+        started = time.perf_counter()
+        with upload:
+            preview = client.post(
+                "/admin/grids/household/import/",
+                {"import_file": upload, "format": "0" if fmt == "xlsx" else "1", "resource": "0"},
+            )
+        form = preview.context.get("confirm_form") if preview.context else None
+        if form is None:
+            raise SystemExit(
+                f"{which}: the preview refused the sheet {preview.status_code} {_refusal(preview)}"
+            )
+        preview_seconds = time.perf_counter() - started
+        done = client.post("/admin/grids/household/process_import/", form.initial)
+        seconds = time.perf_counter() - started
+        assert done.status_code == 302, done.status_code
+    finally:
+        model_admin.resource_classes, model_admin.skip_admin_log, model_admin.get_import_formats = saved
+    changes = preview.context.get("changes")
+    return {
+        "seconds": seconds,
+        "preview_seconds": preview_seconds,
+        "rows": Household.objects.count(),
+        "previewed_new": changes.counts["new"] if changes is not None else None,
+    }
+
+
+def _refusal(preview):
+    detail = ""
+    result = preview.context and preview.context.get("result")
+    if result is not None:
+        detail = repr([(r.number, r.error_dict) for r in result.invalid_rows[:3]])
+        detail += repr([(n, [str(e.error) for e in errs]) for n, errs in result.row_errors()[:3]])
+        detail += repr([str(e.error) for e in result.base_errors[:3]])
+    if preview.context and preview.context.get("form") is not None:
+        detail += repr(preview.context["form"].errors)
+    return detail
+
+
+def run_tiny(rows=60, out=sys.stdout):
+    """Both paths on a few rows in the current (test) database, one after the other; no timing checked.
+
+    Returns {path: measured}; each path starts from the same empty street.
+    """
+    from django.contrib.auth import get_user_model
+
+    from grids.models import Household
+
+    headers, data = _street(rows)
+    get_user_model().objects.create_superuser("bench", password="bench-pass-123")
+    sheet = _sheet_bytes(headers, data, "xlsx")
+    results = {}
+    for which in ("default", "tuned"):
+        Household.objects.all().delete()
+        results[which] = {**import_round(sheet, "xlsx", which), "digest": _digest(), "tree_ok": _tree_ok()}
+        out.write(
+            f"{which:<10} {results[which]['rows']:>6} rows  same as default: "
+            f"{results[which]['digest'] == results['default']['digest']}\n"
+        )
+    return results
 
 
 def _digest():

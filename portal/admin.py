@@ -393,7 +393,8 @@ def _xlsx_first(form):
     """The format list without import-export's "---": XLSX (the first format) is chosen."""
     field = form.fields["format"]
     field.label = _("文件格式")
-    field.choices = [c for c in field.choices if c[0] != ""]
+    titles = {"xlsx": _("Excel 工作簿（.xlsx）"), "csv": _("CSV 文本（.csv）")}
+    field.choices = [(value, titles.get(title, title)) for value, title in field.choices if value != ""]
     form.initial.setdefault("format", field.choices[0][0])
     form.fields["resource"].label = _("数据")
 

@@ -1,8 +1,5 @@
 """Spreadsheet formats for django-import-export: fast, limited reading and safe writing."""
 
-import contextlib
-import ctypes
-import ctypes.util
 import io
 
 import tablib
@@ -17,6 +14,7 @@ from portal.imports import (
     csv_rows,
     decode_text,
     limited_rows,
+    release_freed_memory,
     too_many_rows,
 )
 
@@ -37,6 +35,7 @@ class FastXLSX(base_formats.XLSX):
         check_xlsx(in_stream, limits)  # size, unpacked size, no giant cell: before parsing
         book = CalamineWorkbook.from_filelike(io.BytesIO(in_stream))
         sheet = book.get_sheet_by_index(0)
+        del book  # the archive and its shared strings: the sheet holds its own cells
         if sheet.height > limits.max_rows + 1:
             raise too_many_rows(limits)
         rows = limited_rows(sheet.iter_rows(), limits)  # streamed: no second copy of the sheet
@@ -48,35 +47,57 @@ class FastXLSX(base_formats.XLSX):
         dataset.headers = headers
         skip_blank = getattr(settings, "IMPORT_EXPORT_IMPORT_IGNORE_BLANK_LINES", False)
         width = len(headers)
-        # Street sheets repeat the same grid codes, building names, units and
-        # categories on every row: keep one string object per distinct value.
-        shared = {}
+        sharing = _Sharing(width)
         for row in rows:
-            values = [
-                None if cell == "" else shared.setdefault(cell, cell) if isinstance(cell, str) else cell
-                for cell in row[:width]
-            ]
+            values = [None if cell == "" else cell for cell in row[:width]]
             values += [None] * (width - len(values))
             if skip_blank and all(value is None for value in values):
                 continue
-            dataset.append(values)
-        del rows, book
-        _release_freed_memory()
+            dataset.append(sharing.share(values))
+        del rows, sheet, sharing
+        release_freed_memory()
         return dataset
 
 
-def _release_freed_memory():
-    """Hand the parser's freed buffers back to the OS (glibc keeps them otherwise).
+class _Sharing:
+    """One string object per distinct value, in the columns that repeat.
 
-    calamine holds the whole sheet in native memory while the dataset is
-    built; without this the process keeps that high-water mark for the rest
-    of the import, on top of what the import itself needs.
+    Street sheets repeat the same grid codes, building names, units, rooms and
+    categories on every row; names and phone numbers hardly ever repeat, and
+    remembering each of them would cost more than it saves. So the first rows
+    decide which columns repeat, and only those are shared.
     """
-    libc_name = ctypes.util.find_library("c")
-    if not libc_name:
-        return
-    with contextlib.suppress(OSError, AttributeError):  # not glibc: nothing to do
-        ctypes.CDLL(libc_name).malloc_trim(0)
+
+    SAMPLE = 1000
+
+    def __init__(self, width):
+        self.seen = 0
+        self.distinct = [set() for _ in range(width)]
+        self.shared = [{} for _ in range(width)]
+        self.columns = range(width)
+
+    def share(self, values):
+        if self.seen < self.SAMPLE:
+            self.seen += 1
+            for i in self.columns:
+                if isinstance(values[i], str):
+                    self.distinct[i].add(values[i])
+            if self.seen == self.SAMPLE:
+                self.columns = [i for i, d in enumerate(self.distinct) if len(d) < self.SAMPLE // 2]
+                self.distinct = None
+                self.shared = [self.shared[i] if i in self.columns else None for i in range(len(self.shared))]
+            return [self._one(i, v) for i, v in enumerate(values)]
+        for i in self.columns:
+            value = values[i]
+            if isinstance(value, str):
+                values[i] = self.shared[i].setdefault(value, value)
+        return values
+
+    def _one(self, i, value):
+        table = self.shared[i]
+        if table is None or not isinstance(value, str):
+            return value
+        return table.setdefault(value, value)
 
 
 class SafeCSVImport(base_formats.CSV):

@@ -18,7 +18,10 @@ yield rows, with no request in sight, so a background import can reuse them.
 """
 
 import codecs
+import contextlib
 import csv
+import ctypes
+import ctypes.util
 import io
 import zipfile
 from dataclasses import dataclass
@@ -197,3 +200,17 @@ def csv_rows(text):
         if "field larger than field limit" in str(error):
             raise cell_too_long(ImportLimits.from_settings()) from None
         raise ImportRefused(_("CSV 文件格式有误，请在 Excel 中重新另存为 CSV 后再导入。")) from None
+
+
+def release_freed_memory():
+    """Hand the parser's freed buffers back to the OS (glibc keeps them otherwise).
+
+    calamine holds the whole sheet in native memory while the dataset is
+    built; without this the process keeps that high-water mark for the rest
+    of the import, on top of what the import itself needs.
+    """
+    libc_name = ctypes.util.find_library("c")
+    if not libc_name:
+        return
+    with contextlib.suppress(OSError, AttributeError):  # not glibc: nothing to do
+        ctypes.CDLL(libc_name).malloc_trim(0)

@@ -16,6 +16,7 @@
   or that identifies the record, cannot be cleared.
 """
 
+import gc
 import logging
 
 from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist, ValidationError
@@ -24,6 +25,7 @@ from import_export import resources, widgets
 from import_export.results import Error, Result, RowResult
 
 from portal.import_changes import ImportChanges, display, error_column
+from portal.imports import release_freed_memory
 from portal.models import PersonalDataLog
 from portal.privacy import (
     IMPORT,
@@ -257,6 +259,11 @@ class ScopedResource(resources.ModelResource):
         for name in self.scoped_widgets:
             self.fields[name].widget.user = user
 
+    @classmethod
+    def get_display_name(cls):
+        # Shown on the import and export pages (the list to export, its errors): the list's Chinese name.
+        return str(cls._meta.model._meta.verbose_name_plural)
+
     def get_result_class(self):
         return PreviewResult
 
@@ -309,6 +316,8 @@ class ScopedResource(resources.ModelResource):
         elif kind == RowResult.IMPORT_TYPE_NEW:
             self.changes.add_new(number, row)
         elif self._old is not None:
+            # Many-to-many values were prefetched before the row changed them.
+            getattr(self._instance, "_prefetched_objects_cache", {}).clear()
             new = self._rendered(self._instance)
             changed = [(c, self._old[c], new[c]) for c in new if new[c] != self._old.get(c)]
             self.changes.add_update(number, row, changed)
@@ -347,6 +356,11 @@ class ScopedResource(resources.ModelResource):
         finally:
             if self.changes is not None:
                 self.changes.close()
+            # A whole street's rows leave model instances (in reference
+            # cycles) and freed buffers behind: give them back now, before the
+            # page renders or the confirm reads the sheet again.
+            gc.collect()
+            release_freed_memory()
         result.changes = self.changes
         return result
 

@@ -52,7 +52,8 @@ def test_the_preview_shows_a_bad_row_and_a_change_then_the_fixed_sheet_is_confir
     assert "王小明" in page.locator("table.import-new").inner_text()
     assert "新增 1 行，更新 1 行" in page.locator(".import-summary").inner_text()
     page.shoot("import-preview-desktop")
-    page.click("input[value=确认导入]")
+    assert page.locator("input[value=确认导入]").count() == 2  # above the preview and below it
+    page.locator(".import-confirm-bottom input[type=submit]").click()
     page.wait_for_load_state("networkidle")
     assert "住户导入完成：新增 1 行，更新 1 行" in page.locator(".messagelist").inner_text()
     world.household_a.refresh_from_db()

@@ -12,7 +12,10 @@ def test_the_import_page_is_chinese_with_xlsx_chosen_and_the_blank_rule(login, w
     page = login(world.secretary_a).get(reverse("admin:grids_household_import"))
     form = page.context["form"]
     assert form.initial["format"] == "0" and ("", "---") not in form.fields["format"].choices
-    assert form.fields["format"].choices[0][1] == "xlsx"
+    assert [title for _value, title in form.fields["format"].choices] == [
+        "Excel 工作簿（.xlsx）",
+        "CSV 文本（.csv）",
+    ]
     html = page.content.decode()
     for text in ("文件格式", "要导入的文件", "（清空）", "上传并预览", "将导入以下各列"):
         assert text in html, text
@@ -59,3 +62,10 @@ def test_a_bad_date_or_number_is_a_row_error_in_chinese(login, world):
         login(world.secretary_a), "building", _csv(["网格编码", "楼栋", "地址", "单元数", "层数"], rows)
     )
     assert "数量“三”不是数字" in str(_invalid(preview)[1])
+
+
+def test_an_export_with_no_column_chosen_says_so_in_chinese(login, world):
+    response = login(world.secretary_a).post(
+        reverse("admin:grids_household_export"), {"format": "0", "resource": "0"}
+    )
+    assert "请至少选择一列导出（住户）" in response.content.decode()
