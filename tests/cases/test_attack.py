@@ -1,0 +1,189 @@
+"""Probes from outside: other scopes' ids, hostile text and files, tampered forms."""
+
+import io
+import zipfile
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from PIL import Image
+
+from cases import services
+from cases.models import Case, CasePhoto, CaseState, Dispatch
+from portal.models import User
+from tests.cases.conftest import checked_photo, upload
+
+XSS = '"><img src=x onerror=alert(1)><script>alert(2)</script>'
+FORMULA = '=HYPERLINK("http://evil","x")'
+
+
+def _u(user):
+    return User.objects.get(pk=user.pk)
+
+
+@pytest.fixture
+def case_c(world, setup):
+    return services.case_report_resident(
+        grid=world.grid_c,
+        category=setup.other_category,
+        description="民主社区路灯坏了好几天",
+        phone="13600003333",
+    )
+
+
+@pytest.mark.django_db
+def test_other_street_ids(world, setup, reported, case_c, login):
+    client = login(world.street_staff)
+    for url in (reverse("cases:detail", args=[case_c.pk]),):
+        assert client.get(url).status_code == 404
+    for action in ("accept", "decline", "dispatch", "merge", "supervise", "verify", "to_wish", "finish"):
+        assert (
+            client.post(reverse("cases:act", args=[case_c.pk, action]), {"reason": "xx"}).status_code == 404
+        )
+    # merge into another street's case by its code
+    r = client.post(reverse("cases:act", args=[reported.pk, "merge"]), {"into": case_c.code}, follow=True)
+    assert "不在您的管辖范围内" in r.content.decode()
+    r = client.post(reverse("cases:act", args=[reported.pk, "merge"]), {"into": reported.code}, follow=True)
+    assert "不能把事件合并到它自己" in r.content.decode()
+    assert Case.objects.get(pk=reported.pk).state == CaseState.REPORTED
+
+
+@pytest.mark.django_db
+def test_transfer_to_other_case_dispatch(world, setup, reported, case_c, login):
+    street = _u(world.street_staff)
+    [d] = services.case_dispatch(case=reported, by=street, units=[setup.unit])
+    client = login(world.street_staff)
+    r = client.post(
+        reverse("cases:transfer", args=[reported.pk, d.pk]),
+        {"dispatch-departments": [str(setup.other_department.pk)], "dispatch-reason": "换一家"},
+        follow=True,
+    )
+    assert r.status_code == 200 and "不在本街道的名单中" in r.content.decode()
+    assert Dispatch.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_responder_photo_of_other_dispatch(world, setup, reported, login):
+    street = _u(world.street_staff)
+    d2, d1 = services.case_dispatch(
+        case=reported, by=street, units=[setup.unit], departments=[setup.department]
+    )
+    services.dispatch_sign(dispatch=d2, by=_u(setup.dept_user))
+    services.dispatch_complete(dispatch=d2, by=_u(setup.dept_user), result="修好了", photos=[checked_photo()])
+    photo = CasePhoto.objects.get(dispatch=d2)
+    assert login(setup.unit_user).get(reverse("cases:photo", args=[photo.pk])).status_code in (403, 404)
+
+
+@pytest.mark.django_db
+def test_markup_is_escaped_everywhere(world, setup, login, client):
+    case = services.case_report_resident(
+        grid=world.grid_a,
+        category=setup.env,
+        description=XSS,
+        phone="13700002223",
+        address=XSS[:100],
+        name="<b>x</b>",
+    )
+    page = login(world.street_staff).get(reverse("cases:detail", args=[case.pk])).content.decode()
+    assert "<script>alert" not in page and "<img src=x" not in page
+    page = login(world.street_staff).get(reverse("cases:queue")).content.decode()
+    assert "<script>alert" not in page
+    page = client.get(reverse("cases:track", args=[case.code])).content.decode()
+    assert "<script>alert" not in page and "<img src=x" not in page
+    admin = login(world.superuser)
+    for url in (
+        reverse("admin:cases_case_changelist"),
+        reverse("admin:cases_case_change", args=[case.pk]),
+        reverse("admin:cases_caseevent_changelist"),
+    ):
+        r = admin.get(url)
+        assert r.status_code == 200, url
+        assert "<script>alert" not in r.content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "files",
+    [
+        "pdf",
+        "huge",
+        "four",
+        "zip",
+    ],
+)
+def test_hostile_photos_public_form(client, world, setup, files):
+    if files == "pdf":
+        photos = [SimpleUploadedFile("a.jpg", b"%PDF-1.4\n" + b"x" * 1000, content_type="image/jpeg")]
+    elif files == "huge":
+        buf = io.BytesIO()
+        Image.new("1", (6300, 6300)).save(buf, format="PNG")
+        photos = [SimpleUploadedFile("a.png", buf.getvalue(), content_type="image/png")]
+    elif files == "four":
+        photos = [upload(f"{i}.jpg") for i in range(4)]
+    else:
+        buf = io.BytesIO()
+        with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+            z.writestr("a.txt", b"0" * 50_000_000)
+        photos = [SimpleUploadedFile("a.jpg", buf.getvalue(), content_type="image/jpeg")]
+    r = client.post(
+        reverse("cases:new") + f"?grid={world.grid_a.code}",
+        {
+            "category": setup.env.pk,
+            "description": "路灯坏了好几天了",
+            "phone": "13700009999",
+            "photos": photos,
+        },
+    )
+    assert r.status_code == 400
+    assert not Case.objects.exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        {"description": "x" * 100_000},
+        {"address": "y" * 5000},
+        {"name": "z" * 500},
+        {"latitude": "9" * 40, "longitude": "1"},
+        {"latitude": "NaN", "longitude": "Infinity"},
+        {"phone": "1" * 5000},
+        {"category": "99999999999999999999999"},
+        {"description": "\x00abcdefg"},
+    ],
+)
+def test_over_long_and_odd_public_input(client, world, setup, overrides):
+    data = {"category": setup.env.pk, "description": "路灯坏了好几天了", "phone": "13700009999"}
+    data.update(overrides)
+    r = client.post(reverse("cases:new") + f"?grid={world.grid_a.code}", data)
+    assert r.status_code == 400, r.status_code
+    assert not Case.objects.exists()
+
+
+@pytest.mark.django_db
+def test_track_odd_codes(client, world, setup, reported):
+    for code in ("x" * 5000, "%00", "<script>", reported.code.lower(), " " + reported.code):
+        r = client.get(f"/cases/track/{code}/")
+        assert r.status_code in (200, 302, 404), (code, r.status_code)
+    r = client.post(reverse("cases:track_rate", args=[reported.code]), {"rating": "5"}, follow=True)
+    assert r.status_code == 200
+    assert Case.objects.get(pk=reported.pk).state == CaseState.REPORTED
+    r = client.post(reverse("cases:track_rate", args=[reported.code]), {"rating": "9"})
+    assert r.status_code == 400
+
+
+@pytest.mark.django_db
+def test_resident_code_shows_no_other_case(client, world, setup, reported):
+    other = services.case_report_resident(
+        grid=world.grid_a,
+        category=setup.env,
+        description="另一户反映的问题很重要",
+        phone="13700004444",
+        address="5号楼301",
+    )
+    street = _u(world.street_staff)
+    services.case_merge(case=other, into=reported, by=street)
+    page = client.get(reverse("cases:track", args=[other.code])).content.decode()
+    assert "3号楼门口" not in page and reported.code not in page
+    page = client.get(reverse("cases:track", args=[reported.code])).content.decode()
+    assert "5号楼301" not in page and other.code not in page and "13700004444" not in page
