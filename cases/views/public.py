@@ -28,6 +28,11 @@ def _posts_rate(group, request):
     return f"{settings.CASES_POSTS_PER_HOUR}/h"
 
 
+def _posts_day_rate(group, request):
+    # Phones are not checked: without a daily ceiling one address could post all day with made-up numbers.
+    return f"{settings.CASES_POSTS_PER_DAY}/d"
+
+
 def _grid_from(request):
     code = (request.GET.get("grid") or "").strip().upper()[:20]
     if not code:
@@ -47,6 +52,13 @@ def _page(request, grid, form, *, status=200, refusal=""):
 
 @ratelimit(
     key="portal.net.ratelimit_key", rate=_posts_rate, method="POST", block=False, group="cases.new.posts"
+)
+@ratelimit(
+    key="portal.net.ratelimit_key",
+    rate=_posts_day_rate,
+    method="POST",
+    block=False,
+    group="cases.new.posts.day",
 )
 def case_new(request):
     grid = _grid_from(request)

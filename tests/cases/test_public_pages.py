@@ -103,3 +103,14 @@ def test_a_wrong_code_is_a_404_and_the_resident_rates_a_verified_case(client, wo
     client.post(reverse("cases:track_rate", args=[reported.code]), {"rating": "4", "comment": "好"})
     reported.refresh_from_db()
     assert reported.state == CaseState.CLOSED and reported.rating == 4
+
+
+@pytest.mark.django_db
+def test_one_address_posts_a_limited_number_a_day(client, world, setup, settings):
+    # Phones are not checked, so the per-phone limit alone lets one address fill the queues by varying them.
+    settings.CASES_POSTS_PER_HOUR = 100
+    settings.CASES_POSTS_PER_DAY = 2
+    settings.CASES_SUBMITS_PER_PHONE = 50
+    statuses = [_post(client, world.grid_a, setup).status_code for _ in range(3)]
+    assert statuses == [302, 302, 429]
+    assert Case.objects.count() == 2
