@@ -100,3 +100,23 @@ def test_every_change_and_error_downloads_as_a_workbook_for_its_importer_only(lo
     other = login(world.secretary_b)
     assert other.get(url).status_code == 404
     assert other.get(url.split("?")[0] + "?token=forged").status_code == 404
+
+
+def test_stored_numbers_the_preview_shows_are_logged_and_masked_without_the_right(login, world):
+    from django.contrib.auth.models import Permission
+
+    from portal.models import PersonalDataLog
+
+    # A preview that is never confirmed still showed the stored number (old → new): a reveal.
+    _preview(login(world.secretary_a), _rows(world))
+    entry = PersonalDataLog.objects.get(action=PersonalDataLog.Action.VIEW)
+    assert entry.actor_id == world.secretary_a.pk and "phone" in entry.fields
+
+    # A role that may import but not see personal data reads the stored number masked.
+    right = Permission.objects.get(codename="view_personal_data")
+    for group in world.secretary_a.groups.all():
+        group.permissions.remove(right)
+    response = _preview(login(world.secretary_a), _rows(world))
+    [(_number, _key, fields)] = response.context["changes"].updated_rows
+    assert fields[0] == ("联系电话", "138****8000", "13900001111")
+    assert "13812348000" not in response.content.decode()
