@@ -187,3 +187,16 @@ def test_resident_code_shows_no_other_case(client, world, setup, reported):
     assert "3号楼门口" not in page and reported.code not in page
     page = client.get(reverse("cases:track", args=[reported.code])).content.decode()
     assert "5号楼301" not in page and other.code not in page and "13700004444" not in page
+
+
+@pytest.mark.django_db
+def test_staff_notes_between_levels_stay_off_the_residents_page(client, world, setup, reported):
+    worker = _u(world.gridworker_a)
+    services.case_pass_up(case=reported, by=worker, note="楼长王阿姨13911112222说是5号楼的人扔的")
+    page = client.get(reverse("cases:track", args=[reported.code])).content.decode()
+    assert "上报上级" in page  # what was done
+    assert "13911112222" not in page and "王阿姨" not in page  # not the staff's words
+    secretary = _u(world.secretary_a)
+    services.case_send_back(case=Case.objects.get(pk=reported.pk), by=secretary, reason="网格员李四去看一下")
+    page = client.get(reverse("cases:track", args=[reported.code])).content.decode()
+    assert "李四" not in page
