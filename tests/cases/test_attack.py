@@ -200,3 +200,44 @@ def test_staff_notes_between_levels_stay_off_the_residents_page(client, world, s
     services.case_send_back(case=Case.objects.get(pk=reported.pk), by=secretary, reason="网格员李四去看一下")
     page = client.get(reverse("cases:track", args=[reported.code])).content.decode()
     assert "李四" not in page
+
+
+@pytest.mark.django_db
+def test_admin_refuses_a_category_or_department_for_another_street(world, setup, login):
+    from cases.models import Category, Department
+
+    client = login(world.street_staff)
+    r = client.post(
+        reverse("admin:cases_category_add"),
+        {"street": world.other_street.pk, "name": "乱加的类别", "first_level": "grid", "sign_hours": "4",
+         "finish_hours": "8", "active": "on", "position": "0"},
+    )
+    assert r.status_code == 200 and not Category.objects.filter(name="乱加的类别").exists()
+    r = client.post(
+        reverse("admin:cases_department_add"),
+        {"street": world.other_street.pk, "name": "乱加的部门", "active": "on", "liaisons": [setup.dept_user.pk]},
+    )
+    assert r.status_code == 200 and not Department.objects.filter(name="乱加的部门").exists()
+    # another street's category and department pages answer 404
+    assert client.get(reverse("admin:cases_category_change", args=[setup.other_category.pk])).status_code in (302, 404)
+    assert client.get(reverse("admin:cases_department_change", args=[setup.other_department.pk])).status_code in (302, 404)
+    # a secretary does not edit the street's lists
+    sec = login(world.secretary_a)
+    assert sec.post(reverse("admin:cases_category_change", args=[setup.env.pk]), {"name": "x"}).status_code in (302, 403, 404)
+    setup.env.refresh_from_db()
+    assert setup.env.name == "环境卫生"
+
+
+@pytest.mark.django_db
+def test_a_long_case_becomes_a_wish_or_gets_a_message(world, setup, login):
+    case = services.case_report_resident(
+        grid=world.grid_a, category=setup.env, description="长" * 500, phone="13700005555", name="王" * 20
+    )
+    client = login(world.gridworker_a)
+    r = client.post(reverse("cases:act", args=[case.pk, "to_wish"]), follow=True)
+    assert r.status_code == 200
+    case.refresh_from_db()
+    text = r.content.decode()
+    assert case.state == CaseState.TO_WISH or "alert" in text or "error" in text
+    if case.state == CaseState.TO_WISH:
+        assert case.wish.code == case.code
