@@ -209,21 +209,40 @@ def test_admin_refuses_a_category_or_department_for_another_street(world, setup,
     client = login(world.street_staff)
     r = client.post(
         reverse("admin:cases_category_add"),
-        {"street": world.other_street.pk, "name": "乱加的类别", "first_level": "grid", "sign_hours": "4",
-         "finish_hours": "8", "active": "on", "position": "0"},
+        {
+            "street": world.other_street.pk,
+            "name": "乱加的类别",
+            "first_level": "grid",
+            "sign_hours": "4",
+            "finish_hours": "8",
+            "active": "on",
+            "position": "0",
+        },
     )
     assert r.status_code == 200 and not Category.objects.filter(name="乱加的类别").exists()
     r = client.post(
         reverse("admin:cases_department_add"),
-        {"street": world.other_street.pk, "name": "乱加的部门", "active": "on", "liaisons": [setup.dept_user.pk]},
+        {
+            "street": world.other_street.pk,
+            "name": "乱加的部门",
+            "active": "on",
+            "liaisons": [setup.dept_user.pk],
+        },
     )
     assert r.status_code == 200 and not Department.objects.filter(name="乱加的部门").exists()
     # another street's category and department pages answer 404
-    assert client.get(reverse("admin:cases_category_change", args=[setup.other_category.pk])).status_code in (302, 404)
-    assert client.get(reverse("admin:cases_department_change", args=[setup.other_department.pk])).status_code in (302, 404)
+    assert client.get(reverse("admin:cases_category_change", args=[setup.other_category.pk])).status_code in (
+        302,
+        404,
+    )
+    assert client.get(
+        reverse("admin:cases_department_change", args=[setup.other_department.pk])
+    ).status_code in (302, 404)
     # a secretary does not edit the street's lists
     sec = login(world.secretary_a)
-    assert sec.post(reverse("admin:cases_category_change", args=[setup.env.pk]), {"name": "x"}).status_code in (302, 403, 404)
+    assert sec.post(
+        reverse("admin:cases_category_change", args=[setup.env.pk]), {"name": "x"}
+    ).status_code in (302, 403, 404)
     setup.env.refresh_from_db()
     assert setup.env.name == "环境卫生"
 
