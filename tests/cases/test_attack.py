@@ -260,3 +260,18 @@ def test_a_long_case_becomes_a_wish_or_gets_a_message(world, setup, login):
     assert case.state == CaseState.TO_WISH or "alert" in text or "error" in text
     if case.state == CaseState.TO_WISH:
         assert case.wish.code == case.code
+
+
+@pytest.mark.django_db
+def test_a_residents_code_opens_no_photo_of_another_case(client, world, setup, reported):
+    other = services.case_report_resident(
+        grid=world.grid_a,
+        category=setup.env,
+        description="另一户的照片不能被看到",
+        phone="13700006666",
+        photos=[checked_photo()],
+    )
+    photo = other.photos.get()
+    assert client.get(reverse("cases:track_photo", args=[reported.code, photo.pk])).status_code == 404
+    assert client.get(reverse("cases:track_photo", args=[other.code, photo.pk])).status_code == 200
+    assert client.get(reverse("cases:photo", args=[photo.pk])).status_code == 302  # to sign in
