@@ -11,6 +11,7 @@ from cases.views.public import (
 )
 from cases.views.responders import dispatch_act, dispatch_detail
 from cases.views.staff import act, detail, from_visit, from_wish, photo, queue, report, transfer
+from cases.views.stats import stats, stats_xlsx
 
 __all__ = [
     "act",
@@ -24,6 +25,8 @@ __all__ = [
     "photo",
     "queue",
     "report",
+    "stats",
+    "stats_xlsx",
     "track",
     "track_lookup",
     "track_photo",
