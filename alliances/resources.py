@@ -143,6 +143,26 @@ class MemberUnitResource(ScopedResource):
     def get_queryset(self):
         return super().get_queryset().select_related("grid").prefetch_related("liaisons")
 
+    def skip_row(self, instance, original, row, import_validation_errors=None):
+        # import-export compares the liaisons cell as logins: an empty cell keeps them (unchanged), and the
+        # clear marker is no login but "none".
+        column = self.fields["liaisons"].column_name
+        cell = row.get(column) if column in row else None
+        if column in row and is_blank(cell):
+            row = {key: value for key, value in row.items() if key != column}
+        elif is_clear_marker(cell):
+            return (
+                original.pk is not None
+                and not original.liaisons.exists()
+                and super().skip_row(
+                    instance,
+                    original,
+                    {k: v for k, v in row.items() if k != column},
+                    import_validation_errors,
+                )
+            )
+        return super().skip_row(instance, original, row, import_validation_errors)
+
     def save_m2m(self, instance, row, **kwargs):
         # The service sets the liaisons and gives each the liaison role. An
         # empty cell keeps them; only the clear marker removes them all.

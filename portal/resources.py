@@ -319,10 +319,30 @@ class ScopedResource(resources.ModelResource):
             # Many-to-many values were prefetched before the row changed them.
             getattr(self._instance, "_prefetched_objects_cache", {}).clear()
             new = self._rendered(self._instance)
-            changed = [(c, self._old[c], new[c]) for c in new if new[c] != self._old.get(c)]
+            changed = [
+                (c, self._shown_old(c, self._old[c]), new[c]) for c in new if new[c] != self._old.get(c)
+            ]
+            self._personal_shown += any(c in self._personal_columns() for c, _old, _new in changed)
             self.changes.add_update(number, row, changed)
         else:
             self.changes.add_update(number, row, [])
+
+    _personal_shown = 0
+
+    def _personal_columns(self):
+        """Headers of the compared columns that hold personal data, with their masks."""
+        return {
+            f.column_name: self._mask_for(f.attribute)
+            for f in self._compared
+            if f.attribute in self.personal_fields() and self._mask_for(f.attribute)
+        }
+
+    def _shown_old(self, column, value):
+        """A stored personal number the preview shows as the old value: masked unless the user may see it."""
+        mask = self._personal_columns().get(column)
+        if mask and value and not self._unmasked():
+            return mask(value)
+        return value
 
     def get_error_result_class(self):
         return PlainError
@@ -348,11 +368,13 @@ class ScopedResource(resources.ModelResource):
                 f for f in self.get_import_fields() if not f.readonly and f.column_name in headers
             ]
             self.changes = ImportChanges(headers, self.key_columns())
+        self._personal_shown = 0
         try:
             result = super().import_data(dataset, **kwargs)
             if self.changes is not None:
                 for error in result.base_errors:
                     self.changes.add_error(None, "", None, str(error.error))
+                self._record_preview_reveal()
         finally:
             if self.changes is not None:
                 self.changes.close()
@@ -363,6 +385,18 @@ class ScopedResource(resources.ModelResource):
             release_freed_memory()
         result.changes = self.changes
         return result
+
+    def _record_preview_reveal(self):
+        """The preview showed stored personal numbers in full (old → new): a reveal, logged even if never confirmed."""
+        if not self._personal_shown or not self._unmasked():
+            return
+        personal_data_record(
+            actor=self.user,
+            action=PersonalDataLog.Action.VIEW,
+            subject=self._meta.model,
+            fields=self.personal_fields(),
+            detail=_("导入预览显示原值 %(count)s 行") % {"count": self._personal_shown},
+        )
 
     def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
         errors = dict(import_validation_errors or {})

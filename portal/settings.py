@@ -423,6 +423,8 @@ CASES_NEAR_LIMIT_HOURS = env_int("CASES_NEAR_LIMIT_HOURS", 4, minimum=1)
 CASES_SUBMITS_PER_PHONE = env_int("CASES_SUBMITS_PER_PHONE", 5, minimum=1)
 # Posts of the public form one client address may make per hour.
 CASES_POSTS_PER_HOUR = env_int("CASES_POSTS_PER_HOUR", 60, minimum=1)
+# ... and per day: phone numbers are not checked, so the per-phone limit alone does not hold one address back.
+CASES_POSTS_PER_DAY = env_int("CASES_POSTS_PER_DAY", 300, minimum=1)
 # Largest photo accepted with a case, in megabytes.
 CASES_PHOTO_MAX_MB = env_int("CASES_PHOTO_MAX_MB", 5, minimum=1)
 # Open311 (cases.open311): requests one client address may make per hour (reads and posts),

@@ -3,6 +3,7 @@ rows, and both as JSON or XML (the standard's element names, xml.etree from the 
 
 import json
 import re
+import unicodedata
 from xml.etree import ElementTree
 
 from django.http import HttpResponse
@@ -35,8 +36,21 @@ _ID_NUMBER = re.compile(r"(?<![0-9A-Za-z])[0-9]{17}[0-9Xx](?![0-9A-Za-z])")
 _LANDLINE = re.compile(r"(?<![0-9])0[0-9]{2,3}[ \-]?[0-9]{7,8}(?![0-9])")
 
 
+def _fold_digits(text):
+    """Full-width and other decimal digits as ASCII, full-width dashes and spaces as ASCII ones: the numbers
+    the patterns below look for, however they were typed (the rest of the text is left as it was)."""
+    if text.isascii():
+        return text
+    folded = (str(unicodedata.decimal(ch)) if ch.isdecimal() else ch for ch in text)
+    return "".join(folded).translate(_SEPARATORS)
+
+
+_SEPARATORS = str.maketrans({"－": "-", "—": "-", "　": " "})
+
+
 def scrub(text):
     """A reporter's words with mobile, landline and ID numbers in them masked."""
+    text = _fold_digits(text or "")
     text = _ID_NUMBER.sub(lambda m: mask_id_number(m.group(0)), text)
     text = _MOBILE.sub(lambda m: mask_phone(re.sub(r"[ \-]", "", m.group(0))), text)
     return _LANDLINE.sub(lambda m: mask_phone(re.sub(r"[ \-]", "", m.group(0))), text)

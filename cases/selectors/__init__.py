@@ -57,9 +57,18 @@ def case_by_code(code):
     )
 
 
+# Notes staff write to each other when a case moves between levels: the resident sees the step, not the words
+# (which often name a neighbour, a colleague or a phone number).
+_STAFF_NOTES = ("pass_up", "send_back", "redo")
+
+
 def public_timeline(case):
-    """What the resident sees: public events, without who did them or internal notes of responders."""
-    return list(case.events.filter(public=True).order_by("at", "pk"))
+    """What the resident sees: public events, without who did them or internal notes of staff and responders."""
+    events = list(case.events.filter(public=True).order_by("at", "pk"))
+    for event in events:
+        if event.action in _STAFF_NOTES:
+            event.note = ""
+    return events
 
 
 def timeline(case):

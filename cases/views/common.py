@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
+from django.utils.translation import gettext as _
 
 
 def run(request, act, done):
@@ -10,7 +11,7 @@ def run(request, act, done):
     try:
         act()
     except PermissionDenied as error:
-        messages.error(request, str(error) or "您没有权限进行此操作。")
+        messages.error(request, str(error) or _("您没有权限进行此操作。"))
         return False
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))

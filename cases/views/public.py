@@ -28,6 +28,11 @@ def _posts_rate(group, request):
     return f"{settings.CASES_POSTS_PER_HOUR}/h"
 
 
+def _posts_day_rate(group, request):
+    # Phones are not checked: without a daily ceiling one address could post all day with made-up numbers.
+    return f"{settings.CASES_POSTS_PER_DAY}/d"
+
+
 def _grid_from(request):
     code = (request.GET.get("grid") or "").strip().upper()[:20]
     if not code:
@@ -47,6 +52,13 @@ def _page(request, grid, form, *, status=200, refusal=""):
 
 @ratelimit(
     key="portal.net.ratelimit_key", rate=_posts_rate, method="POST", block=False, group="cases.new.posts"
+)
+@ratelimit(
+    key="portal.net.ratelimit_key",
+    rate=_posts_day_rate,
+    method="POST",
+    block=False,
+    group="cases.new.posts.day",
 )
 def case_new(request):
     grid = _grid_from(request)
@@ -126,6 +138,25 @@ def track(request, code):
     return _track_page(request, case)
 
 
+def _works_on(request, case):
+    """Whether the signed-in person is staff over the case or one of its responders: they see its code on their
+    pages and are judged by its rating, so they may not rate it or reopen it in the resident's place."""
+    user = request.user
+    if not user.is_authenticated:
+        return False
+    return (
+        selectors.cases_visible_to(user).filter(pk=case.pk).exists()
+        or selectors.dispatches_for_responder(user).filter(case_id=case.pk).exists()
+    )
+
+
+def _refuse_staff(request, case):
+    if not _works_on(request, case):
+        return None
+    messages.error(request, _("请由反映问题的居民本人评价或反馈，工作人员不能代替。"))
+    return redirect("cases:track", code=case.code)
+
+
 def _track_page(request, case, *, rate_form=None, unresolved_form=None, status=200):
     photos = list(case.photos.all())
     return render(
@@ -138,7 +169,7 @@ def _track_page(request, case, *, rate_form=None, unresolved_form=None, status=2
             "result_photos": [p for p in photos if p.stage == "result"],
             "rate_form": rate_form or RateForm(),
             "unresolved_form": unresolved_form or UnresolvedForm(),
-            "can_rate": case.state == CaseState.VERIFIED,
+            "can_rate": case.state == CaseState.VERIFIED and not _works_on(request, case),
         },
         status=status,
     )
@@ -148,6 +179,9 @@ def _track_page(request, case, *, rate_form=None, unresolved_form=None, status=2
 @private
 def track_rate(request, code):
     case = _resident_case(request, code)
+    refused = _refuse_staff(request, case)
+    if refused is not None:
+        return refused
     form = RateForm(request.POST)
     if not form.is_valid():
         form_errors(request, form)
@@ -165,6 +199,9 @@ def track_rate(request, code):
 @private
 def track_unresolved(request, code):
     case = _resident_case(request, code)
+    refused = _refuse_staff(request, case)
+    if refused is not None:
+        return refused
     form = UnresolvedForm(request.POST)
     if not form.is_valid():
         form_errors(request, form)

@@ -336,7 +336,7 @@ def from_wish(request, wish_pk):
 
 @login_required
 def photo(request, pk):
-    """A case photo, to staff over the case or a responder it was dispatched to."""
+    """A case photo, to staff over the case or a responder it was dispatched to (the report's and its own)."""
     from cases.models import CasePhoto
 
     found = get_object_or_404(CasePhoto.objects.select_related("case"), pk=pk)
@@ -344,7 +344,11 @@ def photo(request, pk):
         request.user.has_perm(access.HANDLE)
         and selectors.cases_visible_to(request.user).filter(pk=found.case_id).exists()
     )
-    responder = selectors.dispatches_for_responder(request.user).filter(case_id=found.case_id).exists()
+    # A responder sees the report's photos and its own results, never another responder's (as on its page).
+    mine = selectors.dispatches_for_responder(request.user).filter(case_id=found.case_id)
+    if found.dispatch_id is not None:
+        mine = mine.filter(pk=found.dispatch_id)
+    responder = mine.exists()
     if not (staff or responder):
         raise PermissionDenied
     return photo_response(found)

@@ -108,3 +108,25 @@ def test_a_need_sheet_with_blank_cells_keeps_the_dates_and_the_rest(aw):
     need.refresh_from_db()
     assert model_to_dict(need) == {**before, "quantity": 3}
     assert Need.objects.count() == 1
+
+
+def test_a_unit_sheet_that_only_clears_the_liaisons_clears_them(aw):
+    # With nothing else changed, the unchanged-row check used to read the marker as a login name.
+    unit = aw.unit_a
+    before = _unit_dict(unit)
+    assert before["liaisons"]
+    headers = ["所在街道或社区编码", "单位名称", "联络员账号"]
+    _run(
+        MemberUnitResource, aw.world.street_staff, headers, [aw.world.community_a.code, unit.name, "（清空）"]
+    )
+    assert _unit_dict(unit) == {**before, "liaisons": []}
+
+
+def test_a_unit_row_with_a_blank_liaisons_cell_and_nothing_else_is_unchanged(aw):
+    unit = aw.unit_a
+    before = _unit_dict(unit)
+    headers = ["所在街道或社区编码", "单位名称", "联络员账号"]
+    dataset = tablib.Dataset([aw.world.community_a.code, unit.name, ""], headers=headers)
+    result = MemberUnitResource(user=aw.world.street_staff).import_data(dataset)
+    assert not result.has_errors() and result.totals["skip"] == 1
+    assert _unit_dict(unit) == before

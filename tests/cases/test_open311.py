@@ -477,3 +477,12 @@ def test_xml_answers_stay_readable_whatever_was_typed(client, world, setup):
     )
     root = _xml(client.get(_url("requests", "xml")))
     assert root.find("request/description").text == "路灯坏了<b>&请修</b>"
+
+
+def test_numbers_typed_in_full_width_or_other_digits_are_masked_too():
+    from cases.open311.present import scrub
+
+    for typed in ("１３８１２３４５６７８", "138－1234－5678", "١٣٨١٢٣٤٥٦٧٨", "13８　1234　5678"):
+        text = scrub(f"楼上漏水，电话{typed}，快来")
+        assert "5678" in text and "1234" not in text and "１２３４" not in text, (typed, text)
+    assert "110105********0123" in scrub("身份证１１０１０５１９４９１００１０１２３")

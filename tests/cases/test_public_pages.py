@@ -103,3 +103,34 @@ def test_a_wrong_code_is_a_404_and_the_resident_rates_a_verified_case(client, wo
     client.post(reverse("cases:track_rate", args=[reported.code]), {"rating": "4", "comment": "好"})
     reported.refresh_from_db()
     assert reported.state == CaseState.CLOSED and reported.rating == 4
+
+
+@pytest.mark.django_db
+def test_one_address_posts_a_limited_number_a_day(client, world, setup, settings):
+    # Phones are not checked, so the per-phone limit alone lets one address fill the queues by varying them.
+    settings.CASES_POSTS_PER_HOUR = 100
+    settings.CASES_POSTS_PER_DAY = 2
+    settings.CASES_SUBMITS_PER_PHONE = 50
+    statuses = [_post(client, world.grid_a, setup).status_code for _ in range(3)]
+    assert statuses == [302, 302, 429]
+    assert Case.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_staff_and_responders_signed_in_cannot_rate_in_the_residents_place(world, setup, reported, login):
+    # Staff are judged by the satisfaction rate and see every case's code on its page.
+    Case.objects.filter(pk=reported.pk).update(state=CaseState.VERIFIED)
+    for user in (world.gridworker_a, world.secretary_a, world.street_staff):
+        client = login(user)
+        response = client.post(
+            reverse("cases:track_rate", args=[reported.code]), {"rating": "5"}, follow=True
+        )
+        assert "请由反映问题的居民本人" in response.content.decode()
+        response = client.post(
+            reverse("cases:track_unresolved", args=[reported.code]), {"reason": "还没修好"}, follow=True
+        )
+        assert "请由反映问题的居民本人" in response.content.decode()
+        reported.refresh_from_db()
+        assert reported.state == CaseState.VERIFIED and reported.rating is None
+        page = client.get(reverse("cases:track", args=[reported.code])).content.decode()
+        assert 'id="rate"' not in page

@@ -100,3 +100,36 @@ def test_every_change_and_error_downloads_as_a_workbook_for_its_importer_only(lo
     other = login(world.secretary_b)
     assert other.get(url).status_code == 404
     assert other.get(url.split("?")[0] + "?token=forged").status_code == 404
+
+
+def test_stored_numbers_the_preview_shows_are_logged_and_masked_without_the_right(login, world):
+    from django.contrib.auth.models import Permission
+
+    from portal.models import PersonalDataLog
+
+    # A preview that is never confirmed still showed the stored number (old → new): a reveal.
+    _preview(login(world.secretary_a), _rows(world))
+    entry = PersonalDataLog.objects.get(action=PersonalDataLog.Action.VIEW)
+    assert entry.actor_id == world.secretary_a.pk and "phone" in entry.fields
+
+    # A role that may import but not see personal data reads the stored number masked.
+    right = Permission.objects.get(codename="view_personal_data")
+    for group in world.secretary_a.groups.all():
+        group.permissions.remove(right)
+    response = _preview(login(world.secretary_a), _rows(world))
+    [(_number, _key, fields)] = response.context["changes"].updated_rows
+    assert fields[0] == ("联系电话", "138****8000", "13900001111")
+    assert "13812348000" not in response.content.decode()
+
+
+def test_formulas_and_markup_in_a_sheet_stay_text_in_the_preview_and_its_download(login, world):
+    code = world.grid_a.code
+    rows = [[code, "1号楼", "2", "502", '=HYPERLINK("http://evil","x")', "13900003333", "", "空巢", ""]]
+    rows.append([code, "1号楼", "2", "503", '"><img src=x onerror=alert(1)>', "13900004444", "", "空巢", ""])
+    client = login(world.secretary_a)
+    response = _preview(client, rows)
+    page = response.content.decode()
+    assert "<img src=x" not in page
+    book = load_workbook(io.BytesIO(client.get(response.context["changes_url"]).content))
+    values = [c.value for row in book["新增"].iter_rows() for c in row]
+    assert '\'=HYPERLINK("http://evil","x")' in values
