@@ -429,6 +429,8 @@ CASES_POSTS_PER_DAY = env_int("CASES_POSTS_PER_DAY", 300, minimum=1)
 CASES_PHOTO_MAX_MB = env_int("CASES_PHOTO_MAX_MB", 5, minimum=1)
 # Open311 (cases.open311): requests one client address may make per hour (reads and posts),
 # posts one address may make per hour, and posts one API key may make per hour.
+# Publish residents' own words (numbers masked) as the Open311 description; off: the category name.
+OPEN311_PUBLISH_DESCRIPTIONS = env_bool("OPEN311_PUBLISH_DESCRIPTIONS", False)
 OPEN311_READS_PER_HOUR = env_int("OPEN311_READS_PER_HOUR", 1200, minimum=1)
 OPEN311_POSTS_PER_HOUR = env_int("OPEN311_POSTS_PER_HOUR", 60, minimum=1)
 OPEN311_POSTS_PER_KEY_PER_HOUR = env_int("OPEN311_POSTS_PER_KEY_PER_HOUR", 300, minimum=1)

@@ -6,6 +6,7 @@ import re
 import unicodedata
 from xml.etree import ElementTree
 
+from django.conf import settings
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -80,7 +81,11 @@ def _coordinate(value):
 
 def request_row(case, public_id):
     status, note = status_of(case)
-    description = case.category.name if case.source in PRIVATE_TEXT_SOURCES else scrub(case.description)
+    description = case.category.name
+    if settings.OPEN311_PUBLISH_DESCRIPTIONS and case.source not in PRIVATE_TEXT_SOURCES:
+        # Residents' words can name neighbours and doors that no pattern finds, so they are published
+        # only where the operator chose to (and then with numbers masked).
+        description = scrub(case.description)
     expected = None
     if status == "open":
         expected = case.finish_due_at or case.sign_due_at

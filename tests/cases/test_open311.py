@@ -103,6 +103,14 @@ def test_a_service_definition_offers_the_streets_grids(client, world, setup):
 
 
 @pytest.mark.django_db
+def test_residents_words_are_published_only_when_chosen_and_then_masked(client, settings, resident_case):
+    assert _json(client.get(_url("requests")))[0]["description"] == "环境卫生"
+    settings.OPEN311_PUBLISH_DESCRIPTIONS = True
+    description = _json(client.get(_url("requests")))[0]["description"]
+    assert "139****5678" in description and "139 1234 5678" not in description
+
+
+@pytest.mark.django_db
 def test_a_request_is_published_without_personal_data(client, world, setup, resident_case):
     rows = _json(client.get(_url("requests")))
     assert len(rows) == 1
@@ -114,7 +122,7 @@ def test_a_request_is_published_without_personal_data(client, world, setup, resi
     assert row["service_code"] == str(setup.env.pk) and row["service_name"] == "环境卫生"
     assert row["address"].endswith(world.grid_a.name) and row["address_id"] == world.grid_a.code
     assert row["lat"] == 36.123 and row["long"] == 103.654
-    assert "139****5678" in row["description"]
+    assert row["description"] == "环境卫生"
     for fmt in ("json", "xml"):
         for url in (_url("requests", fmt), _url("request", fmt, request_id=public_id)):
             body = client.get(url).content.decode()
@@ -471,7 +479,8 @@ def test_errors_are_in_chinese_unless_the_client_asks_for_english(client, world,
 
 
 @pytest.mark.django_db
-def test_xml_answers_stay_readable_whatever_was_typed(client, world, setup):
+def test_xml_answers_stay_readable_whatever_was_typed(client, world, setup, settings):
+    settings.OPEN311_PUBLISH_DESCRIPTIONS = True
     case_services.case_report_resident(
         grid=world.grid_a, category=setup.env, description="路灯坏了\x07<b>&请修</b>", phone="13900003333"
     )
