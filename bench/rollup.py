@@ -359,6 +359,7 @@ def main():
     _setup_django()
     run(args.entries, args.subjects, args.sample, args.repeat, args.new_entries, args.regenerate)
 
+
 def run_tiny(out=sys.stdout):
     """A ledger of 2,000 entries for 60 subjects in the current database, one round; returns the rows."""
     import contextlib
