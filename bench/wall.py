@@ -203,6 +203,8 @@ def fill(scale=Scale(), out=sys.stdout):
                 Building(grid=grid, name=f"{b}号楼", units=3, floors=7)
                 for b in range(1, scale.buildings_per_grid + 1)
             ]
+        for building in buildings:
+            building.fill_sort_key()
         buildings = Building.objects.bulk_create(buildings, batch_size=BATCH)
 
         def households():
@@ -210,7 +212,7 @@ def fill(scale=Scale(), out=sys.stdout):
             for building in buildings:
                 for i in range(scale.households_per_building):
                     h += 1
-                    yield Household(
+                    household = Household(
                         grid_id=building.grid_id,
                         building=building,
                         unit=str(i // 13 + 1),
@@ -220,6 +222,8 @@ def fill(scale=Scale(), out=sys.stdout):
                         category=rainbow[h % 20],
                         last_visited_at=now - datetime.timedelta(days=h % 90),
                     )
+                    household.fill_sort_key()  # what save() does, which bulk_create skips
+                    yield household
 
         made = _batched(households(), Household)
         print(f"  {made:,} households", file=out, flush=True)

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from points import services
 from points.models import PointsEntry, PointsTotal
-from portal.admin import ReadOnlyAdminMixin, ScopedAdminMixin
+from portal.admin import DateRangeFilter, DistrictListMixin, ReadOnlyAdminMixin, ScopedAdminMixin
 
 
 @admin.action(description=_("冲销所选记录"), permissions=["reverse"])
@@ -44,7 +44,7 @@ def reverse_entries(modeladmin, request, queryset):
 
 
 @admin.register(PointsEntry)
-class PointsEntryAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
+class PointsEntryAdmin(ReadOnlyAdminMixin, DistrictListMixin, ScopedAdminMixin, admin.ModelAdmin):
     """The ledger: nobody adds, changes or deletes an entry here; corrections are reversing entries."""
 
     list_display = (
@@ -57,12 +57,10 @@ class PointsEntryAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
         "reversal_state",
         "note",
     )
-    list_filter = ("subject_kind", "rule")
+    list_filter = ("subject_kind", "rule", ("occurred_at", DateRangeFilter))
     search_fields = ("subject_label",)
-    date_hierarchy = "occurred_at"
     list_select_related = ("rule", "grid")
     actions = [reverse_entries]
-    show_full_result_count = False
 
     def has_reverse_permission(self, request):
         return request.user.has_perm("points.reverse_pointsentry")
