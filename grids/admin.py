@@ -25,7 +25,7 @@ from portal.admin import (
 )
 from portal.privacy import ADMIN, mask_id_number, mask_phone
 from portal.scoping import Subtree, scope_of, scope_queryset
-from portal.validators import normalise_digits
+from portal.validators import is_mobile, normalise_digits, normalise_phone
 
 
 class GridAdminForm(forms.ModelForm):
@@ -146,8 +146,8 @@ _ADDRESS_SEPARATORS = re.compile(r"[\s\-－—_/]+")
 def parse_address(term):
     """(building, unit, room) when the search looks like an address, else None."""
     text = normalise_digits(term or "").strip()
-    if not text or not re.search(r"\d", text):
-        return None
+    if not text or not re.search(r"\d", text) or is_mobile(normalise_phone(text)):
+        return None  # nothing like an address, or a phone number typed in groups (139 1234 5678)
     parts = [p for p in _ADDRESS_SEPARATORS.split(_ADDRESS_WORDS.sub("-", text)) if p]
     if len(parts) != 3 or not (parts[1].isalnum() and parts[2].isalnum()):
         return None
@@ -261,6 +261,10 @@ class VisitorFilter(admin.SimpleListFilter):
 
     title = _("走访人")
     parameter_name = "visitor"
+
+    def has_output(self):
+        # Applied whenever the URL names a worker (the list's links), listed once a grid is chosen.
+        return bool(self.lookup_choices) or self.value() is not None
 
     def lookups(self, request, model_admin):
         grid = request.GET.get(GridListFilter.parameter_name, "")

@@ -299,7 +299,11 @@ def points_rollup(*, months, close=False, now=None):
     advisory_xact_lock(ROLLUP_LOCK)
     rollup.tune_session()
     requested = {month_start(m) for m in months}
+    current = month_start(timezone.localdate(now))
     months = requested | _months_to_fill(requested, timezone.localdate(now))
+    # Closing closes the months asked for and the past months filled in with
+    # them (a year's months before its first entry): all of them are over.
+    closing = {m for m in months if m in requested or m < current} if close else set()
     result = RollupResult(months=sorted(months), quarters=[], years=[])
     # Taken before the months are read: an entry committing in between is
     # then newer than the watermark, and the next nightly run picks it up.
@@ -314,7 +318,7 @@ def points_rollup(*, months, close=False, now=None):
         result.written += written
         if written:
             changed.add(month)
-        _record_period(PeriodKind.MONTH, month, now, watermark, entries, close and month in requested)
+        _record_period(PeriodKind.MONTH, month, now, watermark, entries, month in closing)
     # A quarter is a function of its months' totals, a year of its quarters':
     # when none of those moved (and the period was computed before), it stands.
     quarters = {quarter_start(m) for m in months}
