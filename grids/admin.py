@@ -25,7 +25,7 @@ from portal.admin import (
 )
 from portal.privacy import ADMIN, mask_id_number, mask_phone
 from portal.scoping import Subtree, scope_of, scope_queryset
-from portal.validators import is_mobile, normalise_digits, normalise_phone
+from portal.validators import is_id_number, is_mobile, normalise_digits, normalise_phone
 
 
 class GridAdminForm(forms.ModelForm):
@@ -199,15 +199,22 @@ class HouseholdAdmin(
     ordering = ("grid_id", "sort_key", "id")
 
     def get_search_results(self, request, queryset, search_term):
-        address = parse_address(search_term)
+        term = (search_term or "").strip()
+        address = parse_address(term)
         if address is not None:
             return queryset.filter(address_condition(*address)), False
-        results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
-        term = (search_term or "").strip()
-        if term:
-            named = Resident.objects.filter(household=OuterRef("pk"), name__icontains=term)
-            results = results | queryset.filter(Exists(named))
-        return results, may_have_duplicates
+        if not term or is_mobile(normalise_phone(term)) or is_id_number(normalise_digits(term).upper()):
+            # A whole phone or ID number: the exact, indexed and logged lookup of ScopedAdminMixin.
+            return super().get_search_results(request, queryset, search_term)
+        # One condition on the scoped rows (a union of two filtered lists would
+        # repeat the scope on both sides of an OR); residents by EXISTS, never a
+        # join that would make the list SELECT DISTINCT.
+        condition = Q(head_name__icontains=term) | Exists(
+            Resident.objects.filter(household=OuterRef("pk"), name__icontains=term)
+        )
+        if re.search(r"\d", normalise_digits(term)):  # buildings and rooms have numbers, names do not
+            condition |= Q(building__name__icontains=term) | Q(room__icontains=term)
+        return queryset.filter(condition), False
 
     def save_model(self, request, obj, form, change):
         services.household_save(

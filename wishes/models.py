@@ -221,7 +221,7 @@ class Wish(models.Model):
             # Shared needs offered on the public form: open ones of a grid.
             models.Index(fields=["grid", "status"], name="wish_shared_idx", condition=Q(is_shared=True)),
             # The admin list, newest first.
-            models.Index(fields=["-submitted_at", "-id"], name="wish_recent_idx"),
+            models.Index(fields=["-submitted_at", "-id"], include=["grid"], name="wish_recent_idx"),
             # Saved wishes per phone number (the public form's limit) and same-phone lookups.
             models.Index(fields=["phone", "submitted_at"], name="wish_phone_idx"),
             # Wishes the resident sent back to the community.

@@ -73,6 +73,6 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='visit',
-            index=models.Index(fields=['-visited_at', '-id'], name='visit_recent_idx'),
+            index=models.Index(fields=['-visited_at', '-id'], include=('grid',), name='visit_recent_idx'),
         ),
         ]

@@ -21,7 +21,7 @@ class Migration(migrations.Migration):
         trigram_index("volunteers_activity", "title", "activity_title_trgm"),
         migrations.AddIndex(
             model_name='servicerecord',
-            index=models.Index(fields=['-service_date', '-id'], name='record_recent_idx'),
+            index=models.Index(fields=['-service_date', '-id'], include=('community',), name='record_recent_idx'),
         ),
         migrations.AddIndex(
             model_name='signup',

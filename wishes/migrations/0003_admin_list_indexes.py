@@ -28,6 +28,6 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='wish',
-            index=models.Index(fields=['-submitted_at', '-id'], name='wish_recent_idx'),
+            index=models.Index(fields=['-submitted_at', '-id'], include=('grid',), name='wish_recent_idx'),
         ),
     ]
