@@ -167,6 +167,10 @@ else:
 DATABASES = {"default": _database}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Seconds a process keeps the public pages it served in its own memory, in
+# front of the shared cache (portal.pagecache); 0 turns that layer off.
+PAGECACHE_LOCAL_SECONDS = env_int("PAGECACHE_LOCAL_SECONDS", 3, minimum=0)
+
 # --- Redis: cache and Celery ----------------------------------------------------
 REDIS_URL = env_redis_url("REDIS_URL")
 # Rate limits count in their own alias of the same cache: the same keys, but
