@@ -15,63 +15,21 @@ from import_export import fields, widgets
 from alliances import services
 from alliances.models import MemberUnit, Need, Resource, ResourceKind
 from grids.models import Grid
-from portal.resources import ChoiceLabelWidget, ScopedLookupWidget, ScopedResource, TextWidget
+from portal.resources import (
+    ChoiceLabelWidget,
+    CountWidget,
+    DateCellWidget,
+    ScopedLookupWidget,
+    ScopedResource,
+    TextWidget,
+    YesNoWidget,
+    is_blank,
+    is_clear_marker,
+)
 from portal.scoping import in_scope
 
 UNIT_GRID_COLUMN = "单位所在编码"
 UNIT_NAME_COLUMN = "单位名称"
-
-
-class DateCellWidget(widgets.DateWidget):
-    """Dates as 2026-03-01 (or a date cell); a bad one is a row error in Chinese."""
-
-    def clean(self, value, row=None, **kwargs):
-        if isinstance(value, str):
-            value = value.strip().replace("/", "-").replace(".", "-")
-        try:
-            return super().clean(value, row, **kwargs)
-        except ValueError:
-            raise ValueError(_("日期“%(value)s”无法识别，请写成 2026-03-01。") % {"value": value}) from None
-
-
-class CountWidget(widgets.Widget):
-    """A whole number ≥ 0; empty stays empty."""
-
-    def __init__(self, required=False, **kwargs):
-        super().__init__(**kwargs)
-        self.required = required
-
-    def clean(self, value, row=None, **kwargs):
-        if value is None or str(value).strip() == "":
-            if self.required:
-                raise ValueError(_("请填写数量。"))
-            return None
-        try:
-            number = float(str(value).strip())
-        except ValueError:
-            raise ValueError(_("数量“%(value)s”不是数字。") % {"value": value}) from None
-        if number < 0 or not number.is_integer():
-            raise ValueError(_("数量“%(value)s”应为不小于 0 的整数。") % {"value": value})
-        return int(number)
-
-    def render(self, value, obj=None, **kwargs):
-        return "" if value is None else value
-
-
-class YesNoWidget(widgets.Widget):
-    YES = ("是", "有效", "1", "true", "yes", "y")
-    NO = ("否", "已撤回", "撤回", "0", "false", "no", "n")
-
-    def clean(self, value, row=None, **kwargs):
-        text = "" if value is None else str(value).strip().lower()
-        if text in ("",) or text in self.YES:
-            return True
-        if text in self.NO:
-            return False
-        raise ValueError(_("“%(value)s”应填“是”或“否”。") % {"value": value})
-
-    def render(self, value, obj=None, **kwargs):
-        return "是" if value else "否"
 
 
 def _node_widget(kinds, message):
@@ -186,10 +144,14 @@ class MemberUnitResource(ScopedResource):
         return super().get_queryset().select_related("grid").prefetch_related("liaisons")
 
     def save_m2m(self, instance, row, **kwargs):
-        # The service sets the liaisons and gives each the liaison role.
+        # The service sets the liaisons and gives each the liaison role. An
+        # empty cell keeps them; only the clear marker removes them all.
         field = self.fields["liaisons"]
-        if field.column_name in row:
-            services.unit_set_liaisons(unit=instance, users=field.clean(row))
+        cell = row.get(field.column_name)
+        if field.column_name not in row or is_blank(cell):
+            return
+        users = [] if is_clear_marker(cell) else field.clean(row)
+        services.unit_set_liaisons(unit=instance, users=users)
 
 
 class ResourceResource(ScopedResource):
@@ -218,6 +180,7 @@ class ResourceResource(ScopedResource):
     is_active = fields.Field("is_active", "有效", widget=YesNoWidget())
 
     scoped_widgets = ("unit", "community")
+    extra_key_columns = (UNIT_GRID_COLUMN,)
 
     class Meta:
         model = Resource

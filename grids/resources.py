@@ -11,7 +11,17 @@ from import_export import fields, widgets
 
 from grids import services
 from grids.models import Building, Grid, GridAssignment, Household, Visit
-from portal.resources import ChoiceLabelWidget, ScopedLookupWidget, ScopedResource, TextWidget, is_pending
+from portal.resources import (
+    ChoiceLabelWidget,
+    CountWidget,
+    DateCellWidget,
+    ScopedLookupWidget,
+    ScopedResource,
+    TextWidget,
+    YesNoWidget,
+    cell_text,
+    is_pending,
+)
 from portal.roles import Role
 from portal.scoping import in_scope
 from portal.services import user_create, user_grant_role
@@ -62,8 +72,8 @@ class BuildingResource(ScopedResource):
     grid = fields.Field("grid", GRID_COLUMN, widget=_grid_widget())
     name = fields.Field("name", "楼栋", widget=TextWidget())
     address = fields.Field("address", "地址", widget=TextWidget())
-    units = fields.Field("units", "单元数", widget=widgets.IntegerWidget())
-    floors = fields.Field("floors", "层数", widget=widgets.IntegerWidget())
+    units = fields.Field("units", "单元数", widget=CountWidget())
+    floors = fields.Field("floors", "层数", widget=CountWidget())
 
     scoped_widgets = ("grid",)
 
@@ -107,6 +117,7 @@ class HouseholdResource(ScopedResource):
     notes = fields.Field("notes", "备注", widget=TextWidget())
 
     scoped_widgets = ("building",)
+    extra_key_columns = (GRID_COLUMN,)
     UPDATE_FIELDS = ("head_name", "phone", "id_number", "category", "notes")
     BUILDING_CACHE_SIZE = 64
 
@@ -271,10 +282,10 @@ class PersonWidget(widgets.Widget):
         return person
 
     def _new_person(self, username, row):
-        phone = normalise_phone(str(row.get("手机号") or "").strip())
+        phone = normalise_phone(cell_text(row, "手机号"))
         if phone and not is_mobile(phone):
             raise ValueError(_("手机号“%(value)s”格式不正确。") % {"value": phone})
-        name = str(row.get("姓名") or "").strip()
+        name = cell_text(row, "姓名")
         if not name:
             raise ValueError(_("新账号“%(value)s”需要填写姓名。") % {"value": username})
         person = get_user_model()(username=username, full_name=name[:50], phone=phone)
@@ -300,12 +311,11 @@ class GridWorkerResource(ScopedResource):
     grid = fields.Field("grid", GRID_COLUMN, widget=_grid_widget())
     building = fields.Field("building", "楼栋", widget=BuildingWidget())
     unit = fields.Field("unit", "单元", widget=TextWidget())
-    start_date = fields.Field(
-        "start_date", "开始日期", widget=widgets.DateWidget(), default=timezone.localdate
-    )
-    end_date = fields.Field("end_date", "结束日期", widget=widgets.DateWidget())
+    start_date = fields.Field("start_date", "开始日期", widget=DateCellWidget(), default=timezone.localdate)
+    end_date = fields.Field("end_date", "结束日期", widget=DateCellWidget())
 
     scoped_widgets = ("person", "grid", "building")
+    extra_key_columns = ()
     personal_attributes = ("person__phone",)
     created_on_save = ("person",)
 
@@ -355,9 +365,7 @@ class VisitResource(ScopedResource):
     visited_at = fields.Field("visited_at", "走访时间", widget=widgets.DateTimeWidget(), readonly=True)
     method = fields.Field("method", "走访方式", widget=ChoiceLabelWidget(Visit.Method, ""), readonly=True)
     findings = fields.Field("findings", "走访情况", readonly=True)
-    follow_up_needed = fields.Field(
-        "follow_up_needed", "需要跟进", widget=widgets.BooleanWidget(), readonly=True
-    )
+    follow_up_needed = fields.Field("follow_up_needed", "需要跟进", widget=YesNoWidget(), readonly=True)
     follow_up_done_at = fields.Field(
         "follow_up_done_at", "跟进完成时间", widget=widgets.DateTimeWidget(), readonly=True
     )

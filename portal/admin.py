@@ -1,6 +1,7 @@
 import logging
+from urllib.parse import quote
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.models import Group
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
@@ -8,12 +9,16 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.db.models.constants import LOOKUP_SEP
 from django.http import Http404
+from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
-from import_export.forms import ImportForm
+from import_export.forms import ImportForm, SelectableFieldsExportForm
+from import_export.results import RowResult
 
 from portal.access import node_of
+from portal.import_changes import changes_sheets, spool_for
 from portal.imports import ImportRefused, check_size
 from portal.models import PersonalDataLog, StaffProfile, User
 from portal.privacy import (
@@ -28,6 +33,7 @@ from portal.roles import ADMIN_ROLES, Role, accounts_manageable_by, roles_below
 from portal.scoping import grid_model, scope_queryset
 from portal.text import join_list
 from portal.validators import is_id_number, is_mobile, normalise_digits, normalise_phone
+from portal.xlsx import workbook_bytes, xlsx_response
 
 logger = logging.getLogger(__name__)
 
@@ -546,8 +552,22 @@ class PersonalDataAdminMixin:
         )
 
 
+def _xlsx_first(form):
+    """The format list without import-export's "---": XLSX (the first format) is chosen."""
+    field = form.fields["format"]
+    field.label = _("文件格式")
+    field.choices = [c for c in field.choices if c[0] != ""]
+    form.initial.setdefault("format", field.choices[0][0])
+    form.fields["resource"].label = _("数据")
+
+
 class LimitedImportForm(ImportForm):
     """The import page's form: a file over the size limit is refused before it is read."""
+
+    def __init__(self, formats, resources, **kwargs):
+        super().__init__(formats, resources, **kwargs)
+        _xlsx_first(self)
+        self.fields["import_file"].label = _("要导入的文件")
 
     def clean_import_file(self):
         upload = self.cleaned_data["import_file"]
@@ -556,6 +576,18 @@ class LimitedImportForm(ImportForm):
         except ImportRefused as refused:
             raise ValidationError(refused.message) from None
         return upload
+
+
+class ChineseExportForm(SelectableFieldsExportForm):
+    """The export form: XLSX chosen, and each column listed by its Chinese header only."""
+
+    def __init__(self, formats, resources, **kwargs):
+        super().__init__(formats, resources, **kwargs)
+        _xlsx_first(self)
+
+    def _get_field_label(self, resource, field_name):
+        field = resource.fields.get(field_name)
+        return field.column_name if field is not None else field_name
 
 
 class ImportExportScopedMixin:
@@ -567,6 +599,46 @@ class ImportExportScopedMixin:
     """
 
     import_form_class = LimitedImportForm
+    export_form_class = ChineseExportForm
+    import_template_name = "admin/portal/import.html"
+
+    def get_urls(self):
+        if not hasattr(self, "import_action"):
+            return super().get_urls()
+        own = [
+            path(
+                "import/changes.xlsx",
+                self.admin_site.admin_view(self.import_changes_view),
+                name=self._changes_url_name(),
+            )
+        ]
+        return own + super().get_urls()
+
+    def _changes_url_name(self):
+        return f"{self.model._meta.app_label}_{self.model._meta.model_name}_import_changes"
+
+    def import_action(self, request, **kwargs):
+        response = super().import_action(request, **kwargs)
+        result = getattr(response, "context_data", {}).get("result")
+        changes = getattr(result, "changes", None)
+        if changes is not None:
+            url = reverse(f"admin:{self._changes_url_name()}", current_app=self.admin_site.name)
+            response.context_data["changes"] = changes
+            response.context_data["changes_url"] = f"{url}?token={changes.signed_token(request.user)}"
+        return response
+
+    def import_changes_view(self, request):
+        """Every change and error of the user's last previews, as a workbook."""
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        spool = spool_for(request.GET.get("token", ""), request.user)
+        if spool is None:
+            raise Http404
+        name = _("%(sheet)s-导入预览-%(date)s.xlsx") % {
+            "sheet": self.model._meta.verbose_name,
+            "date": timezone.localdate().isoformat(),
+        }
+        return xlsx_response(workbook_bytes(changes_sheets(spool)), str(name))
 
     def add_data_read_fail_error_to_form(self, form, e):
         if isinstance(e, ImportRefused):
@@ -577,6 +649,35 @@ class ImportExportScopedMixin:
             "import_file",
             _("无法读取这个文件。请确认选择的格式与文件一致（Excel 工作簿 .xlsx 或 CSV），且文件没有损坏。"),
         )
+
+    def add_success_message(self, result, request):
+        totals = result.totals
+        messages.success(
+            request,
+            _("%(sheet)s导入完成：新增 %(new)s 行，更新 %(update)s 行，无变化 %(skip)s 行。")
+            % {
+                "sheet": self.model._meta.verbose_name_plural,
+                "new": totals[RowResult.IMPORT_TYPE_NEW],
+                "update": totals[RowResult.IMPORT_TYPE_UPDATE],
+                "skip": totals[RowResult.IMPORT_TYPE_SKIP],
+            },
+        )
+
+    def get_export_filename(self, request, queryset, file_format):
+        """住户-2026-12-01.xlsx: the list's Chinese name and the local date."""
+        name = _("%(sheet)s-%(date)s") % {
+            "sheet": self.model._meta.verbose_name_plural,
+            "date": timezone.localdate().isoformat(),
+        }
+        return f"{name}.{file_format.get_extension()}"
+
+    def _do_file_export(self, file_format, request, queryset, export_form=None):
+        # import-export writes the file name raw into the header; a Chinese name
+        # needs RFC 5987's filename*=UTF-8''… to reach the browser intact.
+        response = super()._do_file_export(file_format, request, queryset, export_form=export_form)
+        name = self.get_export_filename(request, queryset, file_format)
+        response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
+        return response
 
     def get_import_resource_kwargs(self, request, **kwargs):
         return {**super().get_import_resource_kwargs(request, **kwargs), "user": request.user}

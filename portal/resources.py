@@ -10,15 +10,20 @@
   that points outside it is an error. Without a user, nothing is in scope.
 - Personal data is masked on export unless the user may see it; a masked
   value read back unchanged keeps the stored value.
+- Imports never lose data: in a row that updates a record, an empty cell keeps
+  the stored value, and a column left out of the sheet is not touched. Only the
+  marker （清空） (or "(清空)") clears a value; a column that must have a value,
+  or that identifies the record, cannot be cleared.
 """
 
 import logging
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist, ValidationError
 from django.utils.translation import gettext as _
 from import_export import resources, widgets
-from import_export.results import Error, Result
+from import_export.results import Error, Result, RowResult
 
+from portal.import_changes import ImportChanges, display, error_column
 from portal.models import PersonalDataLog
 from portal.privacy import (
     IMPORT,
@@ -30,7 +35,30 @@ from portal.privacy import (
 from portal.scoping import scope_queryset
 
 MASKS = {"phone": mask_phone, "id_number": mask_id_number}
+CLEAR_MARKER = "（清空）"
 logger = logging.getLogger(__name__)
+
+
+def is_clear_marker(cell):
+    """Whether a cell asks to clear the stored value: （清空）, in full-width or ASCII parentheses."""
+    if not isinstance(cell, str):
+        return False
+    text = cell.strip().replace("（", "(").replace("）", ")").replace(" ", "")
+    return text == "(清空)"
+
+
+def is_blank(cell):
+    return cell is None or (isinstance(cell, str) and not cell.strip())
+
+
+def cell_text(row, column):
+    """A cell as text, for widgets that read a neighbouring column; the clear marker reads as empty."""
+    value = (row or {}).get(column)
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if value is None or is_clear_marker(value):
+        return ""
+    return str(value).strip()
 
 
 class PlainError(Error):
@@ -159,6 +187,58 @@ class TextWidget(widgets.CharWidget):
         return "" if value is None else str(value).strip()
 
 
+class DateCellWidget(widgets.DateWidget):
+    """Dates as 2026-03-01 (or a date cell); a bad one is a row error in Chinese."""
+
+    def clean(self, value, row=None, **kwargs):
+        if isinstance(value, str):
+            value = value.strip().replace("/", "-").replace(".", "-")
+        try:
+            return super().clean(value, row, **kwargs)
+        except ValueError:
+            raise ValueError(_("日期“%(value)s”无法识别，请写成 2026-03-01。") % {"value": value}) from None
+
+
+class CountWidget(widgets.Widget):
+    """A whole number ≥ 0; empty stays empty."""
+
+    def __init__(self, required=False, **kwargs):
+        super().__init__(**kwargs)
+        self.required = required
+
+    def clean(self, value, row=None, **kwargs):
+        if value is None or str(value).strip() == "":
+            if self.required:
+                raise ValueError(_("请填写数量。"))
+            return None
+        try:
+            number = float(str(value).strip())
+        except ValueError:
+            raise ValueError(_("数量“%(value)s”不是数字。") % {"value": value}) from None
+        if number < 0 or not number.is_integer():
+            raise ValueError(_("数量“%(value)s”应为不小于 0 的整数。") % {"value": value})
+        return int(number)
+
+    def render(self, value, obj=None, **kwargs):
+        return "" if value is None else value
+
+
+class YesNoWidget(widgets.Widget):
+    YES = ("是", "有效", "1", "true", "yes", "y")
+    NO = ("否", "已撤回", "撤回", "0", "false", "no", "n")
+
+    def clean(self, value, row=None, **kwargs):
+        text = "" if value is None else str(value).strip().lower()
+        if text in ("",) or text in self.YES:
+            return True
+        if text in self.NO:
+            return False
+        raise ValueError(_("“%(value)s”应填“是”或“否”。") % {"value": value})
+
+    def render(self, value, obj=None, **kwargs):
+        return "是" if value else "否"
+
+
 class ScopedResource(resources.ModelResource):
     """Base for the portal's import/export resources; see the module docstring."""
 
@@ -185,6 +265,56 @@ class ScopedResource(resources.ModelResource):
         # Services name the file in the access log.
         self.via = kwargs.get("file_name") or IMPORT
 
+    # --- what the preview shows ---------------------------------------------------------
+
+    changes = None
+    _compared = ()
+    _old = None
+    _instance = None
+
+    def _rendered(self, instance):
+        values = {}
+        for field in self._compared:
+            try:
+                values[field.column_name] = display(field.export(instance))
+            except (ValueError, AttributeError, ObjectDoesNotExist):
+                values[field.column_name] = ""
+        return values
+
+    def after_init_instance(self, instance, new, row, **kwargs):
+        super().after_init_instance(instance, new, row, **kwargs)
+        if self.changes is not None and not new:
+            self._old = self._rendered(instance)
+            self._instance = instance
+
+    def import_row(self, row, instance_loader, **kwargs):
+        self._old = self._instance = None
+        row_result = super().import_row(row, instance_loader, **kwargs)
+        if self.changes is not None:
+            self._record(row, row_result, kwargs.get("row_number"))
+        return row_result
+
+    def _record(self, row, row_result, number):
+        kind = row_result.import_type
+        if kind == RowResult.IMPORT_TYPE_INVALID:
+            error = row_result.validation_error
+            messages = getattr(error, "message_dict", None) or {"": error.messages}
+            for key, reasons in messages.items():
+                column = error_column(self, key)
+                for reason in reasons:
+                    self.changes.add_error(number, column, row.get(column) if column else None, reason)
+        elif kind == RowResult.IMPORT_TYPE_ERROR:
+            for error in row_result.errors:
+                self.changes.add_error(number, "", None, str(error.error))
+        elif kind == RowResult.IMPORT_TYPE_NEW:
+            self.changes.add_new(number, row)
+        elif self._old is not None:
+            new = self._rendered(self._instance)
+            changed = [(c, self._old[c], new[c]) for c in new if new[c] != self._old.get(c)]
+            self.changes.add_update(number, row, changed)
+        else:
+            self.changes.add_update(number, row, [])
+
     def get_error_result_class(self):
         return PlainError
 
@@ -200,7 +330,25 @@ class ScopedResource(resources.ModelResource):
     def import_data(self, dataset, **kwargs):
         kwargs["use_transactions"] = True
         kwargs["rollback_on_validation_errors"] = True
-        return super().import_data(dataset, **kwargs)
+        self.changes = None
+        self._compared = []
+        if kwargs.get("dry_run"):
+            # What the preview shows: the columns the sheet has that the import writes.
+            headers = [h for h in (dataset.headers or []) if h]
+            self._compared = [
+                f for f in self.get_import_fields() if not f.readonly and f.column_name in headers
+            ]
+            self.changes = ImportChanges(headers, self.key_columns())
+        try:
+            result = super().import_data(dataset, **kwargs)
+            if self.changes is not None:
+                for error in result.base_errors:
+                    self.changes.add_error(None, "", None, str(error.error))
+        finally:
+            if self.changes is not None:
+                self.changes.close()
+        result.changes = self.changes
+        return result
 
     def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
         errors = dict(import_validation_errors or {})
@@ -241,13 +389,50 @@ class ScopedResource(resources.ModelResource):
         return can_view_personal_data(self.user)
 
     def import_field(self, field, instance, row, is_m2m=False, **kwargs):
-        mask = self._mask_for(field.attribute) if field.attribute in self.personal_fields() else None
+        if field.readonly or not field.attribute or field.column_name not in row:
+            return super().import_field(field, instance, row, is_m2m, **kwargs)
         cell = row.get(field.column_name)
+        if is_clear_marker(cell):
+            self._clear_field(field, instance)
+            return
+        if is_blank(cell) and instance.pk is not None:
+            return  # an empty cell in an update keeps the stored value
+        mask = self._mask_for(field.attribute) if field.attribute in self.personal_fields() else None
         if mask and isinstance(cell, str) and "*" in cell:
             if instance.pk and mask(getattr(instance, field.attribute)) == cell:
                 return  # a masked export read back: keep what is stored
             raise ValueError(_("该单元格是打码后的号码，请填写完整号码，或保留导出时的原值。"))
         super().import_field(field, instance, row, is_m2m, **kwargs)
+
+    def _clear_field(self, field, instance):
+        """Set the field to its empty value, or refuse when the column cannot be empty."""
+        column = field.column_name
+        if column in self.key_columns():
+            raise ValueError(_("“%(column)s”用于识别记录，不能清空。") % {"column": column})
+        name = field.attribute.rsplit("__", 1)[-1]
+        target = instance
+        for part in field.attribute.split("__")[:-1]:
+            target = getattr(target, part, None)
+        try:
+            model_field = type(target)._meta.get_field(name)
+        except (AttributeError, FieldDoesNotExist):
+            model_field = None
+        if model_field is not None and model_field.null:
+            setattr(target, name, None)
+        elif model_field is not None and model_field.blank and model_field.empty_strings_allowed:
+            setattr(target, name, "")
+        else:
+            raise ValueError(_("“%(column)s”必须填写，不能清空。") % {"column": column})
+
+    def key_columns(self):
+        """The headers of the columns that identify a record: import_id_fields and the columns they read."""
+        columns = [
+            self.fields[name].column_name for name in self._meta.import_id_fields if name in self.fields
+        ]
+        return [*self.extra_key_columns, *columns]
+
+    # Columns a key widget reads besides its own (the grid a building is named in).
+    extra_key_columns = ()
 
     def after_export(self, queryset, dataset, **kwargs):
         super().after_export(queryset, dataset, **kwargs)

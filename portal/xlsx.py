@@ -16,6 +16,7 @@ too (`portal.formats`), as do the dashboard, report and service-record files.
 import csv
 import datetime
 import io
+import itertools
 import re
 import unicodedata
 from decimal import Decimal
@@ -151,15 +152,20 @@ def _cell(sheet, value):
 
 
 def workbook_bytes(sheets):
-    """`sheets` is a list of (title, headers, rows); rows are sequences of cell values."""
+    """`sheets` is a list of (title, headers, rows); rows are sequences of cell values.
+
+    `rows` may be an iterator: only the first rows (for the column widths) are
+    held at once, the rest go straight to the write-only workbook.
+    """
     book = Workbook(write_only=True)
     sheets = list(sheets)
     for (_title, headers, rows), title in zip(sheets, sheet_titles(s[0] for s in sheets), strict=True):
         headers = [cell_value(h) for h in headers]
-        rows = [[cell_value(v) for v in row] for row in rows]
+        rows = iter(rows)
+        first = [[cell_value(v) for v in row] for row in itertools.islice(rows, _WIDTH_SAMPLE_ROWS)]
         sheet = book.create_sheet(title=title)
         # A write-only sheet takes its column widths and frozen panes before the first row.
-        for index, width in enumerate(_column_widths(headers, rows), 1):
+        for index, width in enumerate(_column_widths(headers, first), 1):
             sheet.column_dimensions[get_column_letter(index)].width = width
         if headers:
             sheet.freeze_panes = "A2"
@@ -169,8 +175,11 @@ def workbook_bytes(sheets):
                 cell.font = _BOLD
                 header_cells.append(cell)
             sheet.append(header_cells)
-        for row in rows:
+        for row in first:
             sheet.append([_cell(sheet, value) for value in row])
+        del first
+        for row in rows:
+            sheet.append([_cell(sheet, cell_value(value)) for value in row])
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

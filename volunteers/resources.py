@@ -14,7 +14,17 @@ from django.utils.translation import gettext_lazy
 from import_export import fields, widgets
 
 from grids.models import Grid
-from portal.resources import ChoiceLabelWidget, ScopedLookupWidget, ScopedResource, TextWidget, is_pending
+from portal.resources import (
+    ChoiceLabelWidget,
+    DateCellWidget,
+    ScopedLookupWidget,
+    ScopedResource,
+    TextWidget,
+    cell_text,
+    is_blank,
+    is_clear_marker,
+    is_pending,
+)
 from portal.scoping import in_scope, scope_queryset
 from portal.validators import is_mobile, normalise_phone
 from volunteers import services
@@ -25,10 +35,7 @@ NUMBER_COLUMN = "志愿者编号"
 
 
 def _cell(row, column):
-    value = (row or {}).get(column)
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return "" if value is None else str(value).strip()
+    return cell_text(row, column)
 
 
 def _id_type(row):
@@ -132,7 +139,7 @@ class DualReportResource(ScopedResource):
     work_unit = fields.Field("work_unit", "工作单位", widget=TextWidget())
     community = fields.Field("community", COMMUNITY_COLUMN, widget=_community_widget())
     community_name = fields.Field("community__name", "报到社区", readonly=True)
-    reported_on = fields.Field("reported_on", "报到日期", widget=widgets.DateWidget())
+    reported_on = fields.Field("reported_on", "报到日期", widget=DateCellWidget())
     status = fields.Field(
         "status",
         "报到状态",
@@ -217,9 +224,17 @@ class DualReportResource(ScopedResource):
         super().after_save_instance(instance, row, **kwargs)
         # The sheet is the party's list: the person is an in-service party
         # member who lives in the community they reported to.
+        # 所在党组织 is the person's own: an empty cell keeps it, the marker clears it.
+        organisation = (row or {}).get("所在党组织")
+        if is_clear_marker(organisation):
+            organisation = ""
+        elif is_blank(organisation):
+            organisation = None
+        else:
+            organisation = str(organisation).strip()
         services.volunteer_report_to_community(
             volunteer=instance.volunteer,
             community=instance.community,
             work_unit=instance.work_unit,
-            party_organisation=_cell(row, "所在党组织"),
+            party_organisation=organisation,
         )

@@ -31,12 +31,15 @@ def volunteer_save(*, volunteer, actor, via, changed_fields=()):
 
 
 @transaction.atomic
-def volunteer_report_to_community(*, volunteer, community, work_unit, party_organisation=""):
-    """在职党员双报到: the volunteer is an in-service party member living in `community`."""
+def volunteer_report_to_community(*, volunteer, community, work_unit, party_organisation=None):
+    """在职党员双报到: the volunteer is an in-service party member living in `community`.
+
+    `party_organisation` None keeps the stored one; "" clears it.
+    """
     volunteer.is_party_member = True
     volunteer.work_unit = work_unit
     volunteer.community = community
-    if party_organisation:
+    if party_organisation is not None:
         volunteer.party_organisation = party_organisation[:100]
     volunteer.save(update_fields=["is_party_member", "work_unit", "community", "party_organisation"])
     return volunteer
