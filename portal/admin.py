@@ -469,6 +469,9 @@ class GridListFilter(admin.SimpleListFilter):
 
     title = _("网格")
     parameter_name = "grid"
+    # More grids than this in the list's scope (a district's hundreds): offered
+    # once a community is chosen, as a list of them would be no help anyway.
+    MAX_CHOICES = 60
 
     def lookups(self, request, model_admin):
         Grid = grid_model()
@@ -476,7 +479,11 @@ class GridListFilter(admin.SimpleListFilter):
         community = request.GET.get(CommunityListFilter.parameter_name, "")
         if community.isdigit():
             grids = grids.filter(parent_id=community)
-        return [(str(g.pk), g.name) for g in grids.order_by("code")]
+        choices = [(str(g.pk), g.name) for g in grids.order_by("code")[: self.MAX_CHOICES + 1]]
+        return choices if len(choices) <= self.MAX_CHOICES else []
+
+    def has_output(self):
+        return bool(self.lookup_choices) or self.value() is not None
 
     def queryset(self, request, queryset):
         if not self.value():

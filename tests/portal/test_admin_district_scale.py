@@ -99,3 +99,17 @@ def test_an_unfiltered_large_list_is_counted_from_the_statistics(world, monkeypa
     with CaptureQueriesContext(connection) as queries:
         DistrictPaginator(Household.objects.all(), 50).count  # noqa: B018
     assert "reltuples" in queries.captured_queries[0]["sql"]
+
+
+def test_a_districts_grids_are_offered_once_a_community_is_chosen(login, world, monkeypatch):
+    from portal.admin import GridListFilter
+
+    monkeypatch.setattr(GridListFilter, "MAX_CHOICES", 2)  # the superuser sees three grids
+    client = login(world.superuser)
+    link = f"grid={world.grid_a.pk}"
+    page = client.get("/admin/grids/household/").content.decode()
+    assert link not in page
+    page = client.get(f"/admin/grids/household/?community={world.community_a.pk}").content.decode()
+    assert link in page
+    chosen = client.get(f"/admin/grids/household/?grid={world.grid_a.pk}")
+    assert list(chosen.context["cl"].result_list) == [world.household_a]
