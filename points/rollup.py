@@ -261,10 +261,12 @@ WHERE t.period_kind = %(child_kind)s AND t.period_start >= %(child_from)s AND t.
 GROUP BY t.street_id, t.subject_kind, t.subject_type_id, t.subject_id
 """
 
+# The rows of the period are found through its index (the period's keys on
+# both sides), and only rows whose rank moved are joined back and written.
 _RERANK = """
-UPDATE {totals} SET rank = ranked.new_rank
+UPDATE {totals} AS t SET rank = ranked.new_rank
 FROM (
-    SELECT id, ROW_NUMBER() OVER (
+    SELECT id, rank, ROW_NUMBER() OVER (
         PARTITION BY street_id, subject_kind
         ORDER BY points DESC, last_at ASC, subject_type_id ASC, subject_id ASC
     ) AS new_rank
@@ -272,7 +274,23 @@ FROM (
     WHERE period_kind = %(kind)s AND period_start = %(start)s
       AND street_id IN (SELECT DISTINCT street_id FROM ({changed}) AS c)
 ) AS ranked
-WHERE {totals}.id = ranked.id AND {totals}.rank <> ranked.new_rank
+WHERE t.period_kind = %(kind)s AND t.period_start = %(start)s AND t.id = ranked.id
+  AND ranked.rank <> ranked.new_rank
+"""
+
+# PostgreSQL: each changed subject's entries of the month through the index on
+# (subject, time), rather than a pass over the whole month that a hash join
+# would take (the planner cannot tell how few subjects changed).
+_MONTH_OF_CHANGED_LATERAL = """
+SELECT %(kind)s, %(start)s, c.street_id, MAX(e.grid_id), {kind_sql}, c.subject_type_id, c.subject_id,
+       ROUND(CAST(SUM(CAST(e.points AS DOUBLE PRECISION)) AS NUMERIC), 2), COUNT(*), MAX(e.occurred_at), 0
+FROM ({changed}) AS c
+CROSS JOIN LATERAL (
+    SELECT grid_id, points, occurred_at FROM {entries}
+    WHERE subject_type_id = c.subject_type_id AND subject_id = c.subject_id AND street_id = c.street_id
+      AND occurred_at >= %(since)s AND occurred_at < %(until)s AND id <= %(until_id)s
+) AS e
+GROUP BY c.street_id, c.subject_type_id, c.subject_id
 """
 
 
@@ -303,9 +321,14 @@ def update_changed(periods, start_at, end_at, since_id, until_id):
         for kind, start, child_kind, child_from, child_until in periods:
             params = {**base, "kind": kind, "start": _date(start)}
             if child_kind is None:
-                select = _MONTH_OF_CHANGED.format(
-                    entries=entries, changed=changed, kind_sql=_kind_by_type("e.subject_type_id")
-                )
+                if connection.vendor == "postgresql":
+                    select = _MONTH_OF_CHANGED_LATERAL.format(
+                        entries=entries, changed=changed, kind_sql=_kind_by_type("c.subject_type_id")
+                    )
+                else:
+                    select = _MONTH_OF_CHANGED.format(
+                        entries=entries, changed=changed, kind_sql=_kind_by_type("e.subject_type_id")
+                    )
             else:
                 select = _CHILDREN_OF_CHANGED.format(totals=totals, changed=changed)
                 params.update(
