@@ -9,6 +9,7 @@ class InboxConfig(AppConfig):
     def ready(self):
         # The apps below send their domain events as signals; the inbox listens.
         # No app imports the inbox, so this is the only place they meet.
-        from inbox import checks, receivers  # noqa: F401
+        from inbox import case_receivers, checks, receivers  # noqa: F401
 
         receivers.connect()
+        case_receivers.connect()

@@ -90,9 +90,54 @@ WORDS = {
         _(
             "贵单位的资源“%(resource)s”匹配了%(community)s的需求“%(need)s”，已立项为“%(project)s”，请查看并开始实施。"
         ),
+        {
+            "offer": _(
+                "贵单位认领的%(community)s需求“%(need)s”已确认，立项为“%(project)s”，请查看并开始实施。"
+            )
+        },
+    ),
+    Kind.NEED_OFFERED: Words(
+        _("单位认领了需求"),
+        _("%(unit)s认领了%(community)s的需求“%(need)s”，请确认立项或说明不采纳的原因。"),
+    ),
+    Kind.NEED_OFFER_DECLINED: Words(
+        _("认领的需求未被采纳"),
+        _("贵单位对%(community)s需求“%(need)s”的认领未被采纳：%(reason)s"),
     ),
     Kind.MEETING_SCHEDULED: Words(
         _("联席会议通知"), _("%(alliance)s将于 %(time)s 在%(place)s召开“%(title)s”，请安排人员参加。")
+    ),
+    Kind.CASE_WAITING: Words(
+        _("网格事件待处理"),
+        _("%(place)s的事件“%(text)s”（%(category)s）等待%(level)s受理，请在 %(due)s 前处理。"),
+        {
+            "supervised": _("街道督办%(place)s的事件“%(text)s”：%(note)s"),
+            "escalated": _("%(place)s的事件“%(text)s”超时未处理，已升级到%(level)s，请在 %(due)s 前受理。"),
+        },
+    ),
+    Kind.CASE_DISPATCHED: Words(
+        _("网格事件派遣到本单位"),
+        _("街道将%(place)s的事件“%(text)s”（%(category)s）派遣给%(responder)s，请在 %(due)s 前签收。"),
+    ),
+    Kind.DISPATCH_RETURNED: Words(
+        _("派遣的事件被退回"), _("%(responder)s退回了%(place)s的事件“%(text)s”：%(reason)s")
+    ),
+    Kind.CASE_DONE: Words(_("网格事件待核实"), _("%(place)s的事件“%(text)s”已办理完成，请核实结果。")),
+    Kind.CASE_VERIFIED: Words(
+        _("反映的问题已办结"),
+        _(
+            "您反映的问题（查询码 %(code)s）已办结并经社区核实，请凭查询码查看结果并评价；如果没有解决，也请告诉我们。"
+        ),
+    ),
+    Kind.CASE_DECLINED: Words(
+        _("反映的问题不予受理"), _("您反映的问题（查询码 %(code)s）不予受理：%(reason)s")
+    ),
+    Kind.CASE_OVERDUE: Words(
+        _("网格事件超时"),
+        _("%(place)s的事件“%(text)s”已超过时限（%(what)s），请尽快处理。"),
+    ),
+    Kind.CASE_NEAR_LIMIT: Words(
+        _("网格事件快到办结时限"), _("%(place)s的事件“%(text)s”需在 %(due)s 前办结，请抓紧处理。")
     ),
 }
 

@@ -100,7 +100,11 @@ INSTALLED_APPS = [
     "grids",
     "alliances",
     "volunteers",
+    "care",
     "wishes",
+    "cases",
+    # Open311 GeoReport v2 for the cases: in the cases layer, with tables of its own.
+    "cases.open311",
     "dashboard",
     "reports",
     # On top: reads every app above, and no app imports it.
@@ -226,10 +230,21 @@ CELERY_BEAT_SCHEDULE = {
         "task": "portal.tasks.housekeeping",
         "schedule": crontab(minute=5, hour=3),
     },
+    # Background jobs whose worker and message were lost: queued again (portal.jobs).
+    "portal-tidy-jobs": {
+        "task": "portal.tasks.tidy_jobs",
+        "schedule": crontab(minute="*/15"),
+    },
     # Tasks that could not be queued while the broker was down (portal.queue).
     "portal-resend-outbox": {
         "task": "portal.tasks.resend_outbox",
         "schedule": crontab(minute="*/2"),
+    },
+    # Grid cases: overdue sign-for and finishing marked and escalated, and
+    # reminders near the limit; a cheap indexed query when nothing is due.
+    "cases-check-overdue": {
+        "task": "cases.tasks.check_overdue",
+        "schedule": crontab(minute="*/5"),
     },
     "wishes-flag-overdue": {
         "task": "wishes.tasks.flag_overdue_wishes",
@@ -407,6 +422,24 @@ PHOTO_MAX_PIXELS = env_int("PHOTO_MAX_PIXELS", 25_000_000, minimum=1_000_000)
 # Largest fulfilment photo accepted, in megabytes.
 WISH_PHOTO_MAX_MB = env_int("WISH_PHOTO_MAX_MB", 5, minimum=1)
 
+# --- Grid cases ---------------------------------------------------------------------------
+# Working hours that case time limits count, local time (on the Chinese calendar's workdays).
+CASES_WORKDAY_START = env_int("CASES_WORKDAY_START", 9, minimum=0)
+CASES_WORKDAY_END = env_int("CASES_WORKDAY_END", 17, minimum=1)
+# Whoever holds a case (or a dispatch) is reminded this many hours before its finishing limit.
+CASES_NEAR_LIMIT_HOURS = env_int("CASES_NEAR_LIMIT_HOURS", 4, minimum=1)
+# Cases one phone number may report on the public form in 24 hours.
+CASES_SUBMITS_PER_PHONE = env_int("CASES_SUBMITS_PER_PHONE", 5, minimum=1)
+# Posts of the public form one client address may make per hour.
+CASES_POSTS_PER_HOUR = env_int("CASES_POSTS_PER_HOUR", 60, minimum=1)
+# Largest photo accepted with a case, in megabytes.
+CASES_PHOTO_MAX_MB = env_int("CASES_PHOTO_MAX_MB", 5, minimum=1)
+# Open311 (cases.open311): requests one client address may make per hour (reads and posts),
+# posts one address may make per hour, and posts one API key may make per hour.
+OPEN311_READS_PER_HOUR = env_int("OPEN311_READS_PER_HOUR", 1200, minimum=1)
+OPEN311_POSTS_PER_HOUR = env_int("OPEN311_POSTS_PER_HOUR", 60, minimum=1)
+OPEN311_POSTS_PER_KEY_PER_HOUR = env_int("OPEN311_POSTS_PER_KEY_PER_HOUR", 300, minimum=1)
+
 # --- Notifications (inbox) ---------------------------------------------------------------
 # The address links in e-mails point at, e.g. https://portal.example.gov.cn
 SITE_URL = env_url("SITE_URL", "http://127.0.0.1:8000")
@@ -439,6 +472,10 @@ INBOX_CLAIM_REMINDER_DAYS = env_int("INBOX_CLAIM_REMINDER_DAYS", 2, minimum=1)
 # --- Monthly reports and the dashboard ---------------------------------------------------
 # A report's PDF is cached under its revision (a rebuilt report gets a new one).
 REPORT_PDF_CACHE_SECONDS = env_int("REPORT_PDF_CACHE_SECONDS", 24 * 60 * 60, minimum=0)
+# Admin exports of more rows than this run as background jobs (portal.jobs) with a progress page.
+EXPORT_INLINE_MAX_ROWS = env_int("EXPORT_INLINE_MAX_ROWS", 2000, minimum=0)
+# Finished background jobs and their files are deleted after this many days (portal.tasks.housekeeping).
+JOB_KEEP_DAYS = env_int("JOB_KEEP_DAYS", 7, minimum=1)
 # The dashboard's numbers per scope node: saved rows invalidate them at once, and
 # this bounds how long writes that bypass the ORM's signals (rollup, bulk imports) take to show.
 DASHBOARD_CACHE_SECONDS = env_int("DASHBOARD_CACHE_SECONDS", 120, minimum=0)

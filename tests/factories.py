@@ -581,3 +581,100 @@ SCOPED_OBJECT_MAKERS[Delivery] = lambda community: Delivery.objects.create(
     address="13912345678",
     created_at=timezone.now(),
 )
+
+
+# --- care -------------------------------------------------------------------------------------------
+
+from care.models import Pairing  # noqa: E402
+
+
+class PairingFactory(factory.django.DjangoModelFactory):
+    """A cadre's pairing with a vulnerable household (pass volunteer= and partner_kind= for others)."""
+
+    class Meta:
+        model = Pairing
+
+    household = factory.SubFactory(HouseholdFactory, category=Household.Category.SOLITARY)
+    partner_kind = Pairing.PartnerKind.CADRE
+    partner = factory.SubFactory(UserFactory)
+
+
+SCOPED_OBJECT_MAKERS[Pairing] = lambda community: PairingFactory(
+    household__building__grid=first_grid(community)
+)
+
+
+# --- grid cases --------------------------------------------------------------------------
+
+
+def case_category_in(street, name="环境卫生"):
+    from cases.models import Category
+
+    return Category.objects.get_or_create(street=street, name=name)[0]
+
+
+def case_in(community, **kwargs):
+    """A resident's case in the community's first grid, waiting at the grid (no services: a plain row)."""
+    from django.utils import timezone
+
+    from cases.models import Case
+    from wishes.models import new_tracking_code
+
+    values = {
+        "code": new_tracking_code(),
+        "grid": first_grid(community),
+        "community": community,
+        "street": community.parent,
+        "category": case_category_in(community.parent),
+        "source": "resident",
+        "description": "楼道堆放杂物需要清理",
+        "reported_at": timezone.now(),
+        **kwargs,
+    }
+    return Case.objects.create(**values)
+
+
+def _case_department_in(community):
+    from cases.models import Department
+
+    return Department.objects.create(street=community.parent, name=_code("部门"))
+
+
+def _register_case_makers():
+    from cases.models import Case as GridCase
+    from cases.models import CaseEvent, Category, Department
+
+    SCOPED_OBJECT_MAKERS[GridCase] = case_in
+    SCOPED_OBJECT_MAKERS[CaseEvent] = lambda community: CaseEvent.objects.create(
+        case=case_in(community), action="report", at=case_in(community).reported_at
+    )
+    SCOPED_OBJECT_MAKERS[Category] = lambda community: case_category_in(community.parent, _code("类别"))
+    SCOPED_OBJECT_MAKERS[Department] = _case_department_in
+
+
+_register_case_makers()
+
+
+def api_key_in(community):
+    """An Open311 API key scoped to the community (a plain row: the key itself is never needed)."""
+    from django.utils import timezone
+
+    from cases.open311.models import ApiKey
+
+    return ApiKey.objects.create(
+        name=_code("应用"),
+        prefix=_code("k")[:8],
+        key_hash="0" * 64,
+        owner=UserFactory(),
+        scope=community,
+        created_at=timezone.now(),
+    )
+
+
+def _register_open311_makers():
+    from cases.open311.models import ApiKey
+
+    SCOPED_OBJECT_MAKERS[ApiKey] = api_key_in
+
+
+_register_open311_makers()
