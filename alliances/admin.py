@@ -1,7 +1,7 @@
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportModelAdmin
@@ -73,9 +73,21 @@ class MemberUnitAdmin(ImportExportScopedMixin, ScopedAdminMixin, ImportExportMod
     resource_classes = [MemberUnitResource]
     list_display = ("name", "kind", "grid", "party_organisation", "liaison_list", "page")
     list_filter = ("kind", UnitPlaceFilter)
-    search_fields = ("name", "party_organisation", "address", "liaisons__username")
+    # Liaisons are searched with EXISTS (get_search_results): a join to them
+    # here would make the list SELECT DISTINCT.
+    search_fields = ("name", "party_organisation", "address")
     list_select_related = ("grid",)
     filter_horizontal = ("liaisons",)
+
+    def get_search_results(self, request, queryset, search_term):
+        results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        term = (search_term or "").strip()
+        if term:
+            liaisons = MemberUnit.liaisons.through.objects.filter(
+                memberunit_id=OuterRef("pk"), user__username__icontains=term
+            )
+            results = results | queryset.filter(Exists(liaisons))
+        return results, may_have_duplicates
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("liaisons")

@@ -62,8 +62,11 @@ def _admin_sql(database_url, statement):
     return rows
 
 
-def open_district(rebuild=False):
-    """Set up Django on the district database, seeding it first if it is empty. Returns a description."""
+def open_district(rebuild=False, seed=True):
+    """Set up Django on the district database, seeding it first if it is empty. Returns a description.
+
+    `seed=False` uses a database filled otherwise (bench/wall.py's) as it is.
+    """
     database_url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_DB)
     name = database_url.rsplit("/", 1)[1]
     if "_bench" not in name:
@@ -85,7 +88,7 @@ def open_district(rebuild=False):
         [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True
     )
     seeded = _admin_sql_count(database_url, "SELECT count(*) FROM grids_grid WHERE kind = 'street'")
-    if seeded < 10:
+    if seed and seeded < 10:
         print("seeding the district (seed_demo --profile district, about three minutes) …", flush=True)
         started = time.monotonic()
         # Without Redis: Celery tasks the seeders might queue run in process instead.

@@ -182,9 +182,12 @@ def _households(ctx):
                         )
                         sizes.append(_household_size(rng, category))
                         made += 1
+    for building in buildings:
+        building.fill_sort_key()
     Building.objects.bulk_create(buildings, batch_size=2000)
     for household in households:
         household.building_id = household.building.pk
+        household.fill_sort_key()
     Household.objects.bulk_create(households, batch_size=2000)
     ctx.count("buildings", len(buildings))
     ctx.count("households", len(households))

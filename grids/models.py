@@ -1,3 +1,5 @@
+import re
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
@@ -8,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from mptt.models import MPTTModel, TreeForeignKey
 
 from portal.fields import PhoneField
-from portal.validators import validate_id_number, validate_mobile
+from portal.validators import normalise_digits, validate_id_number, validate_mobile
 
 code_validator = RegexValidator(
     r"^[A-Z0-9][A-Z0-9-]{1,19}$",
@@ -108,6 +110,23 @@ class Grid(MPTTModel):
         return None
 
 
+def natural_key(*parts):
+    """A text that sorts as people count: 1号楼 < 2号楼 < 10号楼, 2单元 < 10单元, 301 < 1201.
+
+    Every run of digits is padded to eight places (full-width digits folded to
+    ASCII first), so comparing the keys as plain text compares the numbers by
+    value; the parts are joined by a space, below every digit and letter, so a
+    shorter name sorts before a longer one that starts with it.
+    """
+    return " ".join(
+        _DIGITS.sub(lambda m: m.group().rjust(8, "0"), normalise_digits(str(p or ""))) for p in parts
+    )[:SORT_KEY_LENGTH]
+
+
+_DIGITS = re.compile(r"[0-9]+")
+SORT_KEY_LENGTH = 120
+
+
 class Building(models.Model):
     grid = models.ForeignKey(
         Grid,
@@ -120,6 +139,9 @@ class Building(models.Model):
     address = models.CharField(_("地址"), max_length=200, blank=True)
     units = models.PositiveSmallIntegerField(_("单元数"), default=1)
     floors = models.PositiveSmallIntegerField(_("层数"), null=True, blank=True)
+    sort_key = models.CharField(
+        _("排序键"), max_length=SORT_KEY_LENGTH, blank=True, default="", editable=False
+    )
 
     scope_field = "grid"
 
@@ -130,9 +152,27 @@ class Building(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["grid", "name"], name="building_unique_name_in_grid"),
         ]
+        indexes = [models.Index(fields=["grid", "sort_key", "id"], name="building_natural_idx")]
 
     def __str__(self):
         return self.name
+
+    def save(self, *args, **kwargs):
+        self.fill_sort_key()
+        renamed = (
+            self.pk is not None and type(self).objects.filter(pk=self.pk).exclude(name=self.name).exists()
+        )
+        super().save(*args, **kwargs)
+        if renamed:
+            # The households' natural order starts with the building's name.
+            households = list(self.households.only("pk", "unit", "room"))
+            for household in households:
+                household.building = self
+                household.fill_sort_key()
+            Household.objects.bulk_update(households, ["sort_key"], batch_size=1000)
+
+    def fill_sort_key(self):
+        self.sort_key = natural_key(self.name)
 
     def clean(self):
         if self.grid_id and self.grid.kind != Grid.Kind.GRID:
@@ -196,6 +236,9 @@ class Household(models.Model):
     last_visited_at = models.DateTimeField(_("最近走访"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+    sort_key = models.CharField(
+        _("排序键"), max_length=SORT_KEY_LENGTH, blank=True, default="", editable=False
+    )
 
     scope_field = "grid"
     PERSONAL_FIELDS = ("phone", "id_number")
@@ -210,6 +253,8 @@ class Household(models.Model):
         indexes = [
             models.Index(fields=["grid", "category", "last_visited_at"], name="household_overdue_idx"),
             models.Index(fields=["phone"], name="household_phone_idx"),
+            # The admin list's order: by grid, then building, unit and room as people count.
+            models.Index(fields=["grid", "sort_key", "id"], name="household_natural_idx"),
         ]
 
     def __str__(self):
@@ -219,7 +264,12 @@ class Household(models.Model):
         # The grid is derived from the building, so scoping never disagrees with it.
         if self.building_id:
             self.grid_id = self.building.grid_id
+            self.fill_sort_key()
         super().save(*args, **kwargs)
+
+    def fill_sort_key(self):
+        """The natural order of the address (writes that skip save() call this themselves)."""
+        self.sort_key = natural_key(self.building.name, self.unit, self.room)
 
     @property
     def address_label(self):
@@ -406,6 +456,9 @@ class Visit(models.Model):
         indexes = [
             models.Index(fields=["grid", "visited_at"], name="visit_grid_time_idx"),
             models.Index(fields=["visitor", "visited_at"], name="visit_visitor_time_idx"),
+            # The visit log's order, newest first, read from the index with no sort.
+            # With the grid included, a scoped late page is read from the index alone.
+            models.Index(fields=["-visited_at", "-id"], include=["grid"], name="visit_recent_idx"),
             # Follow-ups still open, for the to-do: a small part of all visits,
             # and the first ones found from the index alone.
             models.Index(

@@ -104,10 +104,11 @@ def households_import(*, households_new, households_changed, changed_fields, act
     for household in households:
         # bulk_create and bulk_update skip save(), which derives these.
         household.grid_id = household.building.grid_id
+        household.fill_sort_key()
         household.updated_at = now
     Household.objects.bulk_create(households_new)
     if households_changed:
-        Household.objects.bulk_update(households_changed, [*changed_fields, "updated_at"])
+        Household.objects.bulk_update(households_changed, [*changed_fields, "sort_key", "updated_at"])
     personal_data_write_record(
         actor=actor,
         via=via,

@@ -2,7 +2,7 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
 from inbox.models import Delivery, Digest, Notification, Preference, SendStatus
-from portal.admin import ReadOnlyAdminMixin, ScopedAdminMixin
+from portal.admin import DateRangeFilter, DistrictListMixin, ReadOnlyAdminMixin, ScopedAdminMixin
 from portal.privacy import can_view_personal_data, mask_phone
 
 
@@ -24,10 +24,9 @@ class DeliveryInline(admin.TabularInline):
 
 
 @admin.register(Notification)
-class NotificationAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
+class NotificationAdmin(ReadOnlyAdminMixin, DistrictListMixin, ScopedAdminMixin, admin.ModelAdmin):
     list_display = ("created_at", "kind", "who", "title_text", "read_at")
-    list_filter = ("kind",)
-    date_hierarchy = "created_at"
+    list_filter = ("kind", ("created_at", DateRangeFilter))
     fields = ("created_at", "kind", "who", "title_text", "body_text", "link", "read_at")
     readonly_fields = fields
     inlines = [DeliveryInline]
@@ -50,10 +49,9 @@ class NotificationAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Delivery)
-class DeliveryAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
+class DeliveryAdmin(ReadOnlyAdminMixin, DistrictListMixin, ScopedAdminMixin, admin.ModelAdmin):
     list_display = ("created_at", "channel", "status", "masked_address", "attempts", "sent_at", "error")
-    list_filter = ("status", "channel")
-    date_hierarchy = "created_at"
+    list_filter = ("status", "channel", ("created_at", DateRangeFilter))
     actions = ["retry"]
 
     def get_queryset(self, request):

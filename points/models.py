@@ -231,6 +231,7 @@ class PointsTotal(models.Model):
     entries = models.PositiveIntegerField(_("记录数"))
     last_at = models.DateTimeField(_("最后一笔时间"))
     rank = models.PositiveIntegerField(_("街道排名"))
+    subject = GenericForeignKey("subject_type", "subject_id")
 
     scope_field = "grid"
     RANK_ORDER = ("-points", "last_at", "subject_type_id", "subject_id")

@@ -159,7 +159,7 @@ def _replace(kind, start, grouped, params):
         return int(subjects), int(entries), int(subjects)
 
 
-def _kind_by_type():
+def _kind_by_type(column="subject_type_id"):
     """SQL mapping a subject's content type id to its kind, from the models that earn points.
 
     A type missing here gives NULL, which the totals refuse: a loud failure
@@ -174,7 +174,7 @@ def _kind_by_type():
         f"WHEN {int(ct.pk)} THEN '{SubjectKind(model.points_subject_kind).value}'"
         for model, ct in sorted(types.items(), key=lambda pair: pair[1].pk)
     )
-    return f"CASE subject_type_id {whens} END"
+    return f"CASE {column} {whens} END"
 
 
 def replace_month(start, start_at, end_at):
@@ -213,3 +213,129 @@ def highest_entry_id():
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {_table(PointsEntry)}")
         return int(cursor.fetchone()[0])
+
+
+# --- the nightly run, proportional to what changed ------------------------------------------------
+#
+# Only the subjects with entries booked since the month's last rollup (ids
+# above its watermark) are summed again: their month from the ledger, their
+# quarter from their months, their year from their quarters, each written by
+# one upsert. Then the streets they belong to are ranked again from the
+# totals (a window over the totals, not the ledger), and only rows whose rank
+# moved are written. The result equals a full recompute of the month (see
+# tests/points/test_rollup_changes.py); the service falls back to one when
+# the ledger changed in another way (an entry that committed late, below the
+# watermark).
+
+_CHANGED_SUBJECTS = """
+SELECT DISTINCT street_id, subject_type_id, subject_id
+FROM {entries}
+WHERE id > %(since_id)s AND id <= %(until_id)s AND occurred_at >= %(since)s AND occurred_at < %(until)s
+"""
+
+_UPSERT = f"""
+INSERT INTO {{totals}} ({_COLUMNS})
+{{select}}
+ON CONFLICT (subject_type_id, subject_id, period_kind, period_start, street_id) DO UPDATE
+SET grid_id = excluded.grid_id, subject_kind = excluded.subject_kind, points = excluded.points,
+    entries = excluded.entries, last_at = excluded.last_at
+"""
+
+_MONTH_OF_CHANGED = """
+SELECT %(kind)s, %(start)s, e.street_id, MAX(e.grid_id), {kind_sql}, e.subject_type_id, e.subject_id,
+       ROUND(CAST(SUM(CAST(e.points AS DOUBLE PRECISION)) AS NUMERIC), 2), COUNT(*), MAX(e.occurred_at), 0
+FROM {entries} AS e
+JOIN ({changed}) AS c
+  ON c.street_id = e.street_id AND c.subject_type_id = e.subject_type_id AND c.subject_id = e.subject_id
+WHERE e.occurred_at >= %(since)s AND e.occurred_at < %(until)s AND e.id <= %(until_id)s
+GROUP BY e.street_id, e.subject_type_id, e.subject_id
+"""
+
+_CHILDREN_OF_CHANGED = """
+SELECT %(kind)s, %(start)s, t.street_id, MAX(t.grid_id), t.subject_kind, t.subject_type_id, t.subject_id,
+       ROUND(SUM(t.points), 2), SUM(t.entries), MAX(t.last_at), 0
+FROM {totals} AS t
+JOIN ({changed}) AS c
+  ON c.street_id = t.street_id AND c.subject_type_id = t.subject_type_id AND c.subject_id = t.subject_id
+WHERE t.period_kind = %(child_kind)s AND t.period_start >= %(child_from)s AND t.period_start < %(child_until)s
+GROUP BY t.street_id, t.subject_kind, t.subject_type_id, t.subject_id
+"""
+
+# The rows of the period are found through its index (the period's keys on
+# both sides), and only rows whose rank moved are joined back and written.
+_RERANK = """
+UPDATE {totals} AS t SET rank = ranked.new_rank
+FROM (
+    SELECT id, rank, ROW_NUMBER() OVER (
+        PARTITION BY street_id, subject_kind
+        ORDER BY points DESC, last_at ASC, subject_type_id ASC, subject_id ASC
+    ) AS new_rank
+    FROM {totals}
+    WHERE period_kind = %(kind)s AND period_start = %(start)s
+      AND street_id IN (SELECT DISTINCT street_id FROM ({changed}) AS c)
+) AS ranked
+WHERE t.period_kind = %(kind)s AND t.period_start = %(start)s AND t.id = ranked.id
+  AND ranked.rank <> ranked.new_rank
+"""
+
+# PostgreSQL: each changed subject's entries of the month through the index on
+# (subject, time), rather than a pass over the whole month that a hash join
+# would take (the planner cannot tell how few subjects changed).
+_MONTH_OF_CHANGED_LATERAL = """
+SELECT %(kind)s, %(start)s, c.street_id, MAX(e.grid_id), {kind_sql}, c.subject_type_id, c.subject_id,
+       ROUND(CAST(SUM(CAST(e.points AS DOUBLE PRECISION)) AS NUMERIC), 2), COUNT(*), MAX(e.occurred_at), 0
+FROM ({changed}) AS c
+CROSS JOIN LATERAL (
+    SELECT grid_id, points, occurred_at FROM {entries}
+    WHERE subject_type_id = c.subject_type_id AND subject_id = c.subject_id AND street_id = c.street_id
+      AND occurred_at >= %(since)s AND occurred_at < %(until)s AND id <= %(until_id)s
+) AS e
+GROUP BY c.street_id, c.subject_type_id, c.subject_id
+"""
+
+
+def ledger_count(start_at, end_at, since_id, until_id):
+    """Entries of [start_at, end_at) with since_id < id <= until_id: one index-only scan."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT COUNT(*) FROM {_table(PointsEntry)} "
+            "WHERE occurred_at >= %s AND occurred_at < %s AND id > %s AND id <= %s",
+            [_dt(start_at), _dt(end_at), since_id, until_id],
+        )
+        return int(cursor.fetchone()[0])
+
+
+def update_changed(periods, start_at, end_at, since_id, until_id):
+    """Bring the totals of the subjects with new entries up to date, and re-rank their streets.
+
+    `periods` is [(kind, start, child_kind, child_from, child_until)]: the month
+    first (its child_kind None: summed from the ledger), then its quarter and
+    year. New entries are those of [start_at, end_at) with since_id < id <= until_id.
+    Returns the number of rows written.
+    """
+    totals, entries = _table(PointsTotal), _table(PointsEntry)
+    changed = _CHANGED_SUBJECTS.format(entries=entries)
+    base = {"since": _dt(start_at), "until": _dt(end_at), "since_id": since_id, "until_id": until_id}
+    written = 0
+    with connection.cursor() as cursor:
+        for kind, start, child_kind, child_from, child_until in periods:
+            params = {**base, "kind": kind, "start": _date(start)}
+            if child_kind is None:
+                if connection.vendor == "postgresql":
+                    select = _MONTH_OF_CHANGED_LATERAL.format(
+                        entries=entries, changed=changed, kind_sql=_kind_by_type("c.subject_type_id")
+                    )
+                else:
+                    select = _MONTH_OF_CHANGED.format(
+                        entries=entries, changed=changed, kind_sql=_kind_by_type("e.subject_type_id")
+                    )
+            else:
+                select = _CHILDREN_OF_CHANGED.format(totals=totals, changed=changed)
+                params.update(
+                    child_kind=child_kind, child_from=_date(child_from), child_until=_date(child_until)
+                )
+            cursor.execute(_UPSERT.format(totals=totals, select=select), params)
+            written += max(cursor.rowcount, 0)
+            cursor.execute(_RERANK.format(totals=totals, changed=changed), params)
+            written += max(cursor.rowcount, 0)
+    return written

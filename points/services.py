@@ -253,6 +253,7 @@ class RollupResult:
     subjects: int = 0
     entries: int = 0
     written: int = 0
+    changes_only: bool = False  # the nightly run that summed only the subjects with new entries
 
     def __str__(self):
         names = [f"{m:%Y-%m}" for m in self.months]
@@ -299,7 +300,11 @@ def points_rollup(*, months, close=False, now=None):
     advisory_xact_lock(ROLLUP_LOCK)
     rollup.tune_session()
     requested = {month_start(m) for m in months}
+    current = month_start(timezone.localdate(now))
     months = requested | _months_to_fill(requested, timezone.localdate(now))
+    # Closing closes the months asked for and the past months filled in with
+    # them (a year's months before its first entry): all of them are over.
+    closing = {m for m in months if m in requested or m < current} if close else set()
     result = RollupResult(months=sorted(months), quarters=[], years=[])
     # Taken before the months are read: an entry committing in between is
     # then newer than the watermark, and the next nightly run picks it up.
@@ -314,7 +319,7 @@ def points_rollup(*, months, close=False, now=None):
         result.written += written
         if written:
             changed.add(month)
-        _record_period(PeriodKind.MONTH, month, now, watermark, entries, close and month in requested)
+        _record_period(PeriodKind.MONTH, month, now, watermark, entries, month in closing)
     # A quarter is a function of its months' totals, a year of its quarters':
     # when none of those moved (and the period was computed before), it stands.
     quarters = {quarter_start(m) for m in months}
@@ -328,6 +333,9 @@ def points_rollup(*, months, close=False, now=None):
         if written:
             changed_quarters.add(quarter)
         _record_period(PeriodKind.QUARTER, quarter, now, watermark, None, False)
+    # The quarters that stand are the sums of their months as of this run too:
+    # saying so lets the next nightly run update only what changes after it.
+    _stand(PeriodKind.QUARTER, quarters - set(result.quarters), now, watermark)
     years = {datetime.date(m.year, 1, 1) for m in months}
     fresh_years = years - _computed(PeriodKind.YEAR, years)
     result.years = sorted({datetime.date(q.year, 1, 1) for q in changed_quarters} | fresh_years)
@@ -337,9 +345,15 @@ def points_rollup(*, months, close=False, now=None):
             2
         ]
         _record_period(PeriodKind.YEAR, year, now, watermark, None, False)
+    _stand(PeriodKind.YEAR, years - set(result.years), now, watermark)
     if result.written > LARGE_REWRITE:
         rollup.refresh_statistics()
     return result
+
+
+def _stand(kind, starts, now, watermark):
+    if starts:
+        PointsPeriod.objects.filter(kind=kind, start__in=starts).update(computed_at=now, watermark=watermark)
 
 
 def _computed(kind, starts):
@@ -372,6 +386,66 @@ def _changed(month):
     return count != period.entries or highest > period.watermark
 
 
+@transaction.atomic
+def points_rollup_changes(*, month, close=False, now=None):
+    """The nightly run of one month: only the subjects with entries booked since its last rollup.
+
+    Their month, quarter and year totals are summed again and their streets
+    ranked again (`points.rollup.update_changed`); everyone else's rows stay
+    as they are. The result is what `points_rollup(months=[month])` gives; it
+    is what runs instead whenever the month, its quarter and its year were
+    rolled up together before and the ledger only grew above that run's
+    watermark. Otherwise (a first run, an entry that committed late below
+    the watermark) it runs the full recompute.
+    """
+    now = now or timezone.now()
+    month = month_start(month)
+    quarter, year = quarter_start(month), datetime.date(month.year, 1, 1)
+    advisory_xact_lock(ROLLUP_LOCK)
+    rollup.tune_session()
+    periods = {
+        (p.kind, p.start): p
+        for p in PointsPeriod.objects.select_for_update().filter(
+            Q(kind=PeriodKind.MONTH, start=month)
+            | Q(kind=PeriodKind.QUARTER, start=quarter)
+            | Q(kind=PeriodKind.YEAR, start=year)
+        )
+    }
+    this = periods.get((PeriodKind.MONTH, month))
+    together = (
+        this is not None
+        and len(periods) == 3
+        and all(p.watermark == this.watermark for p in periods.values())
+    )
+    start_at, end_at = day_start(month), day_start(next_month(month))
+    watermark = rollup.highest_entry_id()
+    new = rollup.ledger_count(start_at, end_at, this.watermark, watermark) if together else 0
+    if not together or rollup.ledger_count(start_at, end_at, 0, watermark) != this.entries + new:
+        return points_rollup(months=[month], close=close, now=now)
+    result = RollupResult(months=[month], quarters=[quarter], years=[year], changes_only=True)
+    if new:
+        result.written = rollup.update_changed(
+            [
+                (PeriodKind.MONTH, month, None, None, None),
+                (PeriodKind.QUARTER, quarter, PeriodKind.MONTH, quarter, add_months(quarter, 3)),
+                (PeriodKind.YEAR, year, PeriodKind.QUARTER, year, datetime.date(year.year + 1, 1, 1)),
+            ],
+            start_at,
+            end_at,
+            this.watermark,
+            watermark,
+        )
+    result.entries = this.entries + new
+    for period in periods.values():
+        period.computed_at, period.watermark = now, watermark
+        if period.kind == PeriodKind.MONTH:
+            period.entries = result.entries
+            if close and period.closed_at is None:
+                period.closed_at = now
+        period.save()
+    return result
+
+
 def points_rollup_due(*, now=None):
     """The nightly job: recompute open months whose ledger changed; close past open months.
 
@@ -386,11 +460,11 @@ def points_rollup_due(*, now=None):
     results = []
     for month in sorted(open_past):
         if _changed(month):
-            results.append(points_rollup(months=[month], close=True, now=now))
+            results.append(points_rollup_changes(month=month, close=True, now=now))
         else:
             PointsPeriod.objects.filter(kind=PeriodKind.MONTH, start=month).update(closed_at=now)
     if _changed(current):
-        results.append(points_rollup(months=[current], now=now))
+        results.append(points_rollup_changes(month=current, now=now))
     return results
 
 

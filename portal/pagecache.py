@@ -14,9 +14,20 @@ rendered, the template context holds a placeholder instead of a token
 the visitor's own token in its place in every response. Visitors with a
 session or a message waiting, and anything but GET and HEAD, always get a
 freshly rendered page.
+
+In front of the shared cache, each process keeps the pages it served last
+for a few seconds (`PAGECACHE_LOCAL_SECONDS`, default 3; 0 turns it off): a
+hit then costs no round trip to Redis at all, and while Redis is away the
+pages are still served from there, and rendered and kept there on a miss.
+The keys carry everything a page depends on (a tracking page's version, so
+a change shows at once); the wall may lag by those seconds beyond its own
+cache time, which the claim itself checks anyway.
 """
 
 import hashlib
+import threading
+import time
+from collections import OrderedDict
 from contextlib import contextmanager
 from functools import wraps
 
@@ -28,6 +39,47 @@ from django.utils.translation import get_language
 
 PLACEHOLDER = "csrf-placeholder-3b9f0c2e"
 ATTRIBUTE = "portal_csrf_placeholder"
+
+
+class _LocalPages:
+    """The pages this process served last: a few seconds each, at most MAX_ENTRIES (least recent out)."""
+
+    MAX_ENTRIES = 256
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._pages = OrderedDict()
+
+    def get(self, key):
+        with self._lock:
+            found = self._pages.get(key)
+            if found is None:
+                return None
+            if found[0] <= time.monotonic():
+                del self._pages[key]
+                return None
+            self._pages.move_to_end(key)
+            return found[1]
+
+    def set(self, key, value, seconds):
+        if seconds <= 0:
+            return
+        with self._lock:
+            self._pages[key] = (time.monotonic() + seconds, value)
+            self._pages.move_to_end(key)
+            while len(self._pages) > self.MAX_ENTRIES:
+                self._pages.popitem(last=False)
+
+    def clear(self):
+        with self._lock:
+            self._pages.clear()
+
+
+LOCAL = _LocalPages()
+
+
+def _local_seconds(seconds):
+    return min(seconds, getattr(settings, "PAGECACHE_LOCAL_SECONDS", 3))
 
 
 def _anonymous_and_plain(request):
@@ -92,14 +144,20 @@ def serve(request, render, *, seconds, parts=None):
     if parts is None and request.META.get("QUERY_STRING"):
         return render()
     key = _key(parts or (), request)
-    hit = cache.get(key)
+    hit = LOCAL.get(key)
+    if hit is None:
+        hit = cache.get(key)
+        if hit is not None:
+            LOCAL.set(key, hit, _local_seconds(seconds))
     if hit is not None:
         content_type, body = hit
         return HttpResponse(body, content_type=content_type)
     with placeholder_tokens(request):
         response = render()
     if response.status_code == 200 and not response.streaming and not response.cookies:
-        cache.set(key, (response["Content-Type"], response.content), seconds)
+        kept = (response["Content-Type"], response.content)
+        cache.set(key, kept, seconds)
+        LOCAL.set(key, kept, _local_seconds(seconds))
     return response
 
 

@@ -163,8 +163,17 @@ if _database["ENGINE"] == "django.db.backends.sqlite3":
 else:
     _database["CONN_MAX_AGE"] = env_int("CONN_MAX_AGE", 60, minimum=0)
     _database["CONN_HEALTH_CHECKS"] = True
+    # PostgreSQL's JIT compiles a query whose estimated cost is high: tens of
+    # milliseconds spent on the admin's searches and counts of a district,
+    # which then run in a hundred. The portal's queries are short; batch work
+    # that would gain turns it on for itself.
+    _database.setdefault("OPTIONS", {})["options"] = "-c jit=off"
 DATABASES = {"default": _database}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Seconds a process keeps the public pages it served in its own memory, in
+# front of the shared cache (portal.pagecache); 0 turns that layer off.
+PAGECACHE_LOCAL_SECONDS = env_int("PAGECACHE_LOCAL_SECONDS", 3, minimum=0)
 
 # --- Redis: cache and Celery ----------------------------------------------------
 REDIS_URL = env_redis_url("REDIS_URL")

@@ -78,12 +78,19 @@ def _fast_and_plain_settings(settings):
 
 
 @pytest.fixture(autouse=True)
-def _clear_cache():
+def _clear_cache(settings):
     from django.core.cache import cache
 
+    from portal import pagecache
+
+    # The process's own copy of public pages stays off unless a test turns it on:
+    # tests change data and expect the next page to show it.
+    settings.PAGECACHE_LOCAL_SECONDS = 0
     cache.clear()
+    pagecache.LOCAL.clear()
     yield
     cache.clear()
+    pagecache.LOCAL.clear()
 
 
 @pytest.fixture

@@ -10,6 +10,8 @@ from import_export.admin import ImportExportModelAdmin
 from grids.models import Grid
 from portal.admin import (
     CommunityListFilter,
+    DateRangeFilter,
+    DistrictListMixin,
     ImportExportScopedMixin,
     PersonalDataAdminMixin,
     ReadOnlyAdminMixin,
@@ -115,7 +117,7 @@ class VolunteerAdminForm(forms.ModelForm):
 
 
 @admin.register(Volunteer)
-class VolunteerAdmin(PersonalDataAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
+class VolunteerAdmin(PersonalDataAdminMixin, DistrictListMixin, ScopedAdminMixin, admin.ModelAdmin):
     form = VolunteerAdminForm
     list_display = (
         "name",
@@ -147,7 +149,6 @@ class VolunteerAdmin(PersonalDataAdminMixin, ScopedAdminMixin, admin.ModelAdmin)
         "username",
         "statement_link",
     )
-    show_full_result_count = False
 
     def save_model(self, request, obj, form, change):
         services.volunteer_save(
@@ -179,19 +180,20 @@ class TeamMembershipAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_filter = ("status",)
     search_fields = ("volunteer__name", "team__name")
     list_select_related = ("volunteer", "team", "decided_by")
+    ordering = ("-applied_at", "-id")  # newest first; the model's order sorts on volunteers' names
     autocomplete_fields = ("volunteer", "team")
     readonly_fields = ("decided_at", "decided_by", "left_at")
 
 
 @admin.register(DualReport)
-class DualReportAdmin(ImportExportScopedMixin, ScopedAdminMixin, ImportExportModelAdmin):
+class DualReportAdmin(ImportExportScopedMixin, DistrictListMixin, ScopedAdminMixin, ImportExportModelAdmin):
     resource_classes = [DualReportResource]
     list_display = ("volunteer", "community", "work_unit", "reported_on", "status")
-    list_filter = (NodeCommunityFilter, "status")
+    list_filter = (NodeCommunityFilter, "status", ("reported_on", DateRangeFilter))
     search_fields = ("volunteer__name", "volunteer__number", "work_unit")
     list_select_related = ("volunteer", "community")
+    ordering = ("-reported_on", "-id")  # the model's order sorts on volunteers' names
     autocomplete_fields = ("volunteer",)
-    date_hierarchy = "reported_on"
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "community":
@@ -207,7 +209,7 @@ class SignUpInline(ReadOnlyAdminMixin, admin.TabularInline):
 
 
 @admin.register(Activity)
-class ActivityAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class ActivityAdmin(DistrictListMixin, ScopedAdminMixin, admin.ModelAdmin):
     list_display = (
         "title",
         "team",
@@ -218,10 +220,9 @@ class ActivityAdmin(ScopedAdminMixin, admin.ModelAdmin):
         "status",
         "organise_link",
     )
-    list_filter = (NodeCommunityFilter, "category", "status")
+    list_filter = (NodeCommunityFilter, "category", "status", ("starts_at", DateRangeFilter))
     search_fields = ("title", "place", "team__name")
     list_select_related = ("team", "community")
-    date_hierarchy = "starts_at"
     autocomplete_fields = ("team",)
     readonly_fields = ("signed_up_count", "created_by", "created_at")
     inlines = [SignUpInline]
@@ -244,12 +245,12 @@ class ActivityAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(SignUp)
-class SignUpAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
+class SignUpAdmin(ReadOnlyAdminMixin, DistrictListMixin, ScopedAdminMixin, admin.ModelAdmin):
     list_display = ("volunteer", "activity", "status", "signed_up_at", "cancelled_at")
     list_filter = ("status",)
     search_fields = ("volunteer__name", "activity__title")
     list_select_related = ("volunteer", "activity")
-    show_full_result_count = False
+    ordering = ("-signed_up_at", "-id")  # newest first: the index signup_recent_idx
 
 
 @admin.action(description=_("核验所选记录"))
@@ -270,7 +271,7 @@ def verify_records(modeladmin, request, queryset):
 
 
 @admin.register(ServiceRecord)
-class ServiceRecordAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class ServiceRecordAdmin(DistrictListMixin, ScopedAdminMixin, admin.ModelAdmin):
     list_display = (
         "volunteer",
         "activity",
@@ -281,12 +282,19 @@ class ServiceRecordAdmin(ScopedAdminMixin, admin.ModelAdmin):
         "verified_state",
         "verified_by",
     )
-    list_filter = (NodeCommunityFilter, "attendance", "source", ("verified_at", admin.EmptyFieldListFilter))
+    list_filter = (
+        NodeCommunityFilter,
+        "attendance",
+        "source",
+        ("verified_at", admin.EmptyFieldListFilter),
+        ("service_date", DateRangeFilter),
+    )
     search_fields = ("volunteer__name", "volunteer__number", "activity__title")
     list_select_related = ("volunteer", "activity", "verified_by")
-    date_hierarchy = "service_date"
+    # Newest first, from the index record_recent_idx; the model's own order
+    # sorts on the volunteer's name, a column of another table.
+    ordering = ("-service_date", "-id")
     actions = [verify_records]
-    show_full_result_count = False
 
     def has_add_permission(self, request):
         return False  # 补录 goes through the organiser page, which checks hours and scope

@@ -8,6 +8,8 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.admin import (
     CommunityListFilter,
+    DateRangeFilter,
+    DistrictListMixin,
     PersonalDataAdminMixin,
     ReadOnlyAdminMixin,
     ScopedAdminMixin,
@@ -55,7 +57,7 @@ class FollowerInline(ReadOnlyInline):
 
 
 @admin.register(Wish)
-class WishAdmin(PersonalDataAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
+class WishAdmin(PersonalDataAdminMixin, DistrictListMixin, ScopedAdminMixin, admin.ModelAdmin):
     list_display = (
         "code",
         "submitted_at",
@@ -69,11 +71,17 @@ class WishAdmin(PersonalDataAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
         "priority",
         "wanted_by",
     )
-    list_filter = (WishCommunityFilter, "status", "category", "priority", "is_shared")
+    list_filter = (
+        WishCommunityFilter,
+        "status",
+        "category",
+        "priority",
+        "is_shared",
+        ("submitted_at", DateRangeFilter),
+    )
     search_fields = ("code", "text", "public_text")
     list_select_related = ("community",)
-    date_hierarchy = "submitted_at"
-    show_full_result_count = False
+    ordering = ("-submitted_at", "-id")  # the index wish_recent_idx
     inlines = [ClaimInline, WishEventInline, FollowerInline]
     fields = (
         "code",
@@ -141,7 +149,7 @@ class WishAdmin(PersonalDataAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Claim)
-class ClaimAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class ClaimAdmin(DistrictListMixin, ScopedAdminMixin, admin.ModelAdmin):
     list_display = (
         "wish",
         "claimant_label",
@@ -151,11 +159,10 @@ class ClaimAdmin(ScopedAdminMixin, admin.ModelAdmin):
         "confirmed_at",
         "rating",
     )
-    list_filter = ("status",)
+    list_filter = ("status", ("claimed_at", DateRangeFilter))
     search_fields = ("wish__code", "volunteer__name", "team__name", "unit__name")
     list_select_related = ("wish", "volunteer", "team", "unit")
-    date_hierarchy = "claimed_at"
-    show_full_result_count = False
+    ordering = ("-claimed_at", "-id")  # the index claim_recent_idx
     exclude = ("photo",)
     readonly_fields = (
         "wish",

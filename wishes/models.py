@@ -220,6 +220,8 @@ class Wish(models.Model):
             models.Index(fields=["status", "grid", "submitted_at"], name="wish_status_grid_idx"),
             # Shared needs offered on the public form: open ones of a grid.
             models.Index(fields=["grid", "status"], name="wish_shared_idx", condition=Q(is_shared=True)),
+            # The admin list, newest first.
+            models.Index(fields=["-submitted_at", "-id"], include=["grid"], name="wish_recent_idx"),
             # Saved wishes per phone number (the public form's limit) and same-phone lookups.
             models.Index(fields=["phone", "submitted_at"], name="wish_phone_idx"),
             # Wishes the resident sent back to the community.
@@ -367,6 +369,7 @@ class Claim(models.Model):
             models.Index(fields=["team", "status"], name="claim_team_idx"),
             models.Index(fields=["unit", "status"], name="claim_unit_idx"),
             models.Index(fields=["status", "fulfilled_at"], name="claim_status_fulfilled_idx"),
+            models.Index(fields=["-claimed_at", "-id"], name="claim_recent_idx"),
         ]
 
     def __str__(self):

@@ -116,3 +116,47 @@ def test_the_middleware_fills_the_placeholder_in_any_response(db, rf):
     response = pagecache.CsrfPlaceholderMiddleware(view)(request)
     assert pagecache.PLACEHOLDER not in response.content.decode()
     assert "CSRF_COOKIE" in request.META
+
+
+# --- the process's own copy, in front of the shared cache ---------------------------------------------
+
+
+def test_a_page_served_once_is_served_again_from_the_process_without_the_shared_cache(settings, monkeypatch):
+    from django.core.cache import cache
+    from django.test import RequestFactory
+
+    from portal import pagecache
+
+    settings.PAGECACHE_LOCAL_SECONDS = 3
+    request = RequestFactory().get("/wishes/")
+    request.user = AnonymousUser()
+    rendered = []
+
+    def render():
+        rendered.append(1)
+        return HttpResponse("墙", content_type="text/html; charset=utf-8")
+
+    assert pagecache.serve(request, render, seconds=10, parts=("a",)).content.decode() == "墙"
+
+    def broken(*args, **kwargs):
+        raise AssertionError("the shared cache was asked")
+
+    monkeypatch.setattr(cache, "get", broken)
+    again = pagecache.serve(request, render, seconds=10, parts=("a",))
+    assert again.content.decode() == "墙" and rendered == [1]
+
+
+def test_the_process_copy_expires_and_is_bounded(settings, monkeypatch):
+    from portal import pagecache
+
+    local = pagecache._LocalPages()
+    local.set("k", ("text/html", b"x"), 3)
+    assert local.get("k") == ("text/html", b"x")
+    clock = pagecache.time.monotonic() + 5
+    monkeypatch.setattr(pagecache.time, "monotonic", lambda: clock)
+    assert local.get("k") is None
+    local.set("zero", ("text/html", b"x"), 0)
+    assert local.get("zero") is None
+    for n in range(local.MAX_ENTRIES + 10):
+        local.set(n, ("text/html", b"x"), 3)
+    assert local.get(0) is None and local.get(local.MAX_ENTRIES + 9) is not None

@@ -177,7 +177,10 @@ class SignUp(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["activity", "volunteer"], name="signup_once_per_activity"),
         ]
-        indexes = [models.Index(fields=["volunteer", "status"], name="signup_volunteer_idx")]
+        indexes = [
+            models.Index(fields=["volunteer", "status"], name="signup_volunteer_idx"),
+            models.Index(fields=["-signed_up_at", "-id"], name="signup_recent_idx"),
+        ]
 
     def __str__(self):
         return f"{self.volunteer} · {self.activity}"

@@ -156,7 +156,10 @@ class Volunteer(models.Model):
                 name="volunteer_unique_id_document",
             ),
         ]
-        indexes = [models.Index(fields=["community", "is_party_member"], name="volunteer_community_idx")]
+        indexes = [
+            models.Index(fields=["community", "is_party_member"], name="volunteer_community_idx"),
+            models.Index(fields=["name", "id"], name="volunteer_name_idx"),
+        ]
 
     def __str__(self):
         return self.name

@@ -128,6 +128,7 @@ class ServiceRecord(models.Model):
         indexes = [
             models.Index(fields=["volunteer", "service_date"], name="record_volunteer_date_idx"),
             models.Index(fields=["community", "service_date"], name="record_community_date_idx"),
+            models.Index(fields=["-service_date", "-id"], include=["community"], name="record_recent_idx"),
             # Hours still to verify, for the to-do: checked out, not verified yet.
             models.Index(
                 fields=["activity"],
