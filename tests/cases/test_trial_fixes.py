@@ -18,7 +18,9 @@ def test_numbers_in_free_text_are_masked_for_public_pages():
 
 
 @pytest.mark.django_db
-def test_the_tracking_page_never_shows_a_number_staff_wrote_in_a_note_or_result(client, world, setup, reported):
+def test_the_tracking_page_never_shows_a_number_staff_wrote_in_a_note_or_result(
+    client, world, setup, reported
+):
     services.case_pass_up(case=reported, by=world.gridworker_a, note="楼上住户王五 13900001111 不配合")
     services.case_accept(case=reported, by=world.secretary_a)
     services.case_finish(case=reported, by=world.secretary_a, result="已清运，联系了物业张经理13912345678")
@@ -29,3 +31,38 @@ def test_the_tracking_page_never_shows_a_number_staff_wrote_in_a_note_or_result(
     # staff still read the numbers on the case page
     client.force_login(world.secretary_a)
     assert "13912345678" in client.get(reverse("cases:detail", args=[reported.pk])).content.decode()
+
+
+@pytest.mark.django_db
+def test_a_department_liaison_with_a_street_scope_sees_no_households(client, world, setup):
+    """The admin gives every account staff create a scope; a department's liaison (no role) must still see
+    only the cases dispatched to the department: no households, no visits, in the to-do or the grid pages."""
+    from grids.models import Household
+    from portal.models import StaffProfile
+
+    StaffProfile.objects.create(user=setup.dept_user, scope=world.street)
+    Household.objects.filter(pk=world.household_a.pk).update(category=Household.Category.EMPTY_NEST)
+    client.force_login(world.street_staff)
+    assert "逾期未走访的困难户" in client.get(reverse("inbox:todo")).content.decode()
+    client.force_login(setup.dept_user)
+    todo = client.get(reverse("inbox:todo")).content.decode()
+    assert "逾期未走访的困难户" not in todo and "走访待跟进" not in todo
+    assert client.get(reverse("grids:household_detail", args=[world.household_a.pk])).status_code == 403
+    assert client.get(reverse("grids:grid_detail", args=[world.grid_a.code])).status_code == 403
+    assert client.get(reverse("grids:visit_list")).status_code == 403
+    # the grid worker still sees them
+    client.force_login(world.gridworker_a)
+    assert client.get(reverse("grids:household_detail", args=[world.household_a.pk])).status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_dispatch_form_warns_of_a_responder_nobody_would_be_told_of(client, world, setup, reported):
+    from cases.models import Department
+
+    Department.objects.create(street=world.street, name="城管执法中队")  # added without a liaison
+    services.case_pass_up(case=reported, by=world.gridworker_a)
+    services.case_pass_up(case=reported, by=world.secretary_a)
+    client.force_login(world.street_staff)
+    page = client.get(reverse("cases:detail", args=[reported.pk])).content.decode()
+    assert "城管执法中队（没有联络员账号，收不到通知" in page
+    assert "住建（" not in page and "供电公司刘家堡所（" not in page
