@@ -25,9 +25,12 @@ def _short(text, length=TEXT_LENGTH):
 
 
 def _place(case):
-    if case.grid_id != case.community_id:
-        return f"{case.community.name}{case.grid.name}"
-    return case.community.name
+    """兰苑社区第1网格, or 兰苑社区 · 1号网格 when the grid's name does not say its community."""
+    if case.grid_id == case.community_id:
+        return case.community.name
+    if case.grid.name.startswith(case.community.name):
+        return case.grid.name
+    return f"{case.community.name} · {case.grid.name}"
 
 
 def _when(value):

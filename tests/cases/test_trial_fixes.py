@@ -66,3 +66,18 @@ def test_the_dispatch_form_warns_of_a_responder_nobody_would_be_told_of(client, 
     page = client.get(reverse("cases:detail", args=[reported.pk])).content.decode()
     assert "城管执法中队（没有联络员账号，收不到通知" in page
     assert "住建（" not in page and "供电公司刘家堡所（" not in page
+
+
+@pytest.mark.django_db
+def test_a_notification_names_the_place_once(world, setup):
+    from grids.models import Grid
+    from inbox.models import Notification
+
+    Grid.objects.filter(pk=world.grid_a.pk).update(name="兰苑社区第1网格")
+    world.grid_a.refresh_from_db()
+    services.case_report_resident(
+        grid=world.grid_a, category=setup.security, description="楼道里堆了很多纸箱", phone="13700003333"
+    )
+    note = Notification.objects.filter(recipient=world.secretary_a).latest("pk")
+    text = str(note.params)
+    assert "兰苑社区兰苑社区" not in text and "兰苑社区第1网格" in text
