@@ -93,6 +93,16 @@ def on_case_waiting(sender, *, case, event, **kwargs):
         for dispatch in case.dispatches.filter(state__in=["dispatched", "signed", "arrived"]):
             notes += _dispatch_notes(Kind.CASE_WAITING, f"{event.pk}:d{dispatch.pk}", dispatch, params)
     else:
+        # Why it waits, when someone said why: the resident's "没有解决", the reason it came back, the note it
+        # was passed up with.
+        variant = {
+            "unresolved": "reopened",
+            "send_back": "sent_back",
+            "pass_up": "passed_up",
+            "redo": "redo",
+        }.get(event.action)
+        if variant and event.note:
+            params.update(v=variant, note=_short(event.note, 60))
         notes = _staff_notes(Kind.CASE_WAITING, event.pk, _at_level(case), case, params, skip=event.actor_id)
     _write(Kind.CASE_WAITING, notes)
 

@@ -81,3 +81,22 @@ def test_a_notification_names_the_place_once(world, setup):
     note = Notification.objects.filter(recipient=world.secretary_a).latest("pk")
     text = str(note.params)
     assert "兰苑社区兰苑社区" not in text and "兰苑社区第1网格" in text
+
+
+@pytest.mark.django_db
+def test_whoever_a_case_comes_back_to_is_told_why(world, setup, reported):
+    from cases.models import Case, CaseState
+    from inbox.messages import render_body
+    from inbox.models import Notification
+
+    def last_to(user):
+        return render_body(Notification.objects.filter(recipient=user).latest("pk"))
+
+    services.case_pass_up(case=reported, by=world.gridworker_a, note="垃圾站满了，需要环卫所调车")
+    assert "上报到社区：垃圾站满了，需要环卫所调车" in last_to(world.secretary_a)
+    services.case_accept(case=reported, by=world.secretary_a)
+    services.case_finish(case=reported, by=world.secretary_a, result="已清运")
+    services.case_verify(case=reported, by=world.secretary_a)
+    Case.objects.filter(pk=reported.pk).update(state=CaseState.VERIFIED)
+    services.case_unresolved(case=reported, reason="门口还有一堆没运走")
+    assert "没有解决：门口还有一堆没运走" in last_to(world.secretary_a)
