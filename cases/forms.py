@@ -190,7 +190,9 @@ def _told(responder):
     """A responder's name, and a warning when no login of theirs would be told of the dispatch."""
     if getattr(responder, "liaison_count", 1):
         return responder.name
-    return _("%(name)s（没有联络员账号，收不到通知，请先在管理后台添加或电话通知）") % {"name": responder.name}
+    return _("%(name)s（没有联络员账号，收不到通知，请先在管理后台添加或电话通知）") % {
+        "name": responder.name
+    }
 
 
 class DispatchForm(PlainForm):

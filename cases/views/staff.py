@@ -1,5 +1,6 @@
 """Staff and grid workers: the queue, a case's page with the actions open to them, reporting on the spot."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
@@ -300,6 +301,11 @@ def from_visit(request, visit_pk):
     """A visit's follow-up becomes a case in one tap (the visit and household stay linked)."""
     _handles(request)
     visit = get_visit_for_user_or_404(request.user, visit_pk)
+    existing = selectors.cases_visible_to(request.user).filter(visit=visit).first()
+    if existing is not None:
+        # Tapped a second time (or by a colleague): go to the case rather than to a form that can only refuse.
+        messages.info(request, _("这条走访的跟进已经转为事件了。"))
+        return redirect("cases:detail", pk=existing.pk)
     form = CategoryForm(request.POST or None, categories=selectors.categories_of(visit.grid.get_root()))
     if request.method == "POST" and form.is_valid():
         created = {}

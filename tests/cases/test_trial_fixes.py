@@ -100,3 +100,27 @@ def test_whoever_a_case_comes_back_to_is_told_why(world, setup, reported):
     Case.objects.filter(pk=reported.pk).update(state=CaseState.VERIFIED)
     services.case_unresolved(case=reported, reason="门口还有一堆没运走")
     assert "没有解决：门口还有一堆没运走" in last_to(world.secretary_a)
+
+
+@pytest.mark.django_db
+def test_a_visit_already_turned_into_a_case_leads_to_the_case(client, world, setup):
+    from django.utils import timezone
+
+    from cases.models import Case
+    from grids.models import Visit
+
+    visit = Visit.objects.create(
+        household=world.household_a,
+        grid=world.grid_a,
+        visitor=world.gridworker_a,
+        visited_at=timezone.now(),
+        method=Visit.Method.choices[0][0],
+        findings="楼道灯坏了需要报修",
+        follow_up_needed=True,
+    )
+    client.force_login(world.gridworker_a)
+    url = reverse("cases:from_visit", args=[visit.pk])
+    client.post(url, {"category": str(setup.env.pk)})
+    case = Case.objects.get(visit=visit)
+    response = client.get(url)
+    assert response.status_code == 302 and response["Location"] == reverse("cases:detail", args=[case.pk])
