@@ -124,3 +124,13 @@ def test_a_visit_already_turned_into_a_case_leads_to_the_case(client, world, set
     case = Case.objects.get(visit=visit)
     response = client.get(url)
     assert response.status_code == 302 and response["Location"] == reverse("cases:detail", args=[case.pk])
+
+
+@pytest.mark.django_db
+def test_the_liaison_picker_shows_the_login_beside_the_name(client, world, setup):
+    from portal.models import User
+
+    User.objects.filter(pk=setup.dept_user.pk).update(full_name="王城管")
+    client.force_login(world.street_staff)
+    page = client.get(reverse("admin:cases_department_change", args=[setup.department.pk])).content.decode()
+    assert "王城管（zhujian）" in page
