@@ -134,3 +134,14 @@ def test_the_liaison_picker_shows_the_login_beside_the_name(client, world, setup
     client.force_login(world.street_staff)
     page = client.get(reverse("admin:cases_department_change", args=[setup.department.pk])).content.decode()
     assert "王城管（zhujian）" in page
+
+
+@pytest.mark.django_db
+def test_the_rows_of_the_queue_and_of_a_responders_list_are_whole_tap_targets(client, world, setup, reported):
+    from django.contrib.staticfiles import finders
+
+    client.force_login(world.street_staff)
+    assert 'class="case-row"' in client.get(reverse("cases:queue")).content.decode()
+    css = open(finders.find("css/wishes.css"), encoding="utf-8").read()
+    assert ".list li > a.case-row { display: flex; align-items: center; min-height: 44px; }" in css
+    assert "input[type=file] { min-height: 44px;" in css
