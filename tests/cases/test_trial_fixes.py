@@ -142,6 +142,16 @@ def test_the_rows_of_the_queue_and_of_a_responders_list_are_whole_tap_targets(cl
 
     client.force_login(world.street_staff)
     assert 'class="case-row"' in client.get(reverse("cases:queue")).content.decode()
-    css = open(finders.find("css/wishes.css"), encoding="utf-8").read()
+    from pathlib import Path
+
+    css = Path(finders.find("css/wishes.css")).read_text(encoding="utf-8")
     assert ".list li > a.case-row { display: flex; align-items: center; min-height: 44px; }" in css
     assert "input[type=file] { min-height: 44px;" in css
+
+
+@pytest.mark.django_db
+def test_a_mistyped_tracking_code_gets_the_lookup_form_with_what_to_check(client, world, setup):
+    response = client.get(reverse("cases:track", args=["ZZZZZZZZZZZZ"]))
+    assert response.status_code == 404
+    page = response.content.decode()
+    assert "没有找到查询码 ZZZZZZZZZZZZ 对应的事件" in page and 'name="code"' in page
