@@ -10,7 +10,18 @@ from cases.views.public import (
     track_unresolved,
 )
 from cases.views.responders import dispatch_act, dispatch_detail
-from cases.views.staff import act, detail, from_visit, from_wish, photo, queue, report, transfer
+from cases.views.staff import (
+    act,
+    detail,
+    from_visit,
+    from_wish,
+    photo,
+    qr_index,
+    qr_sheet,
+    queue,
+    report,
+    transfer,
+)
 
 __all__ = [
     "act",
@@ -20,6 +31,8 @@ __all__ = [
     "dispatch_act",
     "dispatch_detail",
     "from_visit",
+    "qr_index",
+    "qr_sheet",
     "from_wish",
     "photo",
     "queue",

@@ -3,7 +3,9 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -354,3 +356,34 @@ def photo(request, pk):
     if not (staff or responder):
         raise PermissionDenied
     return photo_response(found)
+
+
+@login_required
+def qr_index(request):
+    """The QR posters of the resident's form (随手拍): a community's page, or straight to a grid worker's grid."""
+    _handles(request)
+    nodes = grids_visible_to(request.user).filter(kind=Grid.Kind.COMMUNITY).order_by("code")
+    node = scope_node(request.user)
+    if node is not None and node.kind == Grid.Kind.GRID:
+        return redirect("cases:qr_sheet", code=node.code)
+    return render(request, "cases/qr_index.html", {"communities": nodes})
+
+
+@login_required
+def qr_sheet(request, code):
+    """Each grid's code for the resident's form, to print and put up where residents pass."""
+    from grids.selectors import get_grid_for_user_or_404
+    from portal.qr import qr_data_uri, qr_svg
+
+    _handles(request)
+    node = get_grid_for_user_or_404(request.user, code)
+    if node.kind not in (Grid.Kind.COMMUNITY, Grid.Kind.GRID):
+        raise Http404
+    nodes = [node, *node.get_children().filter(kind=Grid.Kind.GRID).order_by("code")]
+    cards = []
+    for each in nodes:
+        link = request.build_absolute_uri(reverse("cases:new") + f"?grid={each.code}")
+        cards.append(
+            {"node": each, "link": link, "svg": qr_svg(link, scale=5), "png": qr_data_uri(link, scale=8)}
+        )
+    return render(request, "cases/qr_sheet.html", {"node": node, "cards": cards})

@@ -155,3 +155,17 @@ def test_a_mistyped_tracking_code_gets_the_lookup_form_with_what_to_check(client
     assert response.status_code == 404
     page = response.content.decode()
     assert "没有找到查询码 ZZZZZZZZZZZZ 对应的事件" in page and 'name="code"' in page
+
+
+@pytest.mark.django_db
+def test_staff_print_each_grids_qr_code_for_the_residents_form(client, world, setup):
+    client.force_login(world.street_staff)
+    assert world.community_a.name in client.get(reverse("cases:qr_index")).content.decode()
+    page = client.get(reverse("cases:qr_sheet", args=[world.community_a.code])).content.decode()
+    assert f"/cases/new/?grid={world.grid_a.code}" in page and "<svg" in page
+    assert client.get(reverse("cases:qr_sheet", args=[world.community_c.code])).status_code == 404
+    client.force_login(world.gridworker_a)
+    response = client.get(reverse("cases:qr_index"))
+    assert response["Location"] == reverse("cases:qr_sheet", args=[world.grid_a.code])
+    client.force_login(world.volunteer)
+    assert client.get(reverse("cases:qr_index")).status_code == 403
