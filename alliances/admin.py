@@ -16,6 +16,7 @@ from alliances.models import (
     Membership,
     MemberUnit,
     Need,
+    NeedOffer,
     NeedStatusChange,
     Project,
     ProjectStatusChange,
@@ -202,10 +203,33 @@ class NeedStatusChangeInline(ReadOnlyAdminMixin, admin.TabularInline):
     readonly_fields = fields
 
 
+class NeedOfferInline(ReadOnlyAdminMixin, admin.TabularInline):
+    """Units' offers on the need; confirmed or declined on the need's page."""
+
+    model = NeedOffer
+    extra = 0
+    fields = (
+        "unit",
+        "resource",
+        "note",
+        "status",
+        "offered_by",
+        "offered_at",
+        "decided_by",
+        "decline_reason",
+    )
+    readonly_fields = fields
+
+
 @admin.register(Need)
 class NeedAdmin(ImportExportScopedMixin, ScopedAdminMixin, ImportExportModelAdmin):
     resource_classes = [NeedResource]
-    inlines = [NeedStatusChangeInline]
+    inlines = [NeedOfferInline, NeedStatusChangeInline]
+
+    def get_inlines(self, request, obj):
+        # A need being added has no offers yet (and the add form posts no formset for them).
+        return self.inlines if obj is not None else [NeedStatusChangeInline]
+
     list_display = ("title", "community", "kind", "priority", "status", "raised_on", "wanted_by", "page")
     list_filter = ("status", "priority", "kind", PlaceFilter)
     search_fields = ("title", "description")

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from alliances.models import JointMeeting, MeetingAttendance, MeetingProblem, Project, Resource
+from alliances.models import JointMeeting, MeetingAttendance, MeetingProblem, MemberUnit, Project, Resource
 from alliances.photos import MAX_PHOTOS, normalise_photo
 from grids.models import Grid
 from portal.forms import DateInput, PlainTextAreaField, PlainTextField
@@ -126,6 +126,59 @@ class MatchForm(forms.Form):
 
 class ReasonForm(forms.Form):
     reason = PlainTextField(label=_("原因"), max_length=200)
+
+
+class OfferForm(forms.Form):
+    """A liaison offers one of their units (and optionally one of its resources) for a need."""
+
+    unit = forms.ModelChoiceField(
+        label=_("认领单位"),
+        queryset=MemberUnit.objects.none(),
+        empty_label=None,
+        error_messages={"invalid_choice": _("只能以本单位的名义认领需求。")},
+    )
+    resource = forms.ModelChoiceField(
+        label=_("拟用资源"),
+        queryset=Resource.objects.none(),
+        required=False,
+        empty_label=_("（不指定）"),
+        error_messages={"invalid_choice": _("只能选择本单位的有效资源。")},
+    )
+    note = PlainTextAreaField(
+        label=_("说明"),
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("怎样帮助完成这个需求：人员、时间、方式。"),
+    )
+
+    def __init__(self, *args, units, resources, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units
+        self.fields["resource"].queryset = resources
+
+    def clean(self):
+        cleaned = super().clean()
+        unit, resource = cleaned.get("unit"), cleaned.get("resource")
+        if unit and resource and resource.unit_id != unit.pk:
+            self.add_error("resource", _("只能选择本单位的有效资源。"))
+        return cleaned
+
+
+class OfferConfirmForm(forms.Form):
+    title = PlainTextField(label=_("项目名称"), max_length=100, required=False)
+    start_on = forms.DateField(label=_("开始日期"), required=False, widget=DateInput())
+    end_on = forms.DateField(label=_("计划结束日期"), required=False, widget=DateInput())
+    budget = forms.DecimalField(
+        label=_("预算（元）"), min_value=0, max_digits=12, decimal_places=2, required=False
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start_on"), cleaned.get("end_on")
+        if start and end and end < start:
+            self.add_error("end_on", _("结束日期不能早于开始日期。"))
+        return cleaned
 
 
 class MultiplePhotoInput(forms.ClearableFileInput):

@@ -20,6 +20,7 @@ _STAFF = [
     "alliances.view_meetingproblem",
     "alliances.add_meetingproblem",
     "alliances.change_meetingproblem",
+    "alliances.view_needoffer",
 ]
 
 PERMISSIONS = {

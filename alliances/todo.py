@@ -1,5 +1,5 @@
 """The alliance in the to-do: a unit's matched projects, updates, covenant, meetings, problems;
-what is overdue in staff's scope."""
+units' offers on needs and what is overdue in staff's scope."""
 
 import datetime
 
@@ -99,6 +99,21 @@ def overdue_in_scope(viewer, rows):
     if not viewer.admin or not viewer.has_scope:
         return
     user, today = viewer.user, viewer.today
+    yield section(
+        "need_offers",
+        _("单位认领、待确认的需求"),
+        reverse("alliances:need_list"),
+        selectors.offers_to_decide(user),
+        rows,
+        lambda o: Item(
+            label=aside(o.need.title, o.need.community.name),
+            url=reverse("alliances:need_detail", args=[o.need_id]) + f"#offer-{o.pk}",
+            detail=o.unit.name,
+            when=timezone.localtime(o.offered_at),
+            when_label=_("认领"),
+        ),
+        hint=_("确认后立项，由认领单位牵头；不采纳请写明原因。"),
+    )
     yield section(
         "overdue_projects",
         _("超过计划结束日期的项目"),

@@ -6,6 +6,8 @@ app_name = "cases"
 
 urlpatterns = [
     path("", views.queue, name="queue"),
+    path("stats/", views.stats, name="stats"),
+    path("stats.xlsx", views.stats_xlsx, name="stats_xlsx"),
     path("new/", views.case_new, name="new"),
     path("new/done/", views.case_submitted, name="submitted"),
     path("track/", views.track_lookup, name="track_lookup"),

@@ -6,12 +6,12 @@ only, never on the person, so every user with the same scope shares one cache
 entry, stored under the node's lft/rght range and the current *generation* of
 its street (one generation per tree):
 
-    dashboard:v3:<tree>:<lft>:<rght>:<generation>    the numbers, for DASHBOARD_CACHE_SECONDS
+    dashboard:v4:<tree>:<lft>:<rght>:<generation>    the numbers, for DASHBOARD_CACHE_SECONDS
 
 A superuser's dashboard adds up every street. Its parts are cached per street,
 under the same generations:
 
-    dashboard:v3:street:<tree>:<generation>          one street's part
+    dashboard:v4:street:<tree>:<generation>          one street's part
 
 so after a write in one street only that street's part is computed again
 (`numbers.compute_streets`) and added to the others' cached parts
@@ -38,7 +38,7 @@ from dashboard.numbers import compute_dashboard, compute_streets, merge_streets,
 from grids.models import Grid
 from portal.scoping import EVERYTHING, NOTHING, scope_of
 
-CACHE_VERSION = 3
+CACHE_VERSION = 4
 
 
 def _generation_key(tree_id):
@@ -103,15 +103,19 @@ def invalidate_tree(tree_id):
 
 
 # The rows the dashboard counts, by model label: the attribute holding their
-# grid node, or for a claim its wish (whose grid says where it is).
+# grid node, or for a claim its wish (whose grid says where it is), for a
+# dispatch its case.
 COUNTED = {
     "grids.household": ("grid_id", None),
     "grids.visit": ("grid_id", None),
+    "care.pairing": ("grid_id", None),
     "wishes.wish": ("grid_id", None),
     "wishes.claim": ("wish_id", "wishes.wish"),
     "volunteers.servicerecord": ("community_id", None),
     "alliances.need": ("community_id", None),
     "alliances.project": ("community_id", None),
+    "cases.case": ("grid_id", None),
+    "cases.dispatch": ("case_id", "cases.case"),
 }
 
 

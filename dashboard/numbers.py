@@ -17,11 +17,13 @@ from decimal import Decimal
 from django.utils import timezone
 
 from alliances import selectors as alliance_numbers
+from care.selectors import pairing_counts
+from cases import selectors as case_numbers
 from grids.models import Grid, Household
 from grids.selectors import grid_stats, visit_weeks
 from points import selectors as points_numbers
 from points.models import SubjectKind
-from portal.months import add_months, month_start
+from portal.months import add_months, month_bounds, month_start, this_month
 from portal.scoping import EVERYTHING, Streets, Subtree
 from volunteers.selectors import counted_hours
 from wishes.selectors import FUNNEL, wish_funnel
@@ -73,6 +75,7 @@ def compute_dashboard(node, now=None):
         "rows": [(n, stats[n.pk]) for n in nodes],
         "rainbow": [(n.name, stats[n.pk].by_category) for n in children or [node]],
         "totals": _totals([node], stats),
+        "unpaired": pairing_counts(subtree)["unpaired"],
         "visits_by_week": _visits_by_week(subtree, today),
         "wishes": wish_funnel(subtree),
         "hours_by_month": _hours_by_month(subtree, today),
@@ -80,10 +83,41 @@ def compute_dashboard(node, now=None):
         "hot_needs": alliance_numbers.hot_needs(subtree, HOT_NEEDS),
         "projects": list(alliance_numbers.project_counts(subtree).items()),
         "board_month": month,
+        "cases": _cases(subtree, node, children, now),
     }
     for key, kind in TOP_LISTS:
         data[key] = points_numbers.top_subjects(subtree, month, kind, TOP)
     return data
+
+
+def _zero_cases():
+    return case_numbers.add_counts([], case_numbers.CASE_KEYS)
+
+
+def _cases(scope, node, children, now):
+    """Grid cases reported this month: the total, per community (per grid under a community),
+    per category and per responder. Three or four grouped queries."""
+    month = this_month(now)
+    start, end = month_bounds(month)
+    places = []
+    if node.kind == Grid.Kind.STREET:
+        rows = {r["community_id"]: r for r in case_numbers.case_counts(scope, start, end, by="community")}
+        places = [(child.name, rows.get(child.pk) or _zero_cases()) for child in children]
+    elif node.kind == Grid.Kind.COMMUNITY:
+        rows = {r["grid_id"]: r for r in case_numbers.case_counts(scope, start, end, by="grid")}
+        # A case filed on the community itself (its QR code) is the community's own row.
+        places = [(n.name, rows[n.pk]) for n in [node] if n.pk in rows]
+        places += [(child.name, rows.get(child.pk) or _zero_cases()) for child in children]
+    categories = [
+        (r["category__name"], r) for r in case_numbers.case_counts(scope, start, end, by="category_name")
+    ]
+    return {
+        "month": month,
+        "total": case_numbers.case_counts(scope, start, end),
+        "places": places,
+        "categories": sorted(categories, key=lambda c: (-c[1]["received"], c[0])),
+        "responders": case_numbers.responder_counts(scope, start, end),
+    }
 
 
 def _totals(nodes, stats):
@@ -140,6 +174,7 @@ def compute_streets(street_nodes, everything=False, now=None):
             "street": s,
             "stats": stats[s.pk],
             "weeks": defaultdict(int),
+            "unpaired": 0,
             "wishes": defaultdict(int),
             "months": defaultdict(lambda: [Decimal("0"), 0]),
             "needs": defaultdict(int),
@@ -148,6 +183,7 @@ def compute_streets(street_nodes, everything=False, now=None):
             "top_volunteers": [],
             "top_units": [],
             "board_month": None,
+            "cases": {"total": _zero_cases(), "categories": {}, "responders": {}},
         }
         for s in street_nodes
     }
@@ -160,6 +196,8 @@ def compute_streets(street_nodes, everything=False, now=None):
 
     for row in visit_weeks(scope, _first_week(today), by_node=True):
         part(row)["weeks"][row["week"]] += row["n"]
+    for row in pairing_counts(scope, by_node=True):
+        part(row)["unpaired"] += row["unpaired"]
     for row in wish_funnel(scope, by_node=True):
         for key in FUNNEL:
             part(row)["wishes"][key] += row[key]
@@ -180,10 +218,52 @@ def compute_streets(street_nodes, everything=False, now=None):
     for key, kind in TOP_LISTS:
         for entry in points_numbers.top_subjects(scope, month, kind, TOP, per_street=True):
             parts[entry["street_id"]][key].append((entry["key"], entry))
+    _street_cases(parts, scope, now)
     for p in parts.values():
         for key in ("weeks", "wishes", "months", "needs", "projects"):
             p[key] = dict(p[key])  # a plain dict pickles for the cache
     return parts
+
+
+def _street_cases(parts, scope, now):
+    """Each street's cases of this month: its total, its categories by name, its responders."""
+    month = this_month(now)
+    start, end = month_bounds(month)
+    for p in parts.values():
+        p["cases"]["month"] = month
+    for row in case_numbers.case_counts(scope, start, end, by="street"):
+        if row["street_id"] in parts:
+            parts[row["street_id"]]["cases"]["total"] = row
+    for row in case_numbers.case_counts(scope, start, end, by="street_category"):
+        if row["street_id"] in parts:
+            parts[row["street_id"]]["cases"]["categories"][row["category__name"]] = row
+    for row in case_numbers.responder_counts(scope, start, end, per_street=True):
+        if row["case__street_id"] in parts:
+            parts[row["case__street_id"]]["cases"]["responders"][(row["kind"], row["name"])] = row
+
+
+def _merge_cases(parts, now):
+    """The cases section of every street: per street, and categories and responders added up by name."""
+    categories, responders = defaultdict(list), defaultdict(list)
+    for p in parts:
+        for name, row in p["cases"]["categories"].items():
+            categories[name].append(row)
+        for key, row in p["cases"]["responders"].items():
+            responders[key].append(row)
+    merged_categories = [
+        (name, case_numbers.add_counts(rows, case_numbers.CASE_KEYS)) for name, rows in categories.items()
+    ]
+    merged_responders = [
+        {"kind": kind, "name": name, **case_numbers.add_counts(rows, case_numbers.DISPATCH_KEYS)}
+        for (kind, name), rows in responders.items()
+    ]
+    return {
+        "month": parts[0]["cases"].get("month") if parts else this_month(now),
+        "total": case_numbers.add_counts([p["cases"]["total"] for p in parts], case_numbers.CASE_KEYS),
+        "places": [(p["street"].name, p["cases"]["total"]) for p in parts],
+        "categories": sorted(merged_categories, key=lambda c: (-c[1]["received"], c[0])),
+        "responders": sorted(merged_responders, key=lambda r: (r["kind"], -r["dispatched"], r["name"])),
+    }
 
 
 def merge_streets(parts, now=None):
@@ -208,6 +288,7 @@ def merge_streets(parts, now=None):
         "rows": [(s, stats[s.pk]) for s in street_nodes],
         "rainbow": [(s.name, stats[s.pk].by_category) for s in street_nodes],
         "totals": _totals(street_nodes, stats),
+        "unpaired": sum(p.get("unpaired", 0) for p in parts),
         "visits_by_week": [(week, sum(p["weeks"].get(week, 0) for p in parts)) for week in weeks],
         "wishes": {k: sum(p["wishes"].get(k, 0) for p in parts) for k in FUNNEL},
         "hours_by_month": [(month, hours, records) for month, (hours, records) in months.items()],
@@ -217,6 +298,7 @@ def merge_streets(parts, now=None):
         "board_month": parts[0]["board_month"] if parts else None,
         "top_volunteers": _best(parts, "top_volunteers", TOP),
         "top_units": _best(parts, "top_units", TOP),
+        "cases": _merge_cases(parts, now),
     }
 
 

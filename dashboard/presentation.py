@@ -4,7 +4,41 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from alliances.selectors import PROJECT_STATUSES
-from grids.models import Household
+from cases.presentation import case_table, responder_table, tables_as_sheets
+from cases.selectors import rates
+from grids.models import Grid, Household
+
+
+def _place_header(node):
+    if node is None:
+        return _("街道")
+    return {Grid.Kind.STREET: _("社区"), Grid.Kind.COMMUNITY: _("网格")}.get(node.kind)
+
+
+def case_tables(data):
+    """The cases section's tables: per place (with the total), per category, per responder."""
+    cases = data["cases"]
+    header = _place_header(data["node"])
+    tables = []
+    if header and cases["places"]:
+        tables.append(case_table(_("网格事件"), header, cases["places"], total=cases["total"]))
+    tables.append(
+        case_table(_("事件类别"), _("类别"), cases["categories"], total=None if tables else cases["total"])
+    )
+    tables.append(responder_table(_("响应单位报到"), cases["responders"]))
+    return tables
+
+
+def _case_chart(data):
+    cases = data["cases"]
+    rows = cases["places"] if _place_header(data["node"]) and cases["places"] else cases["categories"]
+    return {
+        "places": [name for name, _c in rows],
+        "received": [c["received"] for _n, c in rows],
+        "finished": [c["finished"] for _n, c in rows],
+        "on_time": [rates(c)["on_time_rate"] for _n, c in rows],
+        "labels": {"received": _("收到"), "finished": _("办结"), "on_time": _("按时办结率（%）")},
+    }
 
 
 def dashboard_sheets(data):
@@ -89,6 +123,7 @@ def dashboard_sheets(data):
             [_("状态"), _("项数")],
             [(str(status_labels[status]), n) for status, n in data["projects"]],
         ),
+        *tables_as_sheets(case_tables(data)),
     ]
 
 
@@ -134,4 +169,5 @@ def chart_payload(data):
             {"name": str(label), "value": dict(data["projects"]).get(status, 0)}
             for status, label in PROJECT_STATUSES
         ],
+        "cases": _case_chart(data),
     }

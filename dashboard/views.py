@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from alliances.selectors import units_of_liaison
 from dashboard.cache import dashboard_data
-from dashboard.presentation import chart_payload, dashboard_sheets
+from dashboard.presentation import case_tables, chart_payload, dashboard_sheets
 from portal.decorators import scope_required
 from portal.roles import Role, has_role, role_names, works_in_admin
 from portal.scoping import scope_node
@@ -56,6 +56,7 @@ def home(request):
             "root": data["node"],
             "rows": data["rows"],
             "charts": chart_payload(data),
+            "case_tables": case_tables(data),
             "refresh_seconds": settings.DASHBOARD_CACHE_SECONDS,
         },
     )

@@ -91,10 +91,14 @@ def overdue_cutoff(now=None):
     return now - datetime.timedelta(days=settings.VISIT_OVERDUE_DAYS)
 
 
-def overdue_q(now=None):
-    """Vulnerable households not visited within VISIT_OVERDUE_DAYS, as a filter."""
-    return Q(category__in=Household.VULNERABLE) & (
-        Q(last_visited_at__isnull=True) | Q(last_visited_at__lt=overdue_cutoff(now))
+def overdue_q(now=None, prefix=""):
+    """Vulnerable households not visited within VISIT_OVERDUE_DAYS, as a filter.
+
+    `prefix` is the path to the household from another model ("household__").
+    """
+    return Q(**{f"{prefix}category__in": Household.VULNERABLE}) & (
+        Q(**{f"{prefix}last_visited_at__isnull": True})
+        | Q(**{f"{prefix}last_visited_at__lt": overdue_cutoff(now)})
     )
 
 

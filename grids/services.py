@@ -136,10 +136,28 @@ def resident_save(*, resident, actor, via, changed_fields=()):
 
 @transaction.atomic
 def visit_log(*, visitor, household, method, findings, follow_up_needed=False, visited_at=None):
-    """Record a household visit and move the household's last-visited mark."""
+    """Record a household visit by someone whose scope holds the household."""
     household = Household.objects.select_related("grid").get(pk=household.pk)
     if not in_scope(visitor, household.grid):
         raise PermissionDenied(_("这户不在您负责的网格内。"))
+    return visit_record(
+        visitor=visitor,
+        household=household,
+        method=method,
+        findings=findings,
+        follow_up_needed=follow_up_needed,
+        visited_at=visited_at,
+    )
+
+
+@transaction.atomic
+def visit_record(*, visitor, household, method, findings, follow_up_needed=False, visited_at=None):
+    """Write a visit and move the household's last-visited mark: the one place a visit is made.
+
+    The caller has decided who may visit: `visit_log` by the grid scope, a
+    pairing's partner (care.services.pairing_contact_log) by the pairing.
+    """
+    household = Household.objects.select_related("grid").get(pk=household.pk)
     visited_at = visited_at or timezone.now()
     if visited_at > timezone.now() + datetime.timedelta(minutes=5):
         raise ValidationError({"visited_at": _("走访时间不能晚于现在。")})

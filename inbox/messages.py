@@ -90,6 +90,19 @@ WORDS = {
         _(
             "贵单位的资源“%(resource)s”匹配了%(community)s的需求“%(need)s”，已立项为“%(project)s”，请查看并开始实施。"
         ),
+        {
+            "offer": _(
+                "贵单位认领的%(community)s需求“%(need)s”已确认，立项为“%(project)s”，请查看并开始实施。"
+            )
+        },
+    ),
+    Kind.NEED_OFFERED: Words(
+        _("单位认领了需求"),
+        _("%(unit)s认领了%(community)s的需求“%(need)s”，请确认立项或说明不采纳的原因。"),
+    ),
+    Kind.NEED_OFFER_DECLINED: Words(
+        _("认领的需求未被采纳"),
+        _("贵单位对%(community)s需求“%(need)s”的认领未被采纳：%(reason)s"),
     ),
     Kind.MEETING_SCHEDULED: Words(
         _("联席会议通知"), _("%(alliance)s将于 %(time)s 在%(place)s召开“%(title)s”，请安排人员参加。")

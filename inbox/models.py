@@ -34,6 +34,8 @@ class Kind(models.TextChoices):
     ACTIVITY_CANCELLED = "activity_cancelled", _("活动已取消")
     PROJECT_MATCHED = "project_matched", _("需求匹配给了本单位")
     MEETING_SCHEDULED = "meeting_scheduled", _("联席会议通知")
+    NEED_OFFERED = "need_offered", _("单位认领了需求")
+    NEED_OFFER_DECLINED = "need_offer_declined", _("认领的需求未被采纳")
     CASE_WAITING = "case_waiting", _("网格事件待处理")
     CASE_DISPATCHED = "case_dispatched", _("网格事件派遣到本单位")
     DISPATCH_RETURNED = "dispatch_returned", _("派遣的事件被退回")

@@ -218,13 +218,16 @@ def on_activity_cancelled(sender, *, activity, volunteer_ids, **kwargs):
     notifications_write(kind=Kind.ACTIVITY_CANCELLED, notes=notes)
 
 
-def on_project_matched(sender, *, project, need, **kwargs):
+def on_project_matched(sender, *, project, need, offer=None, **kwargs):
     params = {
         "resource": _short(project.resource.title, 30) if project.resource_id else "",
         "community": need.community.name,
         "need": _short(need.title, 30),
         "project": _short(project.title, 30),
     }
+    if offer is not None:
+        params["v"] = "offer"
+        _offer_settled(need)
     notes = [
         Note(
             key=f"{Kind.PROJECT_MATCHED}:{project.pk}:{user.pk}",
@@ -263,6 +266,53 @@ def on_meeting_scheduled(sender, *, meeting, **kwargs):
     notifications_write(kind=Kind.MEETING_SCHEDULED, notes=notes)
 
 
+def on_need_offered(sender, *, offer, **kwargs):
+    from alliances.selectors import offer_deciders
+
+    need = offer.need
+    params = {"unit": offer.unit.name, "community": need.community.name, "need": _short(need.title, 30)}
+    notes = [
+        Note(
+            key=f"{Kind.NEED_OFFERED}:{offer.pk}:{user.pk}",
+            recipient=user,
+            params=params,
+            link=reverse("alliances:need_detail", args=[need.pk]) + f"#offer-{offer.pk}",
+            grid_id=need.community_id,
+        )
+        for user in offer_deciders(need)
+    ]
+    notifications_write(kind=Kind.NEED_OFFERED, notes=notes)
+
+
+def on_need_offer_declined(sender, *, offer, **kwargs):
+    need = offer.need
+    params = {
+        "community": need.community.name,
+        "need": _short(need.title, 30),
+        "reason": _short(offer.decline_reason, 60),
+    }
+    notes = [
+        Note(
+            key=f"{Kind.NEED_OFFER_DECLINED}:{offer.pk}:{user.pk}",
+            recipient=user,
+            params=params,
+            link=reverse("alliances:need_detail", args=[need.pk]) + f"#offer-{offer.pk}",
+            grid_id=need.community_id,
+        )
+        for user in offer.unit.liaisons.filter(is_active=True).order_by("pk")
+    ]
+    notifications_write(kind=Kind.NEED_OFFER_DECLINED, notes=notes)
+    _offer_settled(need)
+
+
+def _offer_settled(need):
+    # A settled offer leaves the to-do of every staff member who could have decided it.
+    from alliances.selectors import offer_deciders
+
+    deciders = [user.pk for user in offer_deciders(need)]
+    transaction.on_commit(lambda: counts.forget(deciders))
+
+
 _RECEIVERS = [
     *[
         (signal, on_any_wish_event)
@@ -291,6 +341,8 @@ _RECEIVERS = [
     (volunteer_events.activity_cancelled, on_activity_cancelled),
     (alliance_events.project_matched, on_project_matched),
     (alliance_events.meeting_scheduled, on_meeting_scheduled),
+    (alliance_events.need_offered, on_need_offered),
+    (alliance_events.need_offer_declined, on_need_offer_declined),
 ]
 
 

@@ -1,6 +1,7 @@
 import logging
 from urllib.parse import quote
 
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.models import Group
@@ -8,6 +9,7 @@ from django.core.exceptions import FieldDoesNotExist, PermissionDenied, Validati
 from django.db.models import Q
 from django.db.models.constants import LOOKUP_SEP
 from django.http import Http404
+from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -507,6 +509,12 @@ class ImportExportScopedMixin:
         return f"{name}.{file_format.get_extension()}"
 
     def _do_file_export(self, file_format, request, queryset, export_form=None):
+        # A large export runs in the background (portal.exports); a small one comes back at once.
+        if queryset.count() > settings.EXPORT_INLINE_MAX_ROWS:
+            from portal.exports import admin_export_start
+
+            job = admin_export_start(model_admin=self, request=request)
+            return redirect("portal:job_detail", pk=job.pk)
         # import-export writes the file name raw into the header; a Chinese name
         # needs RFC 5987's filename*=UTF-8''… to reach the browser intact.
         response = super()._do_file_export(file_format, request, queryset, export_form=export_form)

@@ -12,6 +12,8 @@ def portal(request):
             "admin": works_in_admin(user),
             "grid_worker": has_role(user, Role.GRID_WORKER) or works_in_admin(user),
             "unit_liaison": has_role(user, Role.UNIT_LIAISON),
+            # Pairing partners: party members and volunteers (cadres are staff).
+            "volunteer": has_role(user, Role.VOLUNTEER),
         },
         # Fragments rendered for a shared cache never hold anyone's real token.
         **placeholder_context(request),

@@ -181,7 +181,7 @@ def ensure_password(password):
     One hash check tells; then one UPDATE sets the same hash on every demo
     login, so a second run with the same password changes nothing.
     """
-    demo = User.objects.filter(username__regex=r"^(street|secretary|gridworker|volunteer|unit)\d*$")
+    demo = User.objects.filter(username__regex=r"^(street|secretary|gridworker|volunteer|unit|dept)\d*$")
     sample = demo.first()
     if sample is None or sample.check_password(password):
         return 0

@@ -1,6 +1,12 @@
+import os
+import uuid
+
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.contrib.contenttypes.models import ContentType
+from django.core.files.storage import FileSystemStorage
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -138,3 +144,99 @@ class TaskOutbox(models.Model):
 
     def __str__(self):
         return f"{self.task}{self.args}"
+
+
+class PrivateFileStorage(FileSystemStorage):
+    """Files under PRIVATE_MEDIA_ROOT, which no web server serves: they have no URL.
+
+    They reach a browser only through a view that checks who may see them. The
+    location is read from settings on every use, so tests can move it.
+    """
+
+    @property
+    def base_location(self):
+        return str(settings.PRIVATE_MEDIA_ROOT)
+
+    @property
+    def location(self):
+        return os.path.abspath(self.base_location)
+
+    @property
+    def base_url(self):
+        return None
+
+
+private_file_storage = PrivateFileStorage()
+
+
+def _job_file_path(job, filename):
+    # Named by the job: a run delivered twice writes the same file, never a second one.
+    extension = os.path.splitext(filename)[1].lower()[:10]
+    return f"jobs/{job.created_at:%Y/%m}/{job.pk}{extension}"
+
+
+class JobQuerySet(models.QuerySet):
+    def unfinished(self):
+        return self.filter(status__in=(Job.Status.QUEUED, Job.Status.RUNNING))
+
+
+class Job(models.Model):
+    """A piece of long work run in the background (a report's PDF, a large export), and its file.
+
+    The row is the job's state for the page (progress, message, result) and the
+    key that makes its run idempotent: the worker claims it, writes its file to
+    a path named by the job and finishes it with conditional updates, so a task
+    delivered twice (acks_late) produces one file and one result. Who started
+    it and the grid node it is about say who may see the result
+    (docs/operations.md#background-jobs).
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("排队中")
+        RUNNING = "running", _("进行中")
+        DONE = "done", _("已完成")
+        FAILED = "failed", _("失败")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    kind = models.CharField(_("类型"), max_length=40)
+    title = models.CharField(_("名称"), max_length=200)
+    params = models.JSONField(_("参数"), default=dict, blank=True)
+    key = models.CharField(_("去重键"), max_length=200, blank=True, db_index=True)
+    owner = models.ForeignKey(User, on_delete=models.CASCADE, related_name="jobs", verbose_name=_("发起人"))
+    scope = models.ForeignKey(
+        "grids.Grid",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("所属范围"),
+    )
+    view_perm = models.CharField(_("查看所需权限"), max_length=100, blank=True)
+    status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.QUEUED)
+    progress = models.PositiveSmallIntegerField(_("进度（%）"), default=0)
+    message = models.CharField(_("说明"), max_length=300, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("运行次数"), default=0)
+    result = models.FileField(
+        _("结果文件"), storage=private_file_storage, upload_to=_job_file_path, blank=True
+    )
+    result_name = models.CharField(_("下载文件名"), max_length=200, blank=True)
+    result_url = models.CharField(_("结果页面"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("发起时间"), default=timezone.now)
+    started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+
+    objects = JobQuerySet.as_manager()
+    scope_field = "scope"
+
+    class Meta:
+        verbose_name = _("后台任务")
+        verbose_name_plural = _("后台任务")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["owner", "key", "status"], name="portal_job_owner_key")]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def is_finished(self):
+        return self.status in (self.Status.DONE, self.Status.FAILED)

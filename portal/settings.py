@@ -100,8 +100,11 @@ INSTALLED_APPS = [
     "grids",
     "alliances",
     "volunteers",
+    "care",
     "wishes",
     "cases",
+    # Open311 GeoReport v2 for the cases: in the cases layer, with tables of its own.
+    "cases.open311",
     "dashboard",
     "reports",
     # On top: reads every app above, and no app imports it.
@@ -217,6 +220,11 @@ CELERY_BEAT_SCHEDULE = {
     "portal-housekeeping": {
         "task": "portal.tasks.housekeeping",
         "schedule": crontab(minute=5, hour=3),
+    },
+    # Background jobs whose worker and message were lost: queued again (portal.jobs).
+    "portal-tidy-jobs": {
+        "task": "portal.tasks.tidy_jobs",
+        "schedule": crontab(minute="*/15"),
     },
     # Tasks that could not be queued while the broker was down (portal.queue).
     "portal-resend-outbox": {
@@ -417,6 +425,11 @@ CASES_SUBMITS_PER_PHONE = env_int("CASES_SUBMITS_PER_PHONE", 5, minimum=1)
 CASES_POSTS_PER_HOUR = env_int("CASES_POSTS_PER_HOUR", 60, minimum=1)
 # Largest photo accepted with a case, in megabytes.
 CASES_PHOTO_MAX_MB = env_int("CASES_PHOTO_MAX_MB", 5, minimum=1)
+# Open311 (cases.open311): requests one client address may make per hour (reads and posts),
+# posts one address may make per hour, and posts one API key may make per hour.
+OPEN311_READS_PER_HOUR = env_int("OPEN311_READS_PER_HOUR", 1200, minimum=1)
+OPEN311_POSTS_PER_HOUR = env_int("OPEN311_POSTS_PER_HOUR", 60, minimum=1)
+OPEN311_POSTS_PER_KEY_PER_HOUR = env_int("OPEN311_POSTS_PER_KEY_PER_HOUR", 300, minimum=1)
 
 # --- Notifications (inbox) ---------------------------------------------------------------
 # The address links in e-mails point at, e.g. https://portal.example.gov.cn
@@ -450,6 +463,10 @@ INBOX_CLAIM_REMINDER_DAYS = env_int("INBOX_CLAIM_REMINDER_DAYS", 2, minimum=1)
 # --- Monthly reports and the dashboard ---------------------------------------------------
 # A report's PDF is cached under its revision (a rebuilt report gets a new one).
 REPORT_PDF_CACHE_SECONDS = env_int("REPORT_PDF_CACHE_SECONDS", 24 * 60 * 60, minimum=0)
+# Admin exports of more rows than this run as background jobs (portal.jobs) with a progress page.
+EXPORT_INLINE_MAX_ROWS = env_int("EXPORT_INLINE_MAX_ROWS", 2000, minimum=0)
+# Finished background jobs and their files are deleted after this many days (portal.tasks.housekeeping).
+JOB_KEEP_DAYS = env_int("JOB_KEEP_DAYS", 7, minimum=1)
 # The dashboard's numbers per scope node: saved rows invalidate them at once, and
 # this bounds how long writes that bypass the ORM's signals (rollup, bulk imports) take to show.
 DASHBOARD_CACHE_SECONDS = env_int("DASHBOARD_CACHE_SECONDS", 120, minimum=0)

@@ -5,7 +5,7 @@ from celery import shared_task
 from django.contrib.sessions.models import Session
 from django.utils import timezone
 
-from portal import queue
+from portal import jobs, queue
 from portal.models import TaskOutbox
 
 # Sent outbox rows are kept this long, to see what an outage held back.
@@ -28,3 +28,15 @@ def resend_outbox():
     cutoff = timezone.now() - datetime.timedelta(days=OUTBOX_KEEP_DAYS)
     TaskOutbox.objects.filter(sent_at__lt=cutoff).delete()
     return {"sent": sent, "pending": pending}
+
+
+@shared_task
+def run_job(job_id):
+    """Run one background job (portal.jobs); a job delivered again after it finished does nothing."""
+    return jobs.job_run(job_id)
+
+
+@shared_task
+def tidy_jobs():
+    """Queue again background jobs lost with their worker, drop old ones; safe to run twice."""
+    return jobs.jobs_tidy()

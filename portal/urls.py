@@ -9,9 +9,17 @@ from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
-from portal import auth, views
+from portal import auth, job_views, views
 
-portal_patterns = ([path("", views.landing, name="landing")], "portal")
+portal_patterns = (
+    [
+        path("", views.landing, name="landing"),
+        path("jobs/<uuid:pk>/", job_views.job_detail, name="job_detail"),
+        path("jobs/<uuid:pk>/status.json", job_views.job_status, name="job_status"),
+        path("jobs/<uuid:pk>/file/", job_views.job_file, name="job_file"),
+    ],
+    "portal",
+)
 
 urlpatterns = [
     path("", include(portal_patterns)),
@@ -27,7 +35,9 @@ urlpatterns = [
     path("reports/monthly/", include("reports.urls")),
     path("wishes/", include("wishes.urls")),
     path("cases/", include("cases.urls")),
+    path("open311/v2/", include("cases.open311.urls")),
     path("volunteers/", include("volunteers.urls")),
+    path("care/", include("care.urls")),
     path("points/", include("points.urls")),
     # /todo/ and /notifications/ (contract URLs): the inbox sits on top of every app.
     path("", include("inbox.urls")),

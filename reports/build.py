@@ -18,7 +18,11 @@ Each section comes from the app that owns its data, for alliance A and month M
   and their counted service hours in A's area in M, as verified by the time the
   report is built (`volunteers.selectors.unit_party_members`);
 - points: the units' monthly totals and street ranks from the points rollup,
-  and when that rollup ran (`points.selectors.month_points`).
+  and when that rollup ran (`points.selectors.month_points`);
+- cases (吹哨报到): per member unit, the grid cases in A's area dispatched to it
+  in M and how it answered — signed for in time, finished in time, returned,
+  the residents' ratings — as they stood when the report was built
+  (`cases.selectors.unit_dispatch_counts`).
 
 A month that has not ended yet is reported as of the build time (`as_of`).
 The number of queries does not depend on the number of units, projects or
@@ -31,6 +35,7 @@ from django.utils import timezone
 
 from alliances import selectors as alliance_month
 from alliances.models import JointMeeting, MeetingProblem, Need, Project
+from cases.selectors import unit_dispatch_counts
 from points.selectors import month_points
 from portal.months import day_text, minute_text, month_bounds
 from portal.scoping import Subtree
@@ -93,6 +98,7 @@ def build_report_data(alliance, month, now=None):
         "party_members": party,
         "points": _points(units, month),
         "problems": alliance_month.month_problems(alliance, start, end, as_of),
+        "cases": unit_dispatch_counts(area, units, start, end),
     }
     data["summary"] = _summary(data)
     return data
@@ -148,4 +154,6 @@ def _summary(data):
             1 for p in problems if any(f["status"] == MeetingProblem.Status.RESOLVED for f in p["follow_ups"])
         ),
         "problems_open": sum(1 for p in problems if p["status"] != MeetingProblem.Status.RESOLVED),
+        "cases_dispatched": sum(r["dispatched"] for r in data["cases"]),
+        "cases_finished": sum(r["finished"] for r in data["cases"]),
     }

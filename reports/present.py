@@ -12,6 +12,7 @@ from alliances.models import (
     Project,
     ResourceKind,
 )
+from cases.selectors import rates
 from portal.text import labelled
 
 LABELS = {
@@ -82,6 +83,8 @@ def present(data):
         }
         for p in data["problems"]
     ]
+    # A report built before the cases section existed has none (None: not in this snapshot).
+    data["cases"] = [{**row, **rates(row)} for row in data["cases"]] if "cases" in data else None
     return data
 
 
@@ -103,3 +106,31 @@ def _project_timeline(project):
         events.append({"at": u["at"], "text": labelled(u["unit"], u["text"]), "progress": u["progress"]})
     events.sort(key=lambda e: e["at"])
     return events
+
+
+def report_pdf_bytes(report, request=None):
+    """The report's PDF in the active language, from the cache when this revision was laid out before.
+
+    The snapshot never changes under a revision, so neither does its PDF; the
+    page's direct download and the background job share the cached copy.
+    """
+    from django.conf import settings
+    from django.core.cache import cache
+    from django.utils.translation import get_language
+
+    from portal.pdf import render_pdf
+
+    key = f"reports:pdf:{report.pk}:{report.revision}:{get_language()}"
+    data = cache.get(key)
+    if data is None:
+        data = render_pdf(
+            "reports/pdf.html",
+            {"report": report, "alliance": report.alliance, "r": present(report.data)},
+            request=request,
+        )
+        cache.set(key, data, settings.REPORT_PDF_CACHE_SECONDS)
+    return data
+
+
+def report_filename(report, suffix):
+    return f"{report.alliance.name}-{report.month:%Y-%m}-{_('联席会议月度报告')}.{suffix}"

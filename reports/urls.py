@@ -13,4 +13,5 @@ urlpatterns = [
     path("<int:pk>/<str:month>.xlsx", views.xlsx, name="xlsx"),
     path("<int:pk>/<str:month>/", views.detail, name="detail"),
     path("<int:pk>/<str:month>/build/", views.build, name="build"),
+    path("<int:pk>/<str:month>/pdf/", views.pdf_job, name="pdf_job"),
 ]

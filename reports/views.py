@@ -5,25 +5,21 @@ alliance's node, liaisons of its member units); everyone else gets the same
 404 as for an alliance that does not exist. Building is for staff in scope.
 """
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from alliances.selectors import get_alliance_for_user_or_404
 from portal.access import staff_over
-from portal.months import add_months, month_start, parse_month, this_month
-from portal.pdf import pdf_response, render_pdf
+from portal.months import add_months, check_month, month_start, parse_month, this_month
+from portal.pdf import pdf_response
 from portal.xlsx import workbook_bytes, xlsx_response
+from reports import jobs as report_jobs
 from reports import selectors as report_selectors
-from reports import services
-from reports.models import MonthlyReport
-from reports.present import present
+from reports.present import present, report_filename, report_pdf_bytes
 from reports.workbook import report_sheets
 
 INDEX_MONTHS = 24
@@ -107,26 +103,24 @@ def _stored_report_or_redirect(request, pk, month):
     return report, None
 
 
-def _report_filename(report, suffix):
-    return f"{report.alliance.name}-{report.month:%Y-%m}-{_('联席会议月度报告')}.{suffix}"
-
-
 @login_required
 def pdf(request, pk, month):
+    """The PDF at once (the contract's URL, for links and scripts); the page's button uses pdf_job."""
     report, answer = _stored_report_or_redirect(request, pk, month)
     if answer:
         return answer
-    # The snapshot never changes under a revision, so neither does its PDF.
-    key = f"reports:pdf:{report.pk}:{report.revision}:{get_language()}"
-    data = cache.get(key)
-    if data is None:
-        data = render_pdf(
-            "reports/pdf.html",
-            {"report": report, "alliance": report.alliance, "r": present(report.data)},
-            request=request,
-        )
-        cache.set(key, data, settings.REPORT_PDF_CACHE_SECONDS)
-    return pdf_response(data, _report_filename(report, "pdf"))
+    return pdf_response(report_pdf_bytes(report, request=request), report_filename(report, "pdf"))
+
+
+@require_POST
+@login_required
+def pdf_job(request, pk, month):
+    """Lay the PDF out in the background; the job's page shows the progress, then the download."""
+    report, answer = _stored_report_or_redirect(request, pk, month)
+    if answer:
+        return answer
+    job = report_jobs.report_pdf_start(report=report, user=request.user)
+    return redirect("portal:job_detail", pk=job.pk)
 
 
 @login_required
@@ -134,7 +128,7 @@ def xlsx(request, pk, month):
     report, answer = _stored_report_or_redirect(request, pk, month)
     if answer:
         return answer
-    return xlsx_response(workbook_bytes(report_sheets(report.data)), _report_filename(report, "xlsx"))
+    return xlsx_response(workbook_bytes(report_sheets(report.data)), report_filename(report, "xlsx"))
 
 
 @require_POST
@@ -147,17 +141,22 @@ def build(request, pk, month):
     if bad:
         return bad
     try:
-        report = services.report_build(
-            alliance=alliance, month=first_day, via=MonthlyReport.BuiltVia.PAGE, actor=request.user
+        check_month(first_day)
+    except ValueError as error:
+        messages.error(request, str(error))
+        return redirect("reports:detail", pk=alliance.pk, month=f"{first_day:%Y-%m}")
+    job = report_jobs.report_build_start(alliance=alliance, month=first_day, user=request.user)
+    job.refresh_from_db()
+    if job.status == job.Status.DONE:  # eager Celery: it ran inside this request
+        report = report_selectors.monthly_report(alliance, first_day)
+        text = (
+            _("已重新生成 %(month)s 的报告，原来的快照已被替换。")
+            if report.revision > 1
+            else _("已生成 %(month)s 的报告。")
         )
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        if report.revision > 1:
-            messages.success(
-                request,
-                _("已重新生成 %(month)s 的报告，原来的快照已被替换。") % {"month": f"{first_day:%Y-%m}"},
-            )
-        else:
-            messages.success(request, _("已生成 %(month)s 的报告。") % {"month": f"{first_day:%Y-%m}"})
-    return redirect("reports:detail", pk=alliance.pk, month=f"{first_day:%Y-%m}")
+        messages.success(request, text % {"month": f"{first_day:%Y-%m}"})
+        return redirect(job.result_url)
+    if job.status == job.Status.FAILED:
+        messages.error(request, job.message)
+        return redirect("reports:detail", pk=alliance.pk, month=f"{first_day:%Y-%m}")
+    return redirect("portal:job_detail", pk=job.pk)

@@ -34,6 +34,8 @@ def report_sheets(data):
         (_("本月提出问题"), s["problems_raised"]),
         (_("本月办结问题"), s["problems_resolved"]),
         (_("月末未办结问题"), s["problems_open"]),
+        (_("派给成员单位的网格事件"), s.get("cases_dispatched", "—")),
+        (_("成员单位办结的网格事件"), s.get("cases_finished", "—")),
         (_("数据截至"), shown["as_of"]),
     ]
     return [
@@ -234,7 +236,41 @@ def report_sheets(data):
                 for p in shown["problems"]
             ],
         ),
+        (
+            _("事件报到"),
+            [
+                _("单位"),
+                _("派遣"),
+                _("按时签收"),
+                _("按时签收率（%）"),
+                _("办结"),
+                _("按时办结"),
+                _("按时办结率（%）"),
+                _("退回"),
+                _("居民评价"),
+                _("满意率（%）"),
+            ],
+            [
+                (
+                    r["unit"],
+                    r["dispatched"],
+                    r["signed_on_time"],
+                    _shown(r["sign_rate"]),
+                    r["finished"],
+                    r["finished_on_time"],
+                    _shown(r["on_time_rate"]),
+                    r["returned"],
+                    r["rated"],
+                    _shown(r["satisfaction"]),
+                )
+                for r in shown["cases"] or []
+            ],
+        ),
     ]
+
+
+def _shown(value):
+    return "—" if value is None else value
 
 
 def _project_events(projects):

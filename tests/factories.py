@@ -583,6 +583,27 @@ SCOPED_OBJECT_MAKERS[Delivery] = lambda community: Delivery.objects.create(
 )
 
 
+# --- care -------------------------------------------------------------------------------------------
+
+from care.models import Pairing  # noqa: E402
+
+
+class PairingFactory(factory.django.DjangoModelFactory):
+    """A cadre's pairing with a vulnerable household (pass volunteer= and partner_kind= for others)."""
+
+    class Meta:
+        model = Pairing
+
+    household = factory.SubFactory(HouseholdFactory, category=Household.Category.SOLITARY)
+    partner_kind = Pairing.PartnerKind.CADRE
+    partner = factory.SubFactory(UserFactory)
+
+
+SCOPED_OBJECT_MAKERS[Pairing] = lambda community: PairingFactory(
+    household__building__grid=first_grid(community)
+)
+
+
 # --- grid cases --------------------------------------------------------------------------
 
 
@@ -632,3 +653,28 @@ def _register_case_makers():
 
 
 _register_case_makers()
+
+
+def api_key_in(community):
+    """An Open311 API key scoped to the community (a plain row: the key itself is never needed)."""
+    from django.utils import timezone
+
+    from cases.open311.models import ApiKey
+
+    return ApiKey.objects.create(
+        name=_code("应用"),
+        prefix=_code("k")[:8],
+        key_hash="0" * 64,
+        owner=UserFactory(),
+        scope=community,
+        created_at=timezone.now(),
+    )
+
+
+def _register_open311_makers():
+    from cases.open311.models import ApiKey
+
+    SCOPED_OBJECT_MAKERS[ApiKey] = api_key_in
+
+
+_register_open311_makers()

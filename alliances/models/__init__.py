@@ -15,6 +15,7 @@ from alliances.models.alliances import (
 )
 from alliances.models.lists import (
     Need,
+    NeedOffer,
     NeedStatusChange,
     Resource,
     ResourceKind,
@@ -50,6 +51,7 @@ __all__ = [
     "MemberUnit",
     "Membership",
     "Need",
+    "NeedOffer",
     "NeedStatusChange",
     "PrivatePhotoStorage",
     "ProblemFollowUp",

@@ -183,3 +183,77 @@ class NeedStatusChange(models.Model):
 
     def __str__(self):
         return f"{self.need} {self.from_status or '—'} → {self.to_status}"
+
+
+class NeedOffer(models.Model):
+    """A member unit offers to take a need (单位认领需求); staff confirm it into a project or decline it.
+
+    At most one offer of a unit per need waits for staff (a partial unique
+    constraint), so a double click or two liaisons of one unit offer once.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("待确认")
+        CONFIRMED = "confirmed", _("已确认")
+        DECLINED = "declined", _("未采纳")
+
+    need = models.ForeignKey(Need, on_delete=models.CASCADE, related_name="offers", verbose_name=_("需求"))
+    unit = models.ForeignKey(
+        MemberUnit, on_delete=models.PROTECT, related_name="need_offers", verbose_name=_("认领单位")
+    )
+    resource = models.ForeignKey(
+        Resource,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="offers",
+        verbose_name=_("拟用资源"),
+    )
+    note = models.CharField(_("说明"), max_length=500, blank=True)
+    status = models.CharField(
+        _("状态"), max_length=10, choices=Status.choices, default=Status.PENDING, editable=False
+    )
+    offered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("认领人"),
+    )
+    offered_at = models.DateTimeField(_("认领时间"), default=timezone.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("处理人"),
+    )
+    decided_at = models.DateTimeField(_("处理时间"), null=True, blank=True)
+    decline_reason = models.CharField(_("未采纳原因"), max_length=200, blank=True)
+    project = models.ForeignKey(
+        "alliances.Project",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("立项"),
+    )
+
+    scope_field = "need__community"
+
+    class Meta:
+        verbose_name = _("单位认领需求")
+        verbose_name_plural = _("单位认领需求")
+        ordering = ["-offered_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["need", "unit"],
+                condition=Q(status="pending"),
+                name="need_offer_one_pending_per_unit",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "need"], name="need_offer_status_idx")]
+
+    def __str__(self):
+        return f"{self.unit} → {self.need}"

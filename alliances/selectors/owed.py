@@ -15,6 +15,7 @@ from alliances.models import (
     MeetingProblem,
     Membership,
     Need,
+    NeedOffer,
     Project,
     ProjectUpdate,
 )
@@ -86,6 +87,29 @@ def open_problems_of_units(unit_ids):
         .select_related("meeting")
         .order_by(F("due_on").asc(nulls_last=True), "pk")
     )
+
+
+def offers_to_decide(user):
+    """Units' offers waiting for the user: staff over the need's community who may set up projects."""
+    from alliances.selectors.scoped import offers_visible_to
+
+    if not user.has_perm("alliances.add_project"):
+        return NeedOffer.objects.none()
+    return (
+        scope_queryset(offers_visible_to(user), user)
+        .filter(status=NeedOffer.Status.PENDING)
+        .order_by("offered_at", "pk")
+    )
+
+
+def offer_deciders(need):
+    """Active staff whose scope holds the need's community and who may confirm an offer on it."""
+    from portal.access import staff_over
+    from portal.models import User
+
+    nodes = need.community.get_ancestors(include_self=True)
+    users = User.objects.filter(is_active=True, staff_profile__scope__in=nodes).order_by("pk")
+    return [user for user in users if staff_over(user, need.community, "alliances.add_project")]
 
 
 def overdue_projects(user, today):

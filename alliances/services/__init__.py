@@ -33,6 +33,7 @@ from alliances.services.membership import (
     membership_sign_covenant,
     unit_set_liaisons,
 )
+from alliances.services.offers import need_offer, need_offer_confirm, need_offer_decline
 from alliances.services.projects import (
     alliance_for_match,
     award_project_points,
@@ -59,6 +60,9 @@ __all__ = [
     "membership_sign_covenant",
     "need_close",
     "need_create",
+    "need_offer",
+    "need_offer_confirm",
+    "need_offer_decline",
     "problem_follow_up",
     "problem_raise",
     "project_create",

@@ -5,9 +5,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from alliances import access
+from alliances import access, events
 from alliances.models import (
     Need,
+    NeedOffer,
     NeedStatusChange,
     Project,
     Resource,
@@ -113,4 +114,28 @@ def need_close(*, need, actor, reason):
         raise ValidationError(_("请写明关闭原因。"))
     if need.projects.filter(status__in=Project.ACTIVE).exists():
         raise ValidationError(_("这个需求还有进行中的项目，请先完成或取消项目。"))
-    return _need_transition(need, Need.Status.CLOSED, actor, reason.strip())
+    need = _need_transition(need, Need.Status.CLOSED, actor, reason.strip())
+    decline_waiting_offers(need, actor, _("需求已关闭：%(reason)s") % {"reason": reason.strip()})
+    return need
+
+
+def decline_waiting_offers(need, actor, reason, exclude=None):
+    """Decline the units' offers still waiting on a need that was matched or closed otherwise."""
+    waiting = NeedOffer.objects.select_for_update(of=("self",)).filter(
+        need=need, status=NeedOffer.Status.PENDING
+    )
+    if exclude is not None:
+        waiting = waiting.exclude(pk=exclude.pk)
+    for offer in waiting.order_by("pk"):
+        offer_decide(offer, NeedOffer.Status.DECLINED, actor, reason)
+
+
+def offer_decide(offer, status, actor, reason="", project=None):
+    """Record staff's decision on a locked, waiting offer; a declined unit is told why."""
+    offer.status = status
+    offer.decided_by, offer.decided_at = actor, timezone.now()
+    offer.decline_reason = reason[:200] if status == NeedOffer.Status.DECLINED else ""
+    offer.project = project
+    offer.save(update_fields=["status", "decided_by", "decided_at", "decline_reason", "project"])
+    if status == NeedOffer.Status.DECLINED:
+        events.need_offer_declined.send(sender=NeedOffer, offer=offer)

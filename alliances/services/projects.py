@@ -17,7 +17,7 @@ from alliances.models import (
     Resource,
 )
 from alliances.photos import MAX_PHOTOS
-from alliances.services.lists import _need_transition
+from alliances.services.lists import _need_transition, decline_waiting_offers
 from points.services import points_award
 from portal.access import require, staff_over
 
@@ -89,9 +89,29 @@ def project_create_from_match(
         staff_over(actor, resource.unit.grid, "alliances.view_resource"),
         _("该资源不在您的管辖范围内。"),
     )
-    alliance = alliance_for_match(need, resource.unit)
+    return _project_from_match(
+        need=need,
+        unit=resource.unit,
+        resource=resource,
+        actor=actor,
+        title=title,
+        start_on=start_on,
+        end_on=end_on,
+        budget=budget,
+        partner_units=partner_units,
+        description=description,
+    )
+
+
+def _project_from_match(
+    *, need, unit, resource, actor, title, start_on, end_on, budget, partner_units, description, offer=None
+):
+    """The project of a matched need (a locked, open need): led by `unit`, under the community's
+    committee or the street's alliance; the need becomes matched and the unit's liaisons are told.
+    Units' offers still waiting on the need are declined: it is taken."""
+    alliance = alliance_for_match(need, unit)
     if alliance is None:
-        raise ValidationError(_("“%(unit)s”不是本社区或本街道联盟的现任成员单位。") % {"unit": resource.unit})
+        raise ValidationError(_("“%(unit)s”不是本社区或本街道联盟的现任成员单位。") % {"unit": unit})
     project = Project(
         title=(title or need.title)[:100],
         description=description or need.description,
@@ -99,7 +119,7 @@ def project_create_from_match(
         community=need.community,
         need=need,
         resource=resource,
-        lead_unit=resource.unit,
+        lead_unit=unit,
         budget=budget or 0,
         start_on=start_on,
         end_on=end_on,
@@ -107,12 +127,13 @@ def project_create_from_match(
     )
     project.full_clean()
     project.save()
-    partners = [u for u in partner_units if u.pk != resource.unit_id]
+    partners = [u for u in partner_units if u.pk != unit.pk]
     if partners:
         project.partner_units.set(partners)
     _project_record(project, "", actor, _("由需求“%(need)s”匹配立项") % {"need": need.title})
     _need_transition(need, Need.Status.MATCHED, actor, _("立项：%(project)s") % {"project": project.title})
-    events.project_matched.send(sender=Project, project=project, need=need)
+    events.project_matched.send(sender=Project, project=project, need=need, offer=offer)
+    decline_waiting_offers(need, actor, _("需求已匹配给其他单位。"), exclude=offer)
     return project
 
 

@@ -24,6 +24,9 @@ from alliances.views.needs import (
     need_detail,
     need_list,
     need_match,
+    need_offer,
+    offer_confirm,
+    offer_decline,
 )
 from alliances.views.projects import (
     photo,
@@ -55,6 +58,9 @@ __all__ = [
     "need_detail",
     "need_list",
     "need_match",
+    "need_offer",
+    "offer_confirm",
+    "offer_decline",
     "photo",
     "problem_follow_up",
     "problem_new",

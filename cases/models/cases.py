@@ -165,6 +165,10 @@ class Case(models.Model):
                 condition=Q(state__in=["handling", "dispatched"], finish_overdue_at__isnull=True),
             ),
             models.Index(fields=["reporter_phone", "reported_at"], name="case_phone_idx"),
+            # The numbers: a scope's cases of one month (its grids, a range of report times).
+            models.Index(fields=["grid", "reported_at"], name="case_grid_reported_idx"),
+            # The staff queue of a street, newest first: read in this order until a page is full.
+            models.Index(fields=["-reported_at", "-id"], name="case_reported_idx"),
         ]
 
     def __str__(self):

@@ -96,6 +96,8 @@ class Dispatch(models.Model):
             # A responder's list: their live dispatches, newest first.
             models.Index(fields=["department", "state", "-dispatched_at"], name="dispatch_department_idx"),
             models.Index(fields=["unit", "state", "-dispatched_at"], name="dispatch_unit_idx"),
+            # The numbers: the dispatches of one month.
+            models.Index(fields=["dispatched_at"], name="dispatch_time_idx"),
             models.Index(
                 fields=["sign_due_at"],
                 name="dispatch_sign_due_idx",

@@ -22,6 +22,7 @@ from cases.views.staff import (
     report,
     transfer,
 )
+from cases.views.stats import stats, stats_xlsx
 
 __all__ = [
     "act",
@@ -37,6 +38,8 @@ __all__ = [
     "photo",
     "queue",
     "report",
+    "stats",
+    "stats_xlsx",
     "track",
     "track_lookup",
     "track_photo",

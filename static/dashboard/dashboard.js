@@ -79,6 +79,22 @@
   ring("chart-needs", data.needs, ["#b26a00", "#b71c1c", "#1f6fd1", "#2e7d32"]);
   ring("chart-projects", data.projects, ["#9e9e9e", "#b26a00", "#2e7d32", "#5f6b76"]);
 
+  var cases = data.cases;
+  if (cases) {
+    draw("chart-cases", {
+      tooltip: { trigger: "axis", axisPointer: { type: "shadow" }, confine: true },
+      legend: { top: 0, itemWidth: 12, itemHeight: 10, textStyle: { fontSize: 11 } },
+      grid: { left: 8, right: 12, top: 36, bottom: 8, containLabel: true },
+      xAxis: categoryAxis(cases.places, cases.places.length > 8 || narrow ? 35 : 0),
+      yAxis: [{ type: "value", minInterval: 1 }, { type: "value", min: 0, max: 100, axisLabel: { formatter: "{value}%" } }],
+      series: [
+        { name: cases.labels.received, type: "bar", data: cases.received, itemStyle: { color: "#9e9e9e" }, barMaxWidth: 24 },
+        { name: cases.labels.finished, type: "bar", data: cases.finished, itemStyle: { color: red }, barMaxWidth: 24 },
+        { name: cases.labels.on_time, type: "line", yAxisIndex: 1, data: cases.on_time, connectNulls: false, itemStyle: { color: "#1f6fd1" } }
+      ]
+    });
+  }
+
   var pending = null;
   window.addEventListener("resize", function () {
     clearTimeout(pending);

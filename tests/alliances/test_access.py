@@ -98,7 +98,7 @@ LIAISON_A = {
     "unit_detail": 200,
     "resource_new": 200,
     "resource_edit": 200,
-    "need_detail": 403,  # needs are the communities' lists, for staff
+    "need_detail": 200,  # the needs of its alliances' areas, which it may offer to take
     "need_match": 403,
     "need_close": 403,
     "project_detail": 200,

@@ -213,8 +213,8 @@ def test_the_page_shows_the_scopes_numbers_and_charts(login, numbers):
     assert 'id="dashboard-charts"' in html  # the numbers the charts draw
     assert "金港社区" not in html
     assert (
-        html.count("<details>") == 5
-    )  # every chart but the rainbow's (its table is the grid table) folds its numbers
+        html.count("<details>") == 6
+    )  # every chart but the rainbow's (its table is the grid table) folds its numbers, the cases too
 
 
 @pytest.mark.parametrize("who", ["volunteer", "gridworker_a", "unscoped_staff"])
@@ -246,6 +246,9 @@ def test_the_workbook_holds_the_dashboards_numbers(login, numbers):
         "驻区单位积分",
         "需求清单",
         "项目清单",
+        "网格事件",
+        "事件类别",
+        "响应单位报到",
     ]
     grid_rows = list(book["网格概况"].iter_rows(values_only=True))
     assert grid_rows[0][:4] == ("名称", "层级", "住户", "孤寡")

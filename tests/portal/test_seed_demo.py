@@ -5,6 +5,7 @@ import io
 from django.apps import apps
 from django.core.management import call_command
 
+from care.models import Pairing
 from grids.models import Grid, GridAssignment, Household, Resident, Visit
 from portal.models import User
 from portal.roles import Role, has_role
@@ -15,7 +16,7 @@ def _counts():
     return {
         model._meta.label: model._default_manager.count()
         for model in apps.get_models()
-        if model._meta.app_label in {"portal", "grids", "volunteers", "alliances", "wishes"}
+        if model._meta.app_label in {"portal", "grids", "volunteers", "alliances", "care", "wishes"}
     }
 
 
@@ -41,6 +42,15 @@ def test_seed_demo_builds_one_street_at_scale_once(db, client):
         Household.Category.values
     )
     assert Visit.objects.count() > 10_000
+
+    # Most vulnerable households have a partner in force, and volunteer1 is one.
+    vulnerable = Household.objects.filter(category__in=Household.VULNERABLE)
+    paired = vulnerable.filter(pk__in=Pairing.objects.current().values("household_id")).count()
+    assert 0.7 < paired / vulnerable.count() < 1
+    assert set(Pairing.objects.values_list("partner_kind", flat=True).distinct()) == set(
+        Pairing.PartnerKind.values
+    )
+    assert Pairing.objects.filter(partner__username="volunteer1").exists()
 
     # The demo logins, with their roles and scopes.
     street_login = User.objects.get(username="street")

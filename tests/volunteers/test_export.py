@@ -125,3 +125,24 @@ def test_the_admin_saves_a_layout_from_lines(world, login):
     )
     assert bad.status_code == 200 and "nope" in bad.content.decode()
     assert ExportMapping.objects.count() == 1
+
+
+def test_a_large_export_runs_in_the_background_with_the_same_rows_and_log(
+    records, world, login, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    from portal.models import Job
+
+    settings.EXPORT_INLINE_MAX_ROWS = 0
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private-media"
+    client = login(world.secretary_a)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.get(reverse("volunteers:records_export"), _period())
+    assert response.status_code == 302 and response["Location"].startswith("/jobs/")
+    job = Job.objects.get()
+    assert job.status == "done" and job.result_name.startswith("志愿服务记录-")
+    download = client.get(reverse("portal:job_file", args=[job.pk]))
+    book = openpyxl.load_workbook(io.BytesIO(b"".join(download.streaming_content)))
+    rows = list(book.active.iter_rows(values_only=True))[1:]
+    assert [r[0] for r in rows] == ["李志愿"]
+    assert PersonalDataLog.objects.get(action="export").actor == world.secretary_a
+    assert login(world.secretary_b).get(reverse("portal:job_file", args=[job.pk])).status_code == 404

@@ -1,32 +1,22 @@
 """Staff pages: the records export for the national system, and the 双报到 lists."""
 
+from django.conf import settings
 from django.contrib.auth.decorators import permission_required
 from django.core.paginator import Paginator
-from django.shortcuts import render
-from django.utils.translation import gettext as _
+from django.shortcuts import redirect, render
 
 from portal.decorators import scope_required
-from portal.models import PersonalDataLog
-from portal.privacy import can_view_personal_data, personal_data_record
-from portal.xlsx import workbook_bytes, xlsx_response
-from volunteers import exports, selectors
-from volunteers.forms import (
-    ExportForm,
-)
-from volunteers.models import ServiceRecord
-from volunteers.views.common import this_year_so_far
+from portal.xlsx import xlsx_response
+from volunteers import selectors
+from volunteers.jobs import records_export_form, records_export_start, records_workbook
 
 
 @scope_required
 @permission_required("volunteers.view_servicerecord", raise_exception=True)
 def records_export(request):
+    """The form, then the workbook; one of more than EXPORT_INLINE_MAX_ROWS rows is made in the background."""
     user = request.user
-    form = ExportForm(
-        request.GET or None, mappings=selectors.export_mappings_visible_to(user), initial=this_year_so_far()
-    )
-    activity = None
-    if request.GET.get("activity", "").isdigit():
-        activity = selectors.get_activity_for_user_or_404(user, int(request.GET["activity"]))
+    form, activity = records_export_form(user, request.GET)
     if not form.is_bound or not form.is_valid():
         return render(
             request,
@@ -34,25 +24,13 @@ def records_export(request):
             {"form": form, "activity": activity},
             status=400 if form.is_bound else 200,
         )
-    columns = form.columns()
-    unmasked = can_view_personal_data(user)
     records = selectors.records_for_export(
         user, form.cleaned_data["date_from"], form.cleaned_data["date_to"], activity
     )
-    rows = list(exports.rows(records, columns, unmasked))
-    data = workbook_bytes([(_("志愿服务记录"), [h for h, _k in columns], rows)])
-    if unmasked and exports.has_personal_data(columns) and rows:
-        personal_data_record(
-            actor=user,
-            action=PersonalDataLog.Action.EXPORT,
-            subject=ServiceRecord,
-            fields=[k for _h, k in columns if k in exports.PERSONAL_KEYS],
-            detail=_("导出服务记录 %(count)s 行") % {"count": len(rows)},
-        )
-    start, end = form.cleaned_data["date_from"], form.cleaned_data["date_to"]
-    name = f"志愿服务记录-{start:%Y%m%d}-{end:%Y%m%d}.xlsx"
-    if activity is not None:
-        name = f"志愿服务记录-{activity.title}-{activity.pk}.xlsx"
+    if records.count() > settings.EXPORT_INLINE_MAX_ROWS:
+        job = records_export_start(user=user, query=request.GET.urlencode())
+        return redirect("portal:job_detail", pk=job.pk)
+    name, data = records_workbook(user, form, activity, records)
     return xlsx_response(data, name)
 
 

@@ -143,3 +143,26 @@ def street_staff(street):
         .distinct()
         .order_by("pk")
     )
+
+
+from cases.selectors.stats import (  # noqa: E402  (the numbers, after the reads they build on)
+    CASE_KEYS,
+    DISPATCH_KEYS,
+    add_counts,
+    case_counts,
+    case_stats,
+    rates,
+    responder_counts,
+    unit_dispatch_counts,
+)
+
+__all__ = [
+    "CASE_KEYS",
+    "DISPATCH_KEYS",
+    "add_counts",
+    "case_counts",
+    "case_stats",
+    "rates",
+    "responder_counts",
+    "unit_dispatch_counts",
+]

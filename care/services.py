@@ -1,0 +1,157 @@
+"""Writes for pairings: start, change, end, and the partner's contacts (as household visits)."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from care.models import Pairing
+from grids.models import Household, Visit
+from grids.services import visit_record
+from portal.access import require, staff_over
+from portal.scoping import NOTHING, scope_of
+
+
+def _partner_of(*, partner_kind, volunteer, partner):
+    """The login a pairing names, checked against the partner's kind."""
+    if partner_kind == Pairing.PartnerKind.CADRE:
+        if partner is None:
+            raise ValidationError({"partner": _("干部结对请选择其工作账号。")})
+        if scope_of(partner) is NOTHING:
+            raise ValidationError({"partner": _("干部结对人必须是有管辖范围的工作人员账号。")})
+        return partner, None
+    if volunteer is None:
+        raise ValidationError({"volunteer": _("党员或志愿者结对请选择其志愿者档案。")})
+    if partner_kind == Pairing.PartnerKind.PARTY_MEMBER and not volunteer.is_party_member:
+        raise ValidationError(
+            {"volunteer": _("%(name)s 不是党员，请选择“志愿者”身份。") % {"name": volunteer.name}}
+        )
+    if volunteer.user_id is None:
+        raise ValidationError(
+            {"volunteer": _("%(name)s 还没有登录账号，开通账号后才能结对。") % {"name": volunteer.name}}
+        )
+    return volunteer.user, volunteer
+
+
+def _check_dates(start_date, end_date):
+    if end_date is not None and end_date < start_date:
+        raise ValidationError({"end_date": _("结束日期不能早于开始日期。")})
+
+
+def pairing_check(
+    *, actor, household, partner_kind, volunteer=None, partner=None, start_date=None, end_date=None
+):
+    """Whether this pairing may start; returns (partner login, volunteer record) or raises ValidationError.
+
+    The admin form calls it to show each problem beside its field; pairing_create
+    calls it again under the household's lock.
+    """
+    if household is None:
+        raise ValidationError({"household": _("请选择住户。")})
+    if not staff_over(actor, household.grid):
+        raise ValidationError({"household": _("这户不在您的管辖范围内。")})
+    if household.category not in Household.VULNERABLE:
+        raise ValidationError({"household": _("只有困难户（一般户以外的彩虹分类）才结对帮扶。")})
+    if partner_kind not in Pairing.PartnerKind.values:
+        raise ValidationError({"partner_kind": _("请选择结对人身份。")})
+    partner, volunteer = _partner_of(partner_kind=partner_kind, volunteer=volunteer, partner=partner)
+    if volunteer is not None and not staff_over(actor, volunteer.community):
+        raise ValidationError({"volunteer": _("这名志愿者不在您的管辖范围内。")})
+    _check_dates(start_date or timezone.localdate(), end_date)
+    if Pairing.objects.filter(household=household, partner=partner, end_date__isnull=True).exists():
+        raise ValidationError(_("这位结对人已经与这户结对。"))
+    return partner, volunteer
+
+
+@transaction.atomic
+def pairing_create(
+    *, actor, household, partner_kind, volunteer=None, partner=None, start_date=None, end_date=None, note=""
+):
+    """Pair a vulnerable household with a partner; staff over the household's grid only."""
+    # The household row is locked: a second pairing of the same partner waits here, then sees the first.
+    household = Household.objects.select_for_update().select_related("grid").get(pk=household.pk)
+    partner, volunteer = pairing_check(
+        actor=actor,
+        household=household,
+        partner_kind=partner_kind,
+        volunteer=volunteer,
+        partner=partner,
+        start_date=start_date,
+        end_date=end_date,
+    )
+    pairing = Pairing(
+        household=household,
+        grid=household.grid,
+        partner_kind=partner_kind,
+        partner=partner,
+        volunteer=volunteer,
+        start_date=start_date or timezone.localdate(),
+        end_date=end_date,
+        note=note,
+        created_by=actor,
+    )
+    try:
+        with transaction.atomic():
+            pairing.save()
+    except IntegrityError:
+        raise ValidationError(_("这位结对人已经与这户结对。")) from None
+    return pairing
+
+
+def _locked(pairing, actor):
+    pairing = Pairing.objects.select_for_update().select_related("grid").get(pk=pairing.pk)
+    require(staff_over(actor, pairing.grid), _("这条结对不在您的管辖范围内。"))
+    return pairing
+
+
+@transaction.atomic
+def pairing_update(*, actor, pairing, start_date, end_date=None, note=""):
+    """Change a pairing's dates and note; who is paired with whom stays (end it and start another)."""
+    pairing = _locked(pairing, actor)
+    _check_dates(start_date, end_date)
+    if end_date is None and pairing.end_date is not None:
+        clash = Pairing.objects.filter(
+            household_id=pairing.household_id, partner_id=pairing.partner_id, end_date__isnull=True
+        ).exclude(pk=pairing.pk)
+        if clash.exists():
+            raise ValidationError(_("这位结对人已经与这户结对。"))
+    pairing.start_date, pairing.end_date, pairing.note = start_date, end_date, note
+    pairing.save(update_fields=["start_date", "end_date", "note"])
+    return pairing
+
+
+@transaction.atomic
+def pairing_end(*, actor, pairing, end_date=None):
+    """End a pairing on `end_date` (today by default)."""
+    pairing = _locked(pairing, actor)
+    if pairing.end_date is not None:
+        raise ValidationError(_("这条结对已经结束。"))
+    end_date = end_date or timezone.localdate()
+    _check_dates(pairing.start_date, end_date)
+    pairing.end_date = end_date
+    pairing.save(update_fields=["end_date"])
+    return pairing
+
+
+@transaction.atomic
+def pairing_contact_log(*, partner, pairing, method, findings="", follow_up_needed=False):
+    """The partner's contact with their household, written as a household visit.
+
+    A contact is a grids.Visit by the partner: the one record the overdue rule,
+    the household's page and the grid's counts read. The pairing, current and
+    naming this partner, is what allows it (the partner has no grid scope).
+    """
+    pairing = Pairing.objects.select_for_update().get(pk=pairing.pk)
+    if pairing.partner_id != partner.pk:
+        raise PermissionDenied(_("这户不是您的结对户。"))
+    if not pairing.is_current():
+        raise ValidationError(_("这条结对已经结束，不能再记录联系。"))
+    if method not in Visit.Method.values:
+        raise ValidationError({"method": _("请选择联系方式。")})
+    return visit_record(
+        visitor=partner,
+        household=pairing.household,
+        method=method,
+        findings=(findings or "").strip() or _("结对联系"),
+        follow_up_needed=follow_up_needed,
+    )
