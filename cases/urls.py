@@ -23,6 +23,7 @@ urlpatterns = [
     path("photos/<int:pk>/", views.photo, name="photo"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/act/<str:action>/", views.act, name="act"),
+    path("<int:pk>/phone/", views.reveal_phone, name="reveal_phone"),
     path("<int:pk>/dispatches/<int:dispatch_pk>/transfer/", views.transfer, name="transfer"),
     path("dispatches/<int:pk>/", views.dispatch_detail, name="dispatch"),
     path("dispatches/<int:pk>/<str:action>/", views.dispatch_act, name="dispatch_act"),

@@ -20,6 +20,7 @@ from cases.views.staff import (
     qr_sheet,
     queue,
     report,
+    reveal_phone,
     transfer,
 )
 from cases.views.stats import stats, stats_xlsx
@@ -34,6 +35,7 @@ __all__ = [
     "from_visit",
     "qr_index",
     "qr_sheet",
+    "reveal_phone",
     "from_wish",
     "photo",
     "queue",

@@ -93,10 +93,15 @@ def _actions_for(user, case):
     return names
 
 
-def _phone(request, case):
+def _may_call_back(user, case):
+    """Whoever holds an open case may see the reporter's number to call back (and it is logged)."""
+    return bool(case.reporter_phone) and case.is_open and access.may_handle(user, case)
+
+
+def _phone(request, case, *, reveal=False):
     if not case.reporter_phone:
         return ""
-    if can_view_personal_data(request.user):
+    if can_view_personal_data(request.user) or (reveal and _may_call_back(request.user, case)):
         personal_data_record(
             actor=request.user,
             action=PersonalDataLog.Action.VIEW,
@@ -118,6 +123,21 @@ def _dispatch_form(case, data=None, prefix="dispatch"):
 def detail(request, pk):
     _handles(request)
     case = selectors.get_case_for_user_or_404(request.user, pk)
+    return _detail(request, case)
+
+
+@require_POST
+@login_required
+def reveal_phone(request, pk):
+    """The holder of a case taps "显示完整号码" to call the reporter back; the access log records it."""
+    _handles(request)
+    case = selectors.get_case_for_user_or_404(request.user, pk)
+    if not (can_view_personal_data(request.user) or _may_call_back(request.user, case)):
+        raise PermissionDenied
+    return _detail(request, case, reveal=True)
+
+
+def _detail(request, case, *, reveal=False):
     actions = _actions_for(request.user, case)
     dispatches = list(case.dispatches.select_related("department", "unit"))
     return render(
@@ -125,7 +145,10 @@ def detail(request, pk):
         "cases/detail.html",
         {
             "case": case,
-            "phone": _phone(request, case),
+            "phone": _phone(request, case, reveal=reveal),
+            "can_reveal": not reveal
+            and not can_view_personal_data(request.user)
+            and _may_call_back(request.user, case),
             "actions": actions,
             "dispatches": dispatches,
             "can_transfer": access.may_dispatch(request.user, case) and case.state == CaseState.DISPATCHED,

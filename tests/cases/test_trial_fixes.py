@@ -169,3 +169,20 @@ def test_staff_print_each_grids_qr_code_for_the_residents_form(client, world, se
     assert response["Location"] == reverse("cases:qr_sheet", args=[world.grid_a.code])
     client.force_login(world.volunteer)
     assert client.get(reverse("cases:qr_index")).status_code == 403
+
+
+@pytest.mark.django_db
+def test_the_grid_worker_holding_a_case_may_show_the_number_to_call_back_and_it_is_logged(
+    client, world, setup, reported
+):
+    from portal.models import PersonalDataLog
+
+    client.force_login(world.gridworker_a)
+    page = client.get(reverse("cases:detail", args=[reported.pk])).content.decode()
+    assert "137****2222" in page and 'id="reveal-phone"' in page
+    page = client.post(reverse("cases:reveal_phone", args=[reported.pk])).content.decode()
+    assert 'href="tel:13700002222"' in page
+    assert PersonalDataLog.objects.filter(actor=world.gridworker_a, fields="reporter_phone").count() == 1
+    # once passed up, the case is no longer theirs to call about
+    services.case_pass_up(case=reported, by=world.gridworker_a)
+    assert client.post(reverse("cases:reveal_phone", args=[reported.pk])).status_code == 403
