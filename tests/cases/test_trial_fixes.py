@@ -186,3 +186,12 @@ def test_the_grid_worker_holding_a_case_may_show_the_number_to_call_back_and_it_
     # once passed up, the case is no longer theirs to call about
     services.case_pass_up(case=reported, by=world.gridworker_a)
     assert client.post(reverse("cases:reveal_phone", args=[reported.pk])).status_code == 403
+
+
+@pytest.mark.django_db
+def test_the_tracking_page_tells_the_resident_what_happens_next(client, world, setup, reported):
+    page = client.get(reverse("cases:track", args=[reported.code])).content.decode()
+    assert "正在等待网格受理，最晚" in page
+    services.case_accept(case=reported, by=world.gridworker_a)
+    page = client.get(reverse("cases:track", args=[reported.code])).content.decode()
+    assert "正在办理，最晚" in page
