@@ -34,6 +34,12 @@ def liaison_candidates(user):
     )
 
 
+def _liaison_label(user):
+    login = user.get_username()
+    name = user.get_full_name()
+    return f"{name}（{login}）" if name and name != login else login
+
+
 class _StreetDefaultMixin:
     """A new row belongs to the street of whoever adds it, unless a superuser picks one."""
 
@@ -72,6 +78,8 @@ class DepartmentAdmin(_StreetDefaultMixin, ScopedAdminMixin, admin.ModelAdmin):
             # A department's liaison logins have no grid scope, so the scoped user list would hide them.
             field = admin.ModelAdmin.formfield_for_manytomany(self, db_field, request, **kwargs)
             field.queryset = liaison_candidates(request.user)
+            # A street has a thousand logins and many share a name: show the login too.
+            field.label_from_instance = _liaison_label
             return field
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 

@@ -186,6 +186,15 @@ class ResultForm(PlainForm):
     photos = PhotosField(label=_("结果照片（选填，最多 3 张）"))
 
 
+def _told(responder):
+    """A responder's name, and a warning when no login of theirs would be told of the dispatch."""
+    if getattr(responder, "liaison_count", 1):
+        return responder.name
+    return _("%(name)s（没有联络员账号，收不到通知，请先在管理后台添加或电话通知）") % {
+        "name": responder.name
+    }
+
+
 class DispatchForm(PlainForm):
     """Responders of the case's street only: an id not offered (tampered) is refused."""
 
@@ -212,8 +221,8 @@ class DispatchForm(PlainForm):
         super().__init__(*args, **kwargs)
         self.department_map = {str(d.pk): d for d in departments}
         self.unit_map = {str(u.pk): u for u in units}
-        self.fields["departments"].choices = [(k, d.name) for k, d in self.department_map.items()]
-        self.fields["units"].choices = [(k, u.name) for k, u in self.unit_map.items()]
+        self.fields["departments"].choices = [(k, _told(d)) for k, d in self.department_map.items()]
+        self.fields["units"].choices = [(k, _told(u)) for k, u in self.unit_map.items()]
         for name in ("departments", "units"):
             self.fields[name].error_messages["invalid_choice"] = _(
                 "所选的单位不在本街道的名单中，请重新选择。"

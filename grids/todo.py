@@ -17,8 +17,17 @@ def _grid_page(viewer):
 
 @provider(order=20)
 def grid_work(viewer, rows):
+    # A scope alone is not enough: a department's liaison login has one (the admin asks every account
+    # for a scope) but no role that may read households or visits.
     if not viewer.has_scope:
         return
+    if viewer.can("grids.view_visit"):
+        yield from _follow_ups(viewer, rows)
+    if viewer.can("grids.view_household"):
+        yield from _overdue_households(viewer, rows)
+
+
+def _follow_ups(viewer, rows):
     user = viewer.user
     yield section(
         "follow_ups",
@@ -34,6 +43,10 @@ def grid_work(viewer, rows):
             when_label=_("走访"),
         ),
     )
+
+
+def _overdue_households(viewer, rows):
+    user = viewer.user
     yield section(
         "overdue_households",
         _("逾期未走访的困难户"),

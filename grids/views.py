@@ -19,6 +19,7 @@ PAGE_SIZE = 30
 
 
 @scope_required
+@permission_required("grids.view_grid", raise_exception=True)
 def grid_list(request):
     """The user's scope node and its children, each with its counts."""
     root = scope_node(request.user)
@@ -36,6 +37,7 @@ def grid_list(request):
 
 
 @scope_required
+@permission_required("grids.view_household", raise_exception=True)
 def grid_detail(request, code):
     grid = selectors.get_grid_for_user_or_404(request.user, code)
     children = list(grid.get_children())
@@ -58,6 +60,7 @@ def grid_detail(request, code):
 
 
 @scope_required
+@permission_required("grids.view_household", raise_exception=True)
 def household_detail(request, pk):
     household = selectors.get_household_for_user_or_404(request.user, pk)
     visits = selectors.household_visits_for(request.user, household)
@@ -75,6 +78,7 @@ def household_detail(request, pk):
 
 @require_POST
 @scope_required
+@permission_required("grids.view_household", raise_exception=True)
 def household_reveal(request, pk):
     """Show one household's full phone and ID number, and record that it was shown."""
     household = selectors.get_household_for_user_or_404(request.user, pk)
@@ -135,6 +139,7 @@ def visit_new(request):
 
 
 @scope_required
+@permission_required("grids.view_visit", raise_exception=True)
 def visit_list(request):
     visits = selectors.visits_visible_to(request.user)
     pending_only = request.GET.get("pending") == "1"
@@ -145,6 +150,7 @@ def visit_list(request):
 
 
 @scope_required
+@permission_required("grids.view_visit", raise_exception=True)
 def visit_detail(request, pk):
     visit = selectors.get_visit_for_user_or_404(request.user, pk)
     return render(request, "grids/visit_detail.html", {"visit": visit, "form": FollowUpForm()})
@@ -152,6 +158,7 @@ def visit_detail(request, pk):
 
 @require_POST
 @scope_required
+@permission_required("grids.view_visit", raise_exception=True)
 def visit_follow_up(request, pk):
     visit = selectors.get_visit_for_user_or_404(request.user, pk)
     form = FollowUpForm(request.POST)

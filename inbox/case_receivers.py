@@ -25,9 +25,12 @@ def _short(text, length=TEXT_LENGTH):
 
 
 def _place(case):
-    if case.grid_id != case.community_id:
-        return f"{case.community.name}{case.grid.name}"
-    return case.community.name
+    """兰苑社区第1网格, or 兰苑社区 · 1号网格 when the grid's name does not say its community."""
+    if case.grid_id == case.community_id:
+        return case.community.name
+    if case.grid.name.startswith(case.community.name):
+        return case.grid.name
+    return f"{case.community.name} · {case.grid.name}"
 
 
 def _when(value):
@@ -90,6 +93,16 @@ def on_case_waiting(sender, *, case, event, **kwargs):
         for dispatch in case.dispatches.filter(state__in=["dispatched", "signed", "arrived"]):
             notes += _dispatch_notes(Kind.CASE_WAITING, f"{event.pk}:d{dispatch.pk}", dispatch, params)
     else:
+        # Why it waits, when someone said why: the resident's "没有解决", the reason it came back, the note it
+        # was passed up with.
+        variant = {
+            "unresolved": "reopened",
+            "send_back": "sent_back",
+            "pass_up": "passed_up",
+            "redo": "redo",
+        }.get(event.action)
+        if variant and event.note:
+            params.update(v=variant, note=_short(event.note, 60))
         notes = _staff_notes(Kind.CASE_WAITING, event.pk, _at_level(case), case, params, skip=event.actor_id)
     _write(Kind.CASE_WAITING, notes)
 

@@ -113,6 +113,12 @@ WORDS = {
         {
             "supervised": _("街道督办%(place)s的事件“%(text)s”：%(note)s"),
             "escalated": _("%(place)s的事件“%(text)s”超时未处理，已升级到%(level)s，请在 %(due)s 前受理。"),
+            "reopened": _("居民反馈%(place)s的事件“%(text)s”没有解决：%(note)s。请在 %(due)s 前重新受理。"),
+            "redo": _("%(place)s的事件“%(text)s”核实未通过：%(note)s。请在 %(due)s 前重新办理。"),
+            "sent_back": _("%(place)s的事件“%(text)s”退回%(level)s办理：%(note)s。请在 %(due)s 前受理。"),
+            "passed_up": _(
+                "%(place)s的事件“%(text)s”（%(category)s）上报到%(level)s：%(note)s。请在 %(due)s 前受理。"
+            ),
         },
     ),
     Kind.CASE_DISPATCHED: Words(

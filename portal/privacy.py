@@ -6,6 +6,8 @@ import of them is written to `PersonalDataLog`, which street staff can read and
 nobody can edit.
 """
 
+import re
+
 from django.contrib.contenttypes.models import ContentType
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -29,6 +31,21 @@ def mask_phone(value):
     if len(value) < 8:
         return "*" * len(value)
     return f"{value[:3]}{'*' * (len(value) - 7)}{value[-4:]}"
+
+
+# A mainland mobile number written in free text, with or without spaces or hyphens
+# between the digits, and not part of a longer number.
+_MOBILE_IN_TEXT = re.compile(r"(?<![0-9])1[3-9][0-9](?:[ -]?[0-9]){8}(?![0-9])")
+# An 18-character ID number in free text.
+_ID_IN_TEXT = re.compile(r"(?<![0-9A-Za-z])[1-9][0-9]{16}[0-9Xx](?![0-9A-Za-z])")
+
+
+def mask_phones_in_text(value):
+    """Free text written by staff, for a public page: mobile and ID numbers in it masked (联系了张经理138****5678)."""
+    if not value:
+        return value or ""
+    value = _ID_IN_TEXT.sub(lambda m: mask_id_number(m.group(0)), str(value))
+    return _MOBILE_IN_TEXT.sub(lambda m: mask_phone(re.sub(r"[ -]", "", m.group(0))), value)
 
 
 def mask_id_number(value):

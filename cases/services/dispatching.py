@@ -1,6 +1,7 @@
 """The street blows the whistle (吹哨) and responders report for duty (报到): dispatch, transfer, sign, arrive, finish, return."""
 
 from django.db import transaction
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -24,8 +25,17 @@ from portal.scoping import Subtree
 
 def responders_of(street):
     """The street's active departments and the member units in its tree, offered to dispatch to."""
-    departments = Department.objects.filter(street=street, active=True).order_by("name")
-    units = MemberUnit.objects.filter(**Subtree.of(street).lookups("grid__")).order_by("name")
+    active = Q(liaisons__is_active=True)
+    departments = (
+        Department.objects.filter(street=street, active=True)
+        .annotate(liaison_count=Count("liaisons", filter=active, distinct=True))
+        .order_by("name")
+    )
+    units = (
+        MemberUnit.objects.filter(**Subtree.of(street).lookups("grid__"))
+        .annotate(liaison_count=Count("liaisons", filter=active, distinct=True))
+        .order_by("name")
+    )
     return departments, units
 
 

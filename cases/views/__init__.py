@@ -10,7 +10,19 @@ from cases.views.public import (
     track_unresolved,
 )
 from cases.views.responders import dispatch_act, dispatch_detail
-from cases.views.staff import act, detail, from_visit, from_wish, photo, queue, report, transfer
+from cases.views.staff import (
+    act,
+    detail,
+    from_visit,
+    from_wish,
+    photo,
+    qr_index,
+    qr_sheet,
+    queue,
+    report,
+    reveal_phone,
+    transfer,
+)
 from cases.views.stats import stats, stats_xlsx
 
 __all__ = [
@@ -21,6 +33,9 @@ __all__ = [
     "dispatch_act",
     "dispatch_detail",
     "from_visit",
+    "qr_index",
+    "qr_sheet",
+    "reveal_phone",
     "from_wish",
     "photo",
     "queue",

@@ -134,7 +134,15 @@ def _resident_case(request, code):
 @never_cache
 @private
 def track(request, code):
-    case = _resident_case(request, code)
+    try:
+        case = _resident_case(request, code)
+    except Http404:
+        # A mistyped code: the lookup form again, with what to check, rather than a bare "page not found".
+        form = TrackLookupForm(initial={"code": code[:30]})
+        missing = _(
+            "没有找到查询码 %(code)s 对应的事件。请核对查询码：12 位字母和数字，不含 0、O、1、I。"
+        ) % {"code": code[:30]}
+        return render(request, "cases/track_lookup.html", {"form": form, "missing": missing}, status=404)
     return _track_page(request, case)
 
 

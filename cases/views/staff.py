@@ -1,8 +1,11 @@
 """Staff and grid workers: the queue, a case's page with the actions open to them, reporting on the spot."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -90,10 +93,15 @@ def _actions_for(user, case):
     return names
 
 
-def _phone(request, case):
+def _may_call_back(user, case):
+    """Whoever holds an open case may see the reporter's number to call back (and it is logged)."""
+    return bool(case.reporter_phone) and case.is_open and access.may_handle(user, case)
+
+
+def _phone(request, case, *, reveal=False):
     if not case.reporter_phone:
         return ""
-    if can_view_personal_data(request.user):
+    if can_view_personal_data(request.user) or (reveal and _may_call_back(request.user, case)):
         personal_data_record(
             actor=request.user,
             action=PersonalDataLog.Action.VIEW,
@@ -115,6 +123,21 @@ def _dispatch_form(case, data=None, prefix="dispatch"):
 def detail(request, pk):
     _handles(request)
     case = selectors.get_case_for_user_or_404(request.user, pk)
+    return _detail(request, case)
+
+
+@require_POST
+@login_required
+def reveal_phone(request, pk):
+    """The holder of a case taps "显示完整号码" to call the reporter back; the access log records it."""
+    _handles(request)
+    case = selectors.get_case_for_user_or_404(request.user, pk)
+    if not (can_view_personal_data(request.user) or _may_call_back(request.user, case)):
+        raise PermissionDenied
+    return _detail(request, case, reveal=True)
+
+
+def _detail(request, case, *, reveal=False):
     actions = _actions_for(request.user, case)
     dispatches = list(case.dispatches.select_related("department", "unit"))
     return render(
@@ -122,7 +145,10 @@ def detail(request, pk):
         "cases/detail.html",
         {
             "case": case,
-            "phone": _phone(request, case),
+            "phone": _phone(request, case, reveal=reveal),
+            "can_reveal": not reveal
+            and not can_view_personal_data(request.user)
+            and _may_call_back(request.user, case),
             "actions": actions,
             "dispatches": dispatches,
             "can_transfer": access.may_dispatch(request.user, case) and case.state == CaseState.DISPATCHED,
@@ -300,6 +326,11 @@ def from_visit(request, visit_pk):
     """A visit's follow-up becomes a case in one tap (the visit and household stay linked)."""
     _handles(request)
     visit = get_visit_for_user_or_404(request.user, visit_pk)
+    existing = selectors.cases_visible_to(request.user).filter(visit=visit).first()
+    if existing is not None:
+        # Tapped a second time (or by a colleague): go to the case rather than to a form that can only refuse.
+        messages.info(request, _("这条走访的跟进已经转为事件了。"))
+        return redirect("cases:detail", pk=existing.pk)
     form = CategoryForm(request.POST or None, categories=selectors.categories_of(visit.grid.get_root()))
     if request.method == "POST" and form.is_valid():
         created = {}
@@ -352,3 +383,34 @@ def photo(request, pk):
     if not (staff or responder):
         raise PermissionDenied
     return photo_response(found)
+
+
+@login_required
+def qr_index(request):
+    """The QR posters of the resident's form (随手拍): a community's page, or straight to a grid worker's grid."""
+    _handles(request)
+    nodes = grids_visible_to(request.user).filter(kind=Grid.Kind.COMMUNITY).order_by("code")
+    node = scope_node(request.user)
+    if node is not None and node.kind == Grid.Kind.GRID:
+        return redirect("cases:qr_sheet", code=node.code)
+    return render(request, "cases/qr_index.html", {"communities": nodes})
+
+
+@login_required
+def qr_sheet(request, code):
+    """Each grid's code for the resident's form, to print and put up where residents pass."""
+    from grids.selectors import get_grid_for_user_or_404
+    from portal.qr import qr_data_uri, qr_svg
+
+    _handles(request)
+    node = get_grid_for_user_or_404(request.user, code)
+    if node.kind not in (Grid.Kind.COMMUNITY, Grid.Kind.GRID):
+        raise Http404
+    nodes = [node, *node.get_children().filter(kind=Grid.Kind.GRID).order_by("code")]
+    cards = []
+    for each in nodes:
+        link = request.build_absolute_uri(reverse("cases:new") + f"?grid={each.code}")
+        cards.append(
+            {"node": each, "link": link, "svg": qr_svg(link, scale=5), "png": qr_data_uri(link, scale=8)}
+        )
+    return render(request, "cases/qr_sheet.html", {"node": node, "cards": cards})
