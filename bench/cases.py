@@ -180,6 +180,7 @@ def _cases(rng, street, nodes, categories, departments, units, count):
             at = case.accepted_at
             dispatch = Dispatch(
                 case_id=case.pk,
+                street_id=case.street_id,
                 department=None if unit else departments[rng.randrange(len(departments))],
                 unit=units[rng.randrange(len(units))] if unit else None,
                 dispatched_at=at,

@@ -531,6 +531,7 @@ class Simulation:
     def _new_dispatch(self, case, kind, who, at, by):
         dispatch = Dispatch(
             case=case,
+            street_id=case.street_id,
             department=who if kind == "d" else None,
             unit=who if kind == "u" else None,
             dispatched_by_id=by,

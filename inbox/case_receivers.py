@@ -159,10 +159,17 @@ def on_cases_overdue(sender, *, case_ids, dispatch_ids, **kwargs):
     from django.utils.translation import gettext as _
 
     notes = []
+    staff_of = {}  # a batch's cases share few streets: each street's staff is read once
+
+    def street_staff(street):
+        if street.pk not in staff_of:
+            staff_of[street.pk] = case_selectors.street_staff(street)
+        return staff_of[street.pk]
+
     for case in case_selectors.cases_by_ids(case_ids):
         what = _("未受理") if case.state == CaseState.REPORTED and not case.finish_overdue_at else _("未办结")
         params = {**_base(case), "what": what}
-        users = {u.pk: u for u in [*_at_level(case), *case_selectors.street_staff(case.street)]}.values()
+        users = {u.pk: u for u in [*_at_level(case), *street_staff(case.street)]}.values()
         notes += _staff_notes(Kind.CASE_OVERDUE, f"c{case.pk}:{what}", users, case, params)
     for dispatch in case_selectors.dispatches_by_ids(dispatch_ids):
         case = dispatch.case
@@ -173,7 +180,7 @@ def on_cases_overdue(sender, *, case_ids, dispatch_ids, **kwargs):
         notes += _staff_notes(
             Kind.CASE_OVERDUE,
             f"d{dispatch.pk}:{dispatch.state}",
-            case_selectors.street_staff(case.street),
+            street_staff(case.street),
             case,
             params,
         )

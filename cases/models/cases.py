@@ -43,14 +43,26 @@ class Case(models.Model):
     MAX_PHOTOS = 3
 
     code = models.CharField(_("查询码"), max_length=16, unique=True, editable=False)
+    # No plain index on the three nodes: the composite indexes below start with them, and
+    # PostgreSQL would otherwise read a whole street through the plain one (docs/cases.md#speed).
     grid = models.ForeignKey(
-        "grids.Grid", on_delete=models.PROTECT, related_name="cases", verbose_name=_("网格")
+        "grids.Grid", on_delete=models.PROTECT, related_name="cases", verbose_name=_("网格"), db_index=False
     )
     community = models.ForeignKey(
-        "grids.Grid", on_delete=models.PROTECT, related_name="+", verbose_name=_("社区"), editable=False
+        "grids.Grid",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("社区"),
+        editable=False,
+        db_index=False,
     )
     street = models.ForeignKey(
-        "grids.Grid", on_delete=models.PROTECT, related_name="+", verbose_name=_("街道"), editable=False
+        "grids.Grid",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("街道"),
+        editable=False,
+        db_index=False,
     )
     category = models.ForeignKey(
         "cases.Category", on_delete=models.PROTECT, related_name="cases", verbose_name=_("类别")
@@ -167,8 +179,12 @@ class Case(models.Model):
             models.Index(fields=["reporter_phone", "reported_at"], name="case_phone_idx"),
             # The numbers: a scope's cases of one month (its grids, a range of report times).
             models.Index(fields=["grid", "reported_at"], name="case_grid_reported_idx"),
-            # The staff queue of a street, newest first: read in this order until a page is full.
+            # Everything, newest first (a superuser's queue): read in this order until a page is full.
             models.Index(fields=["-reported_at", "-id"], name="case_reported_idx"),
+            # A street's or a community's queue, newest first, and its numbers of a month (a range
+            # of report times): the scope is `street = S` or `community = C` (cases.selectors).
+            models.Index(fields=["street", "-reported_at", "-id"], name="case_street_reported_idx"),
+            models.Index(fields=["community", "-reported_at", "-id"], name="case_community_reported_idx"),
         ]
 
     def __str__(self):

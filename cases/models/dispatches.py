@@ -21,6 +21,16 @@ class Dispatch(models.Model):
     case = models.ForeignKey(
         "cases.Case", on_delete=models.CASCADE, related_name="dispatches", verbose_name=_("事件")
     )
+    # The case's street, copied when the dispatch is made (a case never changes street): a street's
+    # dispatches of a month are then one index range, without reading the street's cases.
+    street = models.ForeignKey(
+        "grids.Grid",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("街道"),
+        editable=False,
+        db_index=False,
+    )
     department = models.ForeignKey(
         "cases.Department",
         on_delete=models.PROTECT,
@@ -96,8 +106,12 @@ class Dispatch(models.Model):
             # A responder's list: their live dispatches, newest first.
             models.Index(fields=["department", "state", "-dispatched_at"], name="dispatch_department_idx"),
             models.Index(fields=["unit", "state", "-dispatched_at"], name="dispatch_unit_idx"),
-            # The numbers: the dispatches of one month.
+            # … and all of them, newest first.
+            models.Index(fields=["department", "-dispatched_at", "-id"], name="dispatch_department_time_idx"),
+            models.Index(fields=["unit", "-dispatched_at", "-id"], name="dispatch_unit_time_idx"),
+            # The numbers: the dispatches of one month, everywhere or in one street.
             models.Index(fields=["dispatched_at"], name="dispatch_time_idx"),
+            models.Index(fields=["street", "dispatched_at"], name="dispatch_street_time_idx"),
             models.Index(
                 fields=["sign_due_at"],
                 name="dispatch_sign_due_idx",
@@ -112,6 +126,11 @@ class Dispatch(models.Model):
 
     def __str__(self):
         return f"{self.case_id} → {self.responder}"
+
+    def save(self, *args, **kwargs):
+        if self.street_id is None and self.case_id is not None:
+            self.street_id = self.case.street_id
+        super().save(*args, **kwargs)
 
     @property
     def responder(self):

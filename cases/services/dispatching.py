@@ -65,6 +65,7 @@ def _new_dispatches(case, by, departments, units, note, now):
         made.append(
             Dispatch.objects.create(
                 case=case,
+                street_id=case.street_id,
                 **{field: responder},
                 note=note,
                 dispatched_by=by,

@@ -53,8 +53,20 @@ def _escalate(case_pk, now, *, finishing):
         return True
 
 
-def _mark_dispatch(pk, now, field):
-    return bool(Dispatch.objects.filter(pk=pk, **{f"{field}__isnull": True}).update(**{field: now}))
+def _mark_dispatches(now, field, due, states):
+    """Mark the live dispatches whose `due` passed, in one conditional UPDATE; returns their ids.
+
+    The candidates are read in the order of their partial index (never the model's
+    `dispatched_at` order, which makes PostgreSQL walk every dispatch). The UPDATE
+    re-checks the conditions, so a dispatch another run or a responder changed meanwhile
+    is left alone; what this run marked is what now carries this run's `now`."""
+    late = {"state__in": states, f"{field}__isnull": True, f"{due}__lt": now}
+    ids = list(Dispatch.objects.filter(**late).order_by(due).values_list("pk", flat=True)[:BATCH])
+    if not ids or not Dispatch.objects.filter(pk__in=ids, **late).update(**{field: now}):
+        return []
+    return list(
+        Dispatch.objects.filter(pk__in=ids, **{field: now}).order_by(due).values_list("pk", flat=True)
+    )
 
 
 def cases_check_overdue(*, now=None):
@@ -77,16 +89,10 @@ def cases_check_overdue(*, now=None):
     cases = [pk for pk in sign_late if _escalate(pk, now, finishing=False)]
     cases += [pk for pk in finish_late if _escalate(pk, now, finishing=True)]
 
-    dispatch_sign = Dispatch.objects.filter(
-        state=DispatchState.DISPATCHED, sign_overdue_at__isnull=True, sign_due_at__lt=now
-    ).values_list("pk", flat=True)[:BATCH]
-    dispatch_finish = Dispatch.objects.filter(
-        state__in=[DispatchState.SIGNED, DispatchState.ARRIVED],
-        finish_overdue_at__isnull=True,
-        finish_due_at__lt=now,
-    ).values_list("pk", flat=True)[:BATCH]
-    dispatches = [pk for pk in list(dispatch_sign) if _mark_dispatch(pk, now, "sign_overdue_at")]
-    dispatches += [pk for pk in list(dispatch_finish) if _mark_dispatch(pk, now, "finish_overdue_at")]
+    dispatches = _mark_dispatches(now, "sign_overdue_at", "sign_due_at", [DispatchState.DISPATCHED])
+    dispatches += _mark_dispatches(
+        now, "finish_overdue_at", "finish_due_at", [DispatchState.SIGNED, DispatchState.ARRIVED]
+    )
     if cases or dispatches:
         with transaction.atomic():
             events.cases_overdue.send(sender=Case, case_ids=cases, dispatch_ids=dispatches)
@@ -114,7 +120,9 @@ def _near_limit(now):
             near_reminded_at__isnull=True,
             finish_due_at__gte=now,
             finish_due_at__lt=soon,
-        ).values_list("pk", flat=True)[:BATCH]
+        )
+        .order_by("finish_due_at")
+        .values_list("pk", flat=True)[:BATCH]
     )
     case_ids = [
         pk

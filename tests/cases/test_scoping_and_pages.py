@@ -165,3 +165,47 @@ def test_street_staff_edit_their_departments_and_pick_liaisons_without_a_scope(w
     assert (
         tampered.status_code == 200 and not world.other_street.case_departments.filter(name="派出所").exists()
     )
+
+
+@pytest.mark.django_db
+def test_the_queues_scope_written_on_the_row_is_the_subtree(world, setup, reported, case_b):
+    """A street's queue reads `street = S`, a community's `community = C`: the same rows as the subtree."""
+    from cases import selectors
+    from cases.models import Category
+    from portal.scoping import scope_queryset
+
+    on_community = services.case_report_resident(
+        grid=world.community_a, category=setup.env, description="兰苑社区门口路灯不亮了", phone=""
+    )
+    elsewhere = services.case_report_resident(
+        grid=world.grid_c,
+        category=Category.objects.get_or_create(street=world.other_street, name="环境卫生")[0],
+        description="民主社区的垃圾桶满了",
+        phone="",
+    )
+    expected = {
+        world.street_staff: {reported.pk, case_b.pk, on_community.pk},
+        world.secretary_a: {reported.pk, on_community.pk},
+        world.secretary_b: {case_b.pk},
+        world.gridworker_a: {reported.pk},
+        world.superuser: {reported.pk, case_b.pk, on_community.pk, elsewhere.pk},
+        world.volunteer: set(),
+    }
+    for user, pks in expected.items():
+        user = _u(user)
+        assert {c.pk for c in selectors.queue(user)} == pks, user
+        assert {c.pk for c in scope_queryset(Case.objects.all(), _u(user))} == pks, user
+
+
+@pytest.mark.django_db
+def test_a_dispatch_carries_its_cases_street(world, setup, reported):
+    [dispatch] = services.case_dispatch(case=reported, by=_u(world.street_staff), units=[setup.unit])
+    assert Dispatch.objects.get(pk=dispatch.pk).street_id == world.street.pk
+    # Written without the service (other apps' tests, the admin): filled from the case.
+    again = Dispatch.objects.create(
+        case=reported,
+        department=setup.department,
+        dispatched_at=dispatch.dispatched_at,
+        sign_due_at=dispatch.sign_due_at,
+    )
+    assert Dispatch.objects.get(pk=again.pk).street_id == world.street.pk
