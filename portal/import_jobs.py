@@ -70,7 +70,7 @@ def import_preview_start(*, model_admin, request, form, data):
         )
         storage = job.result.storage
         path = storage.save(_upload_path(job, extension), ContentFile(data))
-        Job.objects.filter(pk=job.pk).update(params={**job.params, "upload": path})
+        Job.objects.filter(pk=job.pk).update(params={**job.params, "upload": path, "files": [path]})
     return job
 
 

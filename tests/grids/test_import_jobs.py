@@ -141,3 +141,16 @@ def test_a_file_over_a_limit_is_refused_before_anything_is_queued(
     assert response.status_code == 200
     assert "文件超过 4 行，请分成几个文件导入。" in response.content.decode()
     assert not Job.objects.exists()
+
+
+def test_the_kept_upload_goes_with_its_preview_job(login, world, django_capture_on_commit_callbacks):
+    import datetime
+
+    from django.utils import timezone
+
+    _upload(login(world.secretary_a), django_capture_on_commit_callbacks, _rows(world))
+    preview = Job.objects.get(kind=IMPORT_PREVIEW)
+    storage = preview.result.storage
+    assert storage.exists(preview.params["upload"])
+    jobs.jobs_tidy(now=timezone.now() + datetime.timedelta(days=30))
+    assert not Job.objects.exists() and not storage.exists(preview.params["upload"])
