@@ -79,7 +79,9 @@ def _wait_for_job(page):
 
 
 @pytest.mark.browser
-def test_a_large_sheet_goes_through_the_background_jobs_with_progress(world, desktop_page, tmp_path, settings):
+def test_a_large_sheet_goes_through_the_background_jobs_with_progress(
+    world, desktop_page, tmp_path, settings
+):
     from portal.models import Job
 
     settings.IMPORT_INLINE_MAX_ROWS = 1  # two rows: previewed and imported by background jobs
