@@ -154,3 +154,30 @@ def test_the_kept_upload_goes_with_its_preview_job(login, world, django_capture_
     assert storage.exists(preview.params["upload"])
     jobs.jobs_tidy(now=timezone.now() + datetime.timedelta(days=30))
     assert not Job.objects.exists() and not storage.exists(preview.params["upload"])
+
+
+def test_the_job_page_follows_rows_done_out_of_the_total(login, world, django_capture_on_commit_callbacks):
+    from portal.jobs import _KINDS
+
+    seen = []
+    preview = _KINDS[IMPORT_PREVIEW]
+
+    def recording(job, progress):
+        def progress_and_record(percent, message=""):
+            seen.append((int(percent), str(message)))
+            progress(percent, message)
+
+        return preview(job, progress_and_record)
+
+    _KINDS[IMPORT_PREVIEW] = recording
+    try:
+        _upload(login(world.secretary_a), django_capture_on_commit_callbacks, _rows(world, count=149))
+    finally:
+        _KINDS[IMPORT_PREVIEW] = preview
+    assert tuple(m for _p, m in seen[1:]) == (
+        "已处理 50 / 150 行",
+        "已处理 100 / 150 行",
+        "已处理 150 / 150 行",
+    )
+    assert [p for p, _m in seen] == sorted(p for p, _m in seen)
+    assert Job.objects.get(kind=IMPORT_PREVIEW).params["changes"]["counts"]["new"] == 149
