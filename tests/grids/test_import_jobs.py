@@ -181,3 +181,33 @@ def test_the_job_page_follows_rows_done_out_of_the_total(login, world, django_ca
     )
     assert [p for p, _m in seen] == sorted(p for p, _m in seen)
     assert Job.objects.get(kind=IMPORT_PREVIEW).params["changes"]["counts"]["new"] == 149
+
+
+def test_a_crash_during_the_import_leaves_nothing_half_written(
+    login, world, monkeypatch, django_capture_on_commit_callbacks
+):
+    from django.contrib import admin
+
+    client = login(world.secretary_a)
+    before = Household.objects.count()
+    _upload(client, django_capture_on_commit_callbacks, _rows(world))
+    preview = Job.objects.get(kind=IMPORT_PREVIEW)
+    model_admin = admin.site._registry[Household]
+
+    def crash(*args, **kwargs):
+        raise RuntimeError("worker lost")
+
+    # The rows are written, then the run dies before it commits.
+    monkeypatch.setattr(model_admin, "generate_log_entries", crash)
+    _confirm(client, django_capture_on_commit_callbacks, preview)
+    failed = Job.objects.get(kind=IMPORT_CONFIRM)
+    assert failed.status == "failed" and "生成失败" in failed.message
+    assert Household.objects.count() == before
+    world.household_a.refresh_from_db()
+    assert world.household_a.phone == "13812348000"
+
+    monkeypatch.undo()
+    response = _confirm(client, django_capture_on_commit_callbacks, preview)  # asked again: a new run
+    confirm = Job.objects.filter(kind=IMPORT_CONFIRM).exclude(pk=failed.pk).get()
+    assert response["Location"] == f"/jobs/{confirm.pk}/" and confirm.status == "done"
+    assert Household.objects.count() == before + 5
