@@ -615,12 +615,23 @@ class ImportExportScopedMixin:
     def get_urls(self):
         if not hasattr(self, "import_action"):
             return super().get_urls()
+        info = f"{self.model._meta.app_label}_{self.model._meta.model_name}"
         own = [
             path(
                 "import/changes.xlsx",
                 self.admin_site.admin_view(self.import_changes_view),
                 name=self._changes_url_name(),
-            )
+            ),
+            path(
+                "import/job/<uuid:pk>/",
+                self.admin_site.admin_view(self.import_job_view),
+                name=f"{info}_import_job",
+            ),
+            path(
+                "import/job/<uuid:pk>/confirm/",
+                self.admin_site.admin_view(self.import_job_confirm),
+                name=f"{info}_import_job_confirm",
+            ),
         ]
         return own + super().get_urls()
 
@@ -628,6 +639,10 @@ class ImportExportScopedMixin:
         return f"{self.model._meta.app_label}_{self.model._meta.model_name}_import_changes"
 
     def import_action(self, request, **kwargs):
+        if request.method == "POST" and self.has_import_permission(request):
+            job = self._import_in_background(request)
+            if job is not None:
+                return redirect("portal:job_detail", pk=job.pk)
         response = super().import_action(request, **kwargs)
         result = getattr(response, "context_data", {}).get("result")
         changes = getattr(result, "changes", None)
@@ -636,6 +651,103 @@ class ImportExportScopedMixin:
             response.context_data["changes"] = changes
             response.context_data["changes_url"] = f"{url}?token={changes.signed_token(request.user)}"
         return response
+
+    def _import_in_background(self, request):
+        """A valid upload of more than IMPORT_INLINE_MAX_ROWS rows: kept and previewed by a job.
+
+        The file is read here first, so a file over a limit of portal.imports
+        (or one that cannot be read) is refused on the page by the inline flow
+        below, with nothing queued.
+        """
+        form = self.create_import_form(request)
+        if not form.is_valid():
+            return None
+        upload = form.cleaned_data["import_file"]
+        data = b"".join(upload.chunks())
+        upload.seek(0)
+        try:
+            input_format = self.get_import_formats()[int(form.cleaned_data["format"])]()
+            dataset = input_format.create_dataset(data)
+        except Exception:  # the inline flow reads it again and says what is wrong
+            return None
+        if len(dataset) <= settings.IMPORT_INLINE_MAX_ROWS:
+            return None
+        from portal.import_jobs import import_preview_start
+
+        return import_preview_start(model_admin=self, request=request, form=form, data=data)
+
+    def _import_job_or_404(self, request, pk):
+        from portal.import_jobs import IMPORT_CONFIRM, IMPORT_PREVIEW
+        from portal.jobs import job_visible_to
+        from portal.models import Job
+
+        job = Job.objects.filter(pk=pk, kind__in=(IMPORT_PREVIEW, IMPORT_CONFIRM)).first()
+        if (
+            job is None
+            or job.params.get("model") != self.model._meta.label
+            or not job_visible_to(request.user, job)
+        ):
+            raise Http404
+        if not self.has_import_permission(request):
+            raise Http404
+        return job
+
+    def import_job_view(self, request, pk):
+        """A background import's result: the preview (and its confirm button), or what was imported."""
+        from django.template.response import TemplateResponse
+
+        from portal.import_changes import ImportChanges, signed_token
+        from portal.import_jobs import IMPORT_CONFIRM
+        from portal.models import Job
+
+        job = self._import_job_or_404(request, pk)
+        if job.status != Job.Status.DONE:
+            return redirect("portal:job_detail", pk=job.pk)
+        opts = self.model._meta
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("导入"),
+            "opts": opts,
+            "job": job,
+            "rows": job.params.get("rows") or (job.params.get("imported") or {}).get("rows", ""),
+            "changelist_url": reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist"),
+            "import_url": reverse(f"admin:{opts.app_label}_{opts.model_name}_import"),
+        }
+        if job.kind == IMPORT_CONFIRM:
+            context["imported"] = job.params.get("imported") or {}
+            context["changes"] = None
+        else:
+            page = job.params.get("changes")
+            context.update(imported=None, changes=None, job_confirm_url=None)
+            if page:
+                changes = ImportChanges.from_page_data(page)
+                url = reverse(f"admin:{self._changes_url_name()}", current_app=self.admin_site.name)
+                context["changes"] = changes
+                context["changes_url"] = f"{url}?token={signed_token(changes.token, request.user)}"
+            if job.params.get("ok"):
+                context["job_confirm_url"] = reverse(
+                    f"admin:{opts.app_label}_{opts.model_name}_import_job_confirm", args=[job.pk]
+                )
+        return TemplateResponse(request, "admin/portal/import_job.html", context)
+
+    def import_job_confirm(self, request, pk):
+        """Import a previewed upload in the background (once per preview)."""
+        from portal.import_jobs import IMPORT_PREVIEW, import_confirm_start
+        from portal.models import Job
+
+        if request.method != "POST":
+            return redirect(
+                f"admin:{self.model._meta.app_label}_{self.model._meta.model_name}_import_job", pk=pk
+            )
+        preview = self._import_job_or_404(request, pk)
+        if (
+            preview.kind != IMPORT_PREVIEW
+            or preview.status != Job.Status.DONE
+            or not preview.params.get("ok")
+        ):
+            raise Http404
+        job = import_confirm_start(preview=preview, request=request)
+        return redirect("portal:job_detail", pk=job.pk)
 
     def import_changes_view(self, request):
         """Every change and error of the user's last previews, as a workbook."""

@@ -42,7 +42,8 @@ def admin_export_start(*, model_admin, request):
     )
 
 
-def _request_of(job):
+def job_request(job):
+    """The request a job was asked for with, rebuilt for its owner (no session, no cookies)."""
     request = HttpRequest()
     request.method = "POST"
     request.path = request.path_info = job.params.get("path", "/admin/")
@@ -65,7 +66,7 @@ def run_admin_export(job, progress):
         model_admin = admin.site._registry[model]
     except (KeyError, LookupError):
         raise JobRefused(_("这个导出已无法完成：数据表已不存在。")) from None
-    request = _request_of(job)
+    request = job_request(job)
     if not job.owner.is_active or not model_admin.has_export_permission(request):
         raise JobRefused(_("您已没有导出这些数据的权限。"))
     progress(5, _("读取筛选条件"))

@@ -123,7 +123,40 @@ class ImportChanges:
         )
 
     def signed_token(self, user):
-        return signing.dumps({"t": self.token, "u": user.pk}, salt=_SALT)
+        return signed_token(self.token, user)
+
+    # --- kept with a background preview's job ------------------------------------------
+
+    def page_data(self):
+        """What the page shows, as JSON, for a preview made in the background (portal.import_jobs)."""
+        return {
+            "token": self.token,
+            "headers": self.headers,
+            "key_columns": self.key_columns,
+            "new_rows": self.new_rows,
+            "updated_rows": self.updated_rows,
+            "errors": self.errors,
+            "counts": self.counts,
+        }
+
+    @classmethod
+    def from_page_data(cls, data):
+        """The page's part of a preview saved with `page_data` (its spool stays where it was)."""
+        changes = cls.__new__(cls)
+        changes.token = data["token"]
+        changes.headers = data["headers"]
+        changes.key_columns = data["key_columns"]
+        changes.new_rows = [tuple(r) for r in data["new_rows"]]
+        changes.updated_rows = [(n, k, [tuple(f) for f in fields]) for n, k, fields in data["updated_rows"]]
+        changes.errors = [tuple(e) for e in data["errors"]]
+        changes.counts = dict(data["counts"])
+        changes._last_error_row = None
+        return changes
+
+
+def signed_token(token, user):
+    """The link's token naming the spool `token` for `user` (see `spool_for`)."""
+    return signing.dumps({"t": token, "u": user.pk}, salt=_SALT)
 
 
 def _prune_old_spools():

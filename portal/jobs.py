@@ -186,6 +186,8 @@ def _fail(job, message):
 def jobs_tidy(*, now=None, keep_days=None, stuck_after=None, max_attempts=3):
     """Housekeeping: queue stuck jobs again (or fail them after `max_attempts`), drop old ones with their files.
 
+    A job's files are its result and the private files named in its `params["files"]`.
+
     A job still running after the hard time limit lost its worker without a
     redelivery (a broker flushed, a message expired); one still queued that long
     lost its task. Both are queued again: the run is idempotent.
@@ -221,6 +223,8 @@ def jobs_tidy(*, now=None, keep_days=None, stuck_after=None, max_attempts=3):
     for job in old.exclude(status__in=(Job.Status.QUEUED, Job.Status.RUNNING)).iterator():
         if job.result:
             job.result.storage.delete(job.result.name)
+        for name in job.params.get("files", []):  # private files the job kept (an import's upload)
+            job.result.storage.delete(name)
         job.delete()
         removed += 1
     return {"revived": revived, "failed": failed, "removed": removed}

@@ -294,9 +294,18 @@ class ScopedResource(resources.ModelResource):
             self._old = self._rendered(instance)
             self._instance = instance
 
+    # A background import's progress (portal.import_jobs): called with the rows done every `progress_every` rows.
+    on_progress = None
+    progress_every = 500
+    _rows_done = 0
+
     def import_row(self, row, instance_loader, **kwargs):
         self._old = self._instance = None
         row_result = super().import_row(row, instance_loader, **kwargs)
+        if self.on_progress is not None:
+            self._rows_done += 1
+            if self._rows_done % self.progress_every == 0:
+                self.on_progress(self._rows_done)
         if self.changes is not None:
             self._record(row, row_result, kwargs.get("row_number"))
         return row_result

@@ -377,6 +377,8 @@ IMPORT_MAX_MB = env_int("IMPORT_MAX_MB", 20, minimum=1)
 IMPORT_MAX_UNPACKED_MB = env_int("IMPORT_MAX_UNPACKED_MB", 200, minimum=1)
 IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 100_000, minimum=1)
 IMPORT_MAX_CELL_CHARS = env_int("IMPORT_MAX_CELL_CHARS", 5000, minimum=100)
+# Imports of more rows than this are previewed and imported as background jobs (portal.import_jobs).
+IMPORT_INLINE_MAX_ROWS = env_int("IMPORT_INLINE_MAX_ROWS", 2000, minimum=0)
 
 # Every export goes through the portal's one writer (portal.xlsx): formulas
 # neutralised, dates and numbers kept, header frozen.

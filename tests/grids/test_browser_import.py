@@ -70,3 +70,66 @@ def test_the_preview_reads_on_a_phone(world, phone_page, tmp_path):
     _upload(phone_page, _sheet(tmp_path / "good.xlsx", world, "孤寡"))
     assert phone_page.locator("table.import-updates").is_visible()
     phone_page.shoot("import-preview-phone")
+
+
+def _wait_for_job(page):
+    page.wait_for_selector("#job-result:not([hidden])", timeout=20000)
+    assert page.locator("#job-status").inner_text() == "已完成"
+    assert page.locator("#job-percent").inner_text() == "100%"
+
+
+@pytest.mark.browser
+def test_a_large_sheet_goes_through_the_background_jobs_with_progress(
+    world, desktop_page, tmp_path, settings
+):
+    from portal.models import Job
+
+    settings.IMPORT_INLINE_MAX_ROWS = 1  # two rows: previewed and imported by background jobs
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private-media"
+    page = desktop_page
+    page.set_viewport_size({"width": 1280, "height": 800})
+    sign_in(page, "secretary_a")
+
+    _upload(page, _sheet(tmp_path / "bad.xlsx", world, "红色"))
+    assert "/jobs/" in page.url
+    _wait_for_job(page)
+    page.click("#job-link")
+    page.wait_for_load_state("networkidle")
+    errors = page.locator("table.import-errors").inner_text()
+    assert "彩虹分类“红色”无效" in errors
+    changes = page.locator("table.import-updates").inner_text()
+    assert "13812348000" in changes and "13900001111" in changes
+    assert page.locator("input[value=确认导入]").count() == 0
+
+    _upload(page, _sheet(tmp_path / "good.xlsx", world, "孤寡"))
+    preview = Job.objects.filter(kind="portal.import_preview").order_by("-created_at").first()
+    # The progress page while the job runs: the bar follows the job and the result appears when it ends.
+    Job.objects.filter(pk=preview.pk).update(status="running", progress=45, message="已处理 900 / 2,000 行")
+    page.reload()
+    assert page.locator("#job-percent").inner_text() == "45%"
+    assert "已处理 900 / 2,000 行" in page.locator("#job-message").inner_text()
+    page.shoot("import-job-progress-desktop")
+    page.set_viewport_size({"width": 375, "height": 812})
+    page.shoot("import-job-progress-phone")
+    page.set_viewport_size({"width": 1280, "height": 800})
+    Job.objects.filter(pk=preview.pk).update(status="done", progress=100, message="")
+    _wait_for_job(page)  # polled, without a reload
+    page.shoot("import-job-done-desktop")
+    page.click("#job-link")
+    page.wait_for_load_state("networkidle")
+    assert "王小明" in page.locator("table.import-new").inner_text()
+    assert "新增 1 行，更新 1 行" in page.locator(".import-summary").inner_text()
+    page.shoot("import-job-preview-desktop")
+
+    page.locator(".import-confirm-bottom input[type=submit]").click()
+    page.wait_for_load_state("networkidle")
+    _wait_for_job(page)
+    page.click("#job-link")
+    page.wait_for_load_state("networkidle")
+    assert "新增 1 行，更新 1 行" in page.locator("#import-done").inner_text()
+    page.shoot("import-job-result-desktop")
+    world.household_a.refresh_from_db()
+    assert world.household_a.phone == "13900001111"
+    assert Household.objects.get(room="501").category == Household.Category.SOLITARY
+    page.click("text=查看列表")
+    assert page.url.endswith("/admin/grids/household/")
