@@ -1,5 +1,5 @@
 """In phone browsers: a resident reports with a photo → the grid worker passes it up → the street dispatches to a
-unit → the unit signs and finishes with a photo → the secretary verifies → the resident rates."""
+unit → the unit signs and finishes with a photo → the secretary verifies → the resident rates → the dashboard counts it."""
 
 import os
 
@@ -117,3 +117,11 @@ def test_a_case_from_the_qr_form_to_the_residents_rating(browser, live_server, w
     assert "谢谢您的评价" in resident.locator(".messages").inner_text()
     case.refresh_from_db()
     assert case.state == CaseState.CLOSED and case.rating == 5
+
+    # the street's dashboard counts it: received and finished this month, nothing overdue
+    street.goto("/dashboard/")
+    figures = street.locator("#case-figures .stat")
+    assert figures.nth(0).locator("b").inner_text() == "1"
+    assert figures.nth(1).locator("b").inner_text() == "1"
+    assert figures.nth(2).locator("b").inner_text() == "0"
+    _shoot(street, "cases-5-dashboard-counts")
