@@ -15,6 +15,7 @@ from grids.selectors import contacts_for, staff_in_charge
 from inbox import counts
 from inbox.models import Kind
 from inbox.services import Note, notifications_write
+from portal.text import place_name
 
 TEXT_LENGTH = 20
 
@@ -25,12 +26,9 @@ def _short(text, length=TEXT_LENGTH):
 
 
 def _place(case):
-    """兰苑社区第1网格, or 兰苑社区 · 1号网格 when the grid's name does not say its community."""
     if case.grid_id == case.community_id:
         return case.community.name
-    if case.grid.name.startswith(case.community.name):
-        return case.grid.name
-    return f"{case.community.name} · {case.grid.name}"
+    return place_name(case.community.name, case.grid.name)
 
 
 def _when(value):

@@ -24,6 +24,7 @@ from alliances.models import JointMeeting, Project
 from grids.models import Grid, GridAssignment
 from inbox.models import Delivery, Kind, Notification, SendStatus
 from portal.models import User
+from portal.text import place_name
 from volunteers import services as volunteer_services
 from volunteers.models import Activity, SignUp, Volunteer
 from wishes import services as wish_services
@@ -207,7 +208,9 @@ def _staff_history(secretary, worker):
                     Kind.WISH_OVERDUE,
                     wish.pk,
                     {
-                        "place": f"{community.name}{wish.grid.name if wish.grid_id != community.pk else ''}",
+                        "place": place_name(
+                            community.name, wish.grid.name if wish.grid_id != community.pk else None
+                        ),
                         "text": _short(wish.shown_text),
                         "date": f"{wish.wanted_by:%Y-%m-%d}",
                     },
@@ -233,7 +236,7 @@ def _staff_history(secretary, worker):
                     Kind.GRID_WISH_CLAIMED,
                     claim.pk,
                     {
-                        "place": f"{wish.community.name}{wish.grid.name}",
+                        "place": place_name(wish.community.name, wish.grid.name),
                         "text": _short(wish.shown_text),
                         "claimant": wish_services.public_claimant_label(claim),
                     },

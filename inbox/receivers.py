@@ -15,6 +15,7 @@ from grids.selectors import contacts_for, staff_in_charge
 from inbox import counts
 from inbox.models import Kind
 from inbox.services import Note, notifications_write
+from portal.text import place_name
 from volunteers import events as volunteer_events
 from wishes import events as wish_events
 from wishes import selectors as wish_selectors
@@ -30,7 +31,7 @@ def _short(text, length=TEXT_LENGTH):
 
 def _place(wish):
     if wish.grid_id != wish.community_id and wish.grid.kind == "grid":
-        return f"{wish.community.name}{wish.grid.name}"
+        return place_name(wish.community.name, wish.grid.name)
     return wish.community.name
 
 

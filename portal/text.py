@@ -26,3 +26,13 @@ def aside(text, note):
 def bracketed(note):
     """（东院） / " (east campus)", with the space English puts before a bracket"""
     return pgettext("a note in brackets", "（%(note)s）") % {"note": note}
+
+
+def place_name(community, grid=None):
+    """A place in a message, naming the community once: 兰苑社区第1网格 (a grid named after its community),
+    兰苑社区 · 1号网格 (one that is not), or the community alone."""
+    if not grid or grid == community:
+        return community
+    if grid.startswith(community):
+        return grid
+    return f"{community} · {grid}"

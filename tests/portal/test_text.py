@@ -45,3 +45,11 @@ def test_workbook_sheet_titles_are_ones_excel_accepts():
     (name,) = book.sheetnames
     assert name == "Joint meeting 2026-3- members -"
     assert len(name) == 31
+
+
+def test_a_place_names_its_community_once():
+    from portal.text import place_name
+
+    assert place_name("兰苑社区", "兰苑社区第1网格") == "兰苑社区第1网格"
+    assert place_name("兰苑社区", "1号网格") == "兰苑社区 · 1号网格"
+    assert place_name("兰苑社区") == place_name("兰苑社区", "兰苑社区") == "兰苑社区"
