@@ -19,6 +19,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from portal.fields import PhoneField
+from portal.text import place_name
 from portal.validators import validate_mobile
 
 # Readable codes: no 0/O or 1/I, which people confuse when they type them.
@@ -234,6 +235,11 @@ class Wish(models.Model):
 
     def __str__(self):
         return _("心愿 %(code)s") % {"code": self.code}
+
+    @property
+    def place(self):
+        """The community and grid, naming the community once (兰苑社区第1网格)."""
+        return place_name(self.community.name, self.grid.name if self.grid.kind == "grid" else None)
 
     @property
     def is_open(self):

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.models.catalogue import Level
 from portal.fields import PhoneField
+from portal.text import place_name
 from portal.validators import validate_mobile
 from wishes.models import PrivateStorage
 
@@ -189,6 +190,11 @@ class Case(models.Model):
 
     def __str__(self):
         return _("事件 %(code)s") % {"code": self.code}
+
+    @property
+    def place(self):
+        """The community and grid, naming the community once (兰苑社区第1网格)."""
+        return place_name(self.community.name, self.grid.name if self.grid_id != self.community_id else None)
 
     @property
     def is_open(self):
