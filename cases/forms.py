@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import Case
-from portal.forms import PlainTextAreaField, PlainTextField
+from portal.forms import PlainTextAreaField, PlainTextField, StarRatingField
 from portal.photos import normalise_photo
 from wishes.forms import MobileField, PlainForm
 
@@ -246,13 +246,7 @@ class MergeForm(PlainForm):
 
 
 class RateForm(PlainForm):
-    rating = forms.TypedChoiceField(
-        label=_("评分"),
-        choices=[(n, "★" * n) for n in range(5, 0, -1)],
-        coerce=int,
-        widget=forms.RadioSelect,
-        error_messages={"required": _("请选择 1 到 5 星。"), "invalid_choice": _("请选择 1 到 5 星。")},
-    )
+    rating = StarRatingField()
     comment = PlainTextAreaField(
         label=_("说几句（选填）"),
         required=False,

@@ -1,5 +1,6 @@
 from django import forms
 from django.utils.html import strip_tags
+from django.utils.translation import gettext_lazy as _
 
 
 class PlainTextField(forms.CharField):
@@ -30,3 +31,15 @@ class LocalDateTimeInput(forms.DateTimeInput):
 
     def __init__(self, **kwargs):
         super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
+
+
+class StarRatingField(forms.TypedChoiceField):
+    """A resident's rating, 5 to 1 stars, as radio buttons."""
+
+    def __init__(self, **kwargs):
+        message = _("请选择 1 到 5 星。")
+        kwargs.setdefault("label", _("评分"))
+        kwargs.setdefault("error_messages", {"required": message, "invalid_choice": message})
+        super().__init__(
+            choices=[(n, "★" * n) for n in range(5, 0, -1)], coerce=int, widget=forms.RadioSelect, **kwargs
+        )

@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from grids.models import Grid
-from portal.forms import PlainTextAreaField, PlainTextField
+from portal.forms import PlainTextAreaField, PlainTextField, StarRatingField
 from portal.photos import normalise_photo
 from portal.text import bracketed
 from portal.validators import normalise_phone, validate_mobile
@@ -344,13 +344,7 @@ class RecoveryCodeForm(PlainForm):
 
 
 class ConfirmForm(PlainForm):
-    rating = forms.TypedChoiceField(
-        label=_("评分"),
-        choices=[(n, "★" * n) for n in range(5, 0, -1)],
-        coerce=int,
-        widget=forms.RadioSelect,
-        error_messages={"required": _("请选择 1 到 5 星。"), "invalid_choice": _("请选择 1 到 5 星。")},
-    )
+    rating = StarRatingField()
     comment = PlainTextAreaField(
         label=_("说几句（选填）"),
         required=False,
