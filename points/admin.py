@@ -205,7 +205,11 @@ class PointsTotalAdmin(ReadOnlyAdminMixin, DistrictListMixin, ScopedAdminMixin, 
     SEARCH_LIMIT = 1000
 
     def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("subject")
+        return super().get_queryset(request).with_rank().prefetch_related("subject")
+
+    @admin.display(description=_("街道排名"))
+    def rank(self, obj):
+        return obj.rank
 
     def get_search_results(self, request, queryset, search_term):
         term = (search_term or "").strip()

@@ -1,18 +1,17 @@
-"""The points rollup in SQL: ledger → monthly totals → quarters → years, with ranks.
+"""The points rollup in SQL: ledger → monthly totals → quarters → years.
 
-Each period's totals are computed by one SELECT … GROUP BY, the rank coming
-from a window function, and written by one statement, so the work is
+Each period's totals are computed by one SELECT … GROUP BY and written by one
+statement, so the work is
 set-based whatever the number of subjects. Months are summed from the ledger, one month's range of
 the `points_rollup_idx` covering index at a time; quarters are summed from
 their months' totals and years from their quarters', so a year costs one pass
 over the ledger plus two small passes over the totals.
 
-Rank, inside each street and kind of subject: more points first; on equal
-points, whoever reached the total earlier (the earlier last entry) first; then
-the lower subject type and id. The order is total, so a re-run gives the same
-ranks, and no two subjects of a street share one.
+Ranks are not stored: `PointsTotal.objects.with_rank()` reads them from the
+leaderboard index. So a subject's new points rewrite its own rows and nobody
+else's, and the nightly run costs what changed, not what it shifted.
 
-The SQL is plain enough for PostgreSQL and SQLite (≥ 3.25, window functions).
+The SQL is plain enough for PostgreSQL and SQLite.
 """
 
 from django.db import connection
@@ -21,18 +20,8 @@ from points.models import PeriodKind, PointsEntry, PointsTotal, SubjectKind
 
 _COLUMNS = (
     "period_kind, period_start, street_id, grid_id, subject_kind, subject_type_id, subject_id, "
-    "points, entries, last_at, rank"
+    "points, entries, last_at"
 )
-
-# One row per subject of the period, ranked: the content of the period's totals.
-_RANKED = """
-SELECT street_id, grid_id, subject_kind, subject_type_id, subject_id, points, entries, last_at,
-       ROW_NUMBER() OVER (
-           PARTITION BY street_id, subject_kind
-           ORDER BY points DESC, last_at ASC, subject_type_id ASC, subject_id ASC
-       ) AS rank
-FROM ({grouped}) AS grouped
-"""
 
 # The kind of subject follows from its type (points_award refuses a rule of
 # another kind), so it is looked up after grouping instead of grouped on.
@@ -61,12 +50,12 @@ GROUP BY street_id, subject_kind, subject_type_id, subject_id
 # and write only the difference — changed rows updated, new ones inserted,
 # vanished ones deleted. The result equals a delete-and-insert, but a re-run
 # over an unchanged ledger writes nothing, and a nightly run writes only the
-# rows whose points or rank moved. The three writes see the table as it was
+# rows whose points moved. The three writes see the table as it was
 # before the statement and touch disjoint rows.
 _MERGE = f"""
-WITH f AS ({{ranked}}),
+WITH f AS ({{grouped}}),
 old AS (
-    SELECT id, street_id, grid_id, subject_kind, subject_type_id, subject_id, points, entries, last_at, rank
+    SELECT id, street_id, grid_id, subject_kind, subject_type_id, subject_id, points, entries, last_at
     FROM {{totals}} WHERE period_kind = %(kind)s AND period_start = %(start)s
 ),
 d AS (
@@ -74,13 +63,13 @@ d AS (
     FROM f FULL JOIN old
       ON old.street_id = f.street_id AND old.subject_type_id = f.subject_type_id AND old.subject_id = f.subject_id
     WHERE old.id IS NULL OR f.subject_id IS NULL
-       OR (old.grid_id, old.subject_kind, old.points, old.entries, old.last_at, old.rank)
-          IS DISTINCT FROM (f.grid_id, f.subject_kind, f.points, f.entries, f.last_at, f.rank)
+       OR (old.grid_id, old.subject_kind, old.points, old.entries, old.last_at)
+          IS DISTINCT FROM (f.grid_id, f.subject_kind, f.points, f.entries, f.last_at)
 ),
 updated AS (
     UPDATE {{totals}} AS t
     SET grid_id = d.grid_id, subject_kind = d.subject_kind, points = d.points,
-        entries = d.entries, last_at = d.last_at, rank = d.rank
+        entries = d.entries, last_at = d.last_at
     FROM d
     WHERE t.period_kind = %(kind)s AND t.period_start = %(start)s AND t.id = d.old_id AND NOT d.gone
     RETURNING 1
@@ -88,7 +77,7 @@ updated AS (
 inserted AS (
     INSERT INTO {{totals}} ({_COLUMNS})
     SELECT %(kind)s, %(start)s, street_id, grid_id, subject_kind, subject_type_id, subject_id,
-           points, entries, last_at, rank
+           points, entries, last_at
     FROM d WHERE d.old_id IS NULL
     RETURNING 1
 ),
@@ -105,8 +94,8 @@ SELECT (SELECT COUNT(*) FROM f), (SELECT COALESCE(SUM(entries), 0) FROM f),
 _INSERT = f"""
 INSERT INTO {{totals}} ({_COLUMNS})
 SELECT %(kind)s, %(start)s, street_id, grid_id, subject_kind, subject_type_id, subject_id,
-       points, entries, last_at, rank
-FROM ({{ranked}}) AS f
+       points, entries, last_at
+FROM ({{grouped}}) AS f
 """
 
 
@@ -137,19 +126,18 @@ def tune_session():
 
 
 def _replace(kind, start, grouped, params):
-    """Make the period's totals equal `grouped`, ranked. Returns (subjects, entries, rows written)."""
+    """Make the period's totals equal `grouped`. Returns (subjects, entries, rows written)."""
     totals = _table(PointsTotal)
-    ranked = _RANKED.format(grouped=grouped)
     params = {**params, "kind": kind, "start": _date(start)}
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute(_MERGE.format(ranked=ranked, totals=totals), params)
+            cursor.execute(_MERGE.format(grouped=grouped, totals=totals), params)
             subjects, entries, written = cursor.fetchone()
             return int(subjects), int(entries), int(written)
         cursor.execute(
             f"DELETE FROM {totals} WHERE period_kind = %(kind)s AND period_start = %(start)s", params
         )
-        cursor.execute(_INSERT.format(ranked=ranked, totals=totals), params)
+        cursor.execute(_INSERT.format(grouped=grouped, totals=totals), params)
         cursor.execute(
             f"SELECT COUNT(*), COALESCE(SUM(entries), 0) FROM {totals} "
             "WHERE period_kind = %(kind)s AND period_start = %(start)s",
@@ -220,9 +208,8 @@ def highest_entry_id():
 # Only the subjects with entries booked since the month's last rollup (ids
 # above its watermark) are summed again: their month from the ledger, their
 # quarter from their months, their year from their quarters, each written by
-# one upsert. Then the streets they belong to are ranked again from the
-# totals (a window over the totals, not the ledger), and only rows whose rank
-# moved are written. The result equals a full recompute of the month (see
+# one upsert; nobody else's rows are read or written (ranks are read, not
+# stored). The result equals a full recompute of the month (see
 # tests/points/test_rollup_changes.py); the service falls back to one when
 # the ledger changed in another way (an entry that committed late, below the
 # watermark).
@@ -243,7 +230,7 @@ SET grid_id = excluded.grid_id, subject_kind = excluded.subject_kind, points = e
 
 _MONTH_OF_CHANGED = """
 SELECT %(kind)s, %(start)s, e.street_id, MAX(e.grid_id), {kind_sql}, e.subject_type_id, e.subject_id,
-       ROUND(CAST(SUM(CAST(e.points AS DOUBLE PRECISION)) AS NUMERIC), 2), COUNT(*), MAX(e.occurred_at), 0
+       ROUND(CAST(SUM(CAST(e.points AS DOUBLE PRECISION)) AS NUMERIC), 2), COUNT(*), MAX(e.occurred_at)
 FROM {entries} AS e
 JOIN ({changed}) AS c
   ON c.street_id = e.street_id AND c.subject_type_id = e.subject_type_id AND c.subject_id = e.subject_id
@@ -253,7 +240,7 @@ GROUP BY e.street_id, e.subject_type_id, e.subject_id
 
 _CHILDREN_OF_CHANGED = """
 SELECT %(kind)s, %(start)s, t.street_id, MAX(t.grid_id), t.subject_kind, t.subject_type_id, t.subject_id,
-       ROUND(SUM(t.points), 2), SUM(t.entries), MAX(t.last_at), 0
+       ROUND(SUM(t.points), 2), SUM(t.entries), MAX(t.last_at)
 FROM {totals} AS t
 JOIN ({changed}) AS c
   ON c.street_id = t.street_id AND c.subject_type_id = t.subject_type_id AND c.subject_id = t.subject_id
@@ -261,29 +248,12 @@ WHERE t.period_kind = %(child_kind)s AND t.period_start >= %(child_from)s AND t.
 GROUP BY t.street_id, t.subject_kind, t.subject_type_id, t.subject_id
 """
 
-# The rows of the period are found through its index (the period's keys on
-# both sides), and only rows whose rank moved are joined back and written.
-_RERANK = """
-UPDATE {totals} AS t SET rank = ranked.new_rank
-FROM (
-    SELECT id, rank, ROW_NUMBER() OVER (
-        PARTITION BY street_id, subject_kind
-        ORDER BY points DESC, last_at ASC, subject_type_id ASC, subject_id ASC
-    ) AS new_rank
-    FROM {totals}
-    WHERE period_kind = %(kind)s AND period_start = %(start)s
-      AND street_id IN (SELECT DISTINCT street_id FROM ({changed}) AS c)
-) AS ranked
-WHERE t.period_kind = %(kind)s AND t.period_start = %(start)s AND t.id = ranked.id
-  AND ranked.rank <> ranked.new_rank
-"""
-
 # PostgreSQL: each changed subject's entries of the month through the index on
 # (subject, time), rather than a pass over the whole month that a hash join
 # would take (the planner cannot tell how few subjects changed).
 _MONTH_OF_CHANGED_LATERAL = """
 SELECT %(kind)s, %(start)s, c.street_id, MAX(e.grid_id), {kind_sql}, c.subject_type_id, c.subject_id,
-       ROUND(CAST(SUM(CAST(e.points AS DOUBLE PRECISION)) AS NUMERIC), 2), COUNT(*), MAX(e.occurred_at), 0
+       ROUND(CAST(SUM(CAST(e.points AS DOUBLE PRECISION)) AS NUMERIC), 2), COUNT(*), MAX(e.occurred_at)
 FROM ({changed}) AS c
 CROSS JOIN LATERAL (
     SELECT grid_id, points, occurred_at FROM {entries}
@@ -306,7 +276,7 @@ def ledger_count(start_at, end_at, since_id, until_id):
 
 
 def update_changed(periods, start_at, end_at, since_id, until_id):
-    """Bring the totals of the subjects with new entries up to date, and re-rank their streets.
+    """Bring the totals of the subjects with new entries up to date.
 
     `periods` is [(kind, start, child_kind, child_from, child_until)]: the month
     first (its child_kind None: summed from the ledger), then its quarter and
@@ -335,7 +305,5 @@ def update_changed(periods, start_at, end_at, since_id, until_id):
                     child_kind=child_kind, child_from=_date(child_from), child_until=_date(child_until)
                 )
             cursor.execute(_UPSERT.format(totals=totals, select=select), params)
-            written += max(cursor.rowcount, 0)
-            cursor.execute(_RERANK.format(totals=totals, changed=changed), params)
             written += max(cursor.rowcount, 0)
     return written

@@ -56,10 +56,14 @@ def points_of(subject, date_from, date_until):
 
 
 def rank_of(subject, kind, start):
-    """The subject's row of the last rollup for the period, or None."""
-    return PointsTotal.objects.filter(
-        subject_type=_ct(type(subject)), subject_id=subject.pk, period_kind=kind, period_start=start
-    ).first()
+    """The subject's row of the last rollup for the period, with its `rank`, or None."""
+    return (
+        PointsTotal.objects.filter(
+            subject_type=_ct(type(subject)), subject_id=subject.pk, period_kind=kind, period_start=start
+        )
+        .with_rank()
+        .first()
+    )
 
 
 def last_rollup_at():
@@ -81,7 +85,10 @@ class BoardRow:
 
 
 def leaderboard(street, kind, start, subject_kind, top):
-    """The top `top` subjects of a street for a period, from the rollup (points above zero)."""
+    """The top `top` subjects of a street for a period, from the rollup (points above zero).
+
+    The rows come in rank order from the leaderboard index, so each one's rank is its place.
+    """
     rows = list(
         PointsTotal.objects.filter(
             period_kind=kind, period_start=start, street=street, subject_kind=subject_kind, points__gt=0
@@ -95,11 +102,11 @@ def leaderboard(street, kind, start, subject_kind, top):
             [r.subject_id for r in rows if r.subject_type_id == ct.pk]
         )
     board = []
-    for row in rows:
+    for place, row in enumerate(rows, start=1):
         subject = subjects.get(row.subject_id)
         board.append(
             BoardRow(
-                rank=row.rank,
+                rank=place,
                 points=row.points,
                 subject=subject,
                 label=str(subject) if subject else "—",
@@ -204,7 +211,9 @@ def top_subjects(scope, month, kind, top, *, per_street=False):
             )
         ).filter(place_in_street__lte=top)
     rows = list(
-        totals.select_related("street").order_by(*PointsTotal.RANK_ORDER)[: None if per_street else top]
+        totals.with_rank()
+        .select_related("street")
+        .order_by(*PointsTotal.RANK_ORDER)[: None if per_street else top]
     )
     subjects = model.objects.select_related(model.scope_field).in_bulk([r.subject_id for r in rows])
     return [
@@ -233,7 +242,7 @@ def month_points(subjects, month):
             period_start=month,
             subject_type=_ct(type(subjects[0])),
             subject_id__in=[s.pk for s in subjects],
-        )
+        ).with_rank()
         totals = {t.subject_id: (t.points, t.entries, t.rank) for t in rows}
     return {
         "computed_at": period.computed_at if period else None,

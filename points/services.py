@@ -1,10 +1,11 @@
-"""Writes of the points ledger and its rollup: the one way points are earned and ranked.
+"""Writes of the points ledger and its rollup: the one way points are earned and summed.
 
 Other apps award through `points_award` (or `points_award_to_user` for a
 login); the award books one entry, at most once per rule, subject and source,
-and asks for the current month's ranks to be refreshed a few minutes later,
-whatever app the points came from. The rollup turns the ledger into totals
-and ranks per month, quarter and year (see `points.rollup` for the SQL).
+and asks for the current month's totals (hence the ranks read from them) to
+be refreshed a few minutes later, whatever app the points came from. The
+rollup turns the ledger into totals per month, quarter and year (see
+`points.rollup` for the SQL).
 """
 
 import datetime
@@ -287,7 +288,7 @@ def _months_to_fill(months, today):
 
 @transaction.atomic
 def points_rollup(*, months, close=False, now=None):
-    """Recompute the totals and ranks of `months`, their quarters and their years.
+    """Recompute the totals of `months`, their quarters and their years.
 
     Each period's rows are replaced in this one transaction, under one lock,
     so a re-run or a redelivered task gives identical rows and two runs never
@@ -390,13 +391,14 @@ def _changed(month):
 def points_rollup_changes(*, month, close=False, now=None):
     """The nightly run of one month: only the subjects with entries booked since its last rollup.
 
-    Their month, quarter and year totals are summed again and their streets
-    ranked again (`points.rollup.update_changed`); everyone else's rows stay
-    as they are. The result is what `points_rollup(months=[month])` gives; it
-    is what runs instead whenever the month, its quarter and its year were
-    rolled up together before and the ledger only grew above that run's
-    watermark. Otherwise (a first run, an entry that committed late below
-    the watermark) it runs the full recompute.
+    Their month, quarter and year totals are summed again
+    (`points.rollup.update_changed`); everyone else's rows stay as they are,
+    and the ranks, read from the totals, follow the new points. The result is
+    what `points_rollup(months=[month])` gives; it is what runs instead
+    whenever the month, its quarter and its year were rolled up together
+    before and the ledger only grew above that run's watermark. Otherwise (a
+    first run, an entry that committed late below the watermark) it runs the
+    full recompute.
     """
     now = now or timezone.now()
     month = month_start(month)
@@ -472,7 +474,7 @@ ROLLUP_SOON_SECONDS = 10 * 60
 
 
 def points_rollup_soon():
-    """Refresh this month's ranks a few minutes after points were booked, once per window.
+    """Refresh this month's totals and ranks a few minutes after points were booked, once per window.
 
     The first booking in a ten-minute window enqueues the job (after commit);
     the rest find the window taken. The job recomputes only if the ledger

@@ -449,7 +449,6 @@ def _points_total(community):
         points=Decimal("3"),
         entries=1,
         last_at=timezone.now(),
-        rank=1,
     )
 
 

@@ -29,6 +29,7 @@ from points.models import PeriodKind, PointsPeriod, PointsTotal, SubjectKind
 from tests.factories import (
     ActivityFactory,
     ClaimFactory,
+    MemberUnitFactory,
     NeedFactory,
     ProjectFactory,
     VolunteerFactory,
@@ -226,7 +227,9 @@ def march(aw):
     PointsPeriod.objects.create(
         kind=PeriodKind.MONTH, start=MARCH, computed_at=at(4, 1, 0, 10), closed_at=at(4, 1, 0, 10)
     )
-    for unit, points, rank in ((aw.unit_a, "12.00", 1), (aw.unit_s, "5.00", 3)):
+    # A unit of the street outside the alliance ranks between the two: ranks are the street's.
+    outsider = MemberUnitFactory(grid=w.street, name="街道外卖站", kind="merchant")
+    for unit, points in ((aw.unit_a, "12.00"), (outsider, "8.00"), (aw.unit_s, "5.00")):
         PointsTotal.objects.create(
             period_kind=PeriodKind.MONTH,
             period_start=MARCH,
@@ -238,7 +241,6 @@ def march(aw):
             points=Decimal(points),
             entries=2,
             last_at=at(3, 20),
-            rank=rank,
         )
 
     # A problem raised at the meeting, in progress at the end of March.

@@ -233,4 +233,4 @@ def test_meeting_points_refresh_the_units_ranks_without_waiting_for_the_night(
     assert sorted(march.values_list("subject_id", flat=True)) == sorted(
         [aw.unit_a.pk, aw.unit_b.pk, aw.unit_s.pk]
     )
-    assert sorted(march.values_list("rank", flat=True)) == [1, 2, 3]
+    assert sorted(march.with_rank().values_list("rank", flat=True)) == [1, 2, 3]

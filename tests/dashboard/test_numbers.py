@@ -43,7 +43,7 @@ def _at(days_ago, hour=10):
     return NOW.replace(hour=hour) - datetime.timedelta(days=days_ago)
 
 
-def _total(subject, street, points, rank, month=datetime.date(2026, 2, 1)):
+def _total(subject, street, points, month=datetime.date(2026, 2, 1)):
     grid = subject.community if isinstance(subject, Volunteer) else subject.grid
     return PointsTotal.objects.create(
         period_kind=PeriodKind.MONTH,
@@ -56,7 +56,6 @@ def _total(subject, street, points, rank, month=datetime.date(2026, 2, 1)):
         points=Decimal(points),
         entries=1,
         last_at=NOW,
-        rank=rank,
     )
 
 
@@ -113,10 +112,10 @@ def numbers(world, settings):
     PointsPeriod.objects.create(
         kind=PeriodKind.MONTH, start=datetime.date(2026, 2, 1), computed_at=NOW, closed_at=NOW
     )
-    _total(star, w.street, "30.00", 1)
-    _total(helper, w.street, "12.00", 2)
-    _total(far, w.other_street, "50.00", 1)
-    _total(unit, w.street, "8.00", 1)
+    _total(star, w.street, "30.00")
+    _total(helper, w.street, "12.00")
+    _total(far, w.other_street, "50.00")
+    _total(unit, w.street, "8.00")
 
     NeedFactory(
         community=w.community_a, title="四点半课堂", priority="hot", wanted_by=datetime.date(2026, 3, 1)

@@ -96,7 +96,7 @@ def _snapshot(entry_model, total_model, rule_model, period_model):
         "entry_points": sum(entry_model.objects.values_list("points", flat=True)),
         "reversals": entry_model.objects.filter(reverses__isnull=False).count(),
         "periods": period_model.objects.count(),
-        "totals": sorted(total_model.objects.values_list("subject_id", "points", "rank")),
+        "totals": sorted(total_model.objects.values_list("subject_id", "points", "last_at")),
     }
 
 

@@ -365,7 +365,7 @@ def test_confirming_refreshes_the_claimants_rank_without_waiting_for_the_night(
     with django_capture_on_commit_callbacks(execute=True):
         services.wish_confirm(wish=published, claim=claim, rating=5)
     claim.refresh_from_db()
-    total = PointsTotal.objects.get(
+    total = PointsTotal.objects.with_rank().get(
         period_kind="month",
         period_start=timezone.localdate(claim.confirmed_at).replace(day=1),
         subject_id=people.volunteer.pk,

@@ -9,7 +9,7 @@ from portal.months import parse_month
 
 class Command(BaseCommand):
     help = (
-        "Roll the points ledger up into monthly, quarterly and yearly totals with ranks per street. "
+        "Roll the points ledger up into monthly, quarterly and yearly totals, from which the street ranks are read. "
         "Without options: what the nightly job does (open months whose ledger changed). "
         "--period YYYY-MM recomputes that month, closed or not; --year YYYY the whole year."
     )
