@@ -7,20 +7,23 @@ first rows of each kind are kept for the page; every record is appended to a
 spool file of JSON lines, so a sheet of 100,000 rows costs the page a few
 hundred rows of memory and the download reads the spool back row by row.
 
-The spool lives in the server's temporary directory like import-export's own
-copy of the upload between preview and confirm, and is named by a random
-token that only its importer's signed link reveals.
+The spool lives under PRIVATE_MEDIA_ROOT, beside import-export's own copy of
+the upload between preview and confirm (STORAGES["import_export"]), so the
+web host that serves the download need not be the one (or the worker) that
+ran the preview. It is named by a random token that only its importer's
+signed link reveals; spools and abandoned uploads older than a day are
+removed at the next preview.
 """
 
 import datetime
 import json
 import logging
 import secrets
-import tempfile
 import time
 from decimal import Decimal
 from pathlib import Path
 
+from django.conf import settings
 from django.core import signing
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.utils.translation import gettext as _
@@ -33,9 +36,13 @@ _SALT = "portal.import_changes"
 NEW, UPDATE, ERROR = "n", "u", "e"
 
 
+SPOOL_FOLDER = "import-changes"
+UPLOADS_FOLDER = "django-import-export"  # import_export.tmp_storages.MediaStorage's folder
+
+
 def spool_dir():
-    path = Path(tempfile.gettempdir()) / "portal-import-changes"
-    path.mkdir(mode=0o700, exist_ok=True)
+    path = Path(settings.PRIVATE_MEDIA_ROOT) / SPOOL_FOLDER
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
     return path
 
 
@@ -160,10 +167,12 @@ def signed_token(token, user):
 
 
 def _prune_old_spools():
+    """Remove spools, and uploads of previews never confirmed, older than a day."""
     cutoff = time.time() - SPOOL_MAX_AGE
-    for path in spool_dir().glob("*.jsonl"):
+    uploads = Path(settings.PRIVATE_MEDIA_ROOT) / UPLOADS_FOLDER
+    for path in [*spool_dir().glob("*.jsonl"), *(uploads.glob("*") if uploads.is_dir() else [])]:
         try:
-            if path.stat().st_mtime < cutoff:
+            if path.is_file() and path.stat().st_mtime < cutoff:
                 path.unlink()
         except OSError:
             continue

@@ -67,7 +67,9 @@ def _tasks_run_in_process():
 
 
 @pytest.fixture(autouse=True)
-def _fast_and_plain_settings(settings):
+def _fast_and_plain_settings(settings, tmp_path):
+    # Private files (uploads kept between preview and confirm, job files) of this test only.
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private-media"
     # Hashing with PBKDF2 costs ~0.3 s per password; tests only need it to work.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # The manifest storage needs collectstatic; tests read the source files.

@@ -133,3 +133,33 @@ def test_formulas_and_markup_in_a_sheet_stay_text_in_the_preview_and_its_downloa
     book = load_workbook(io.BytesIO(client.get(response.context["changes_url"]).content))
     values = [c.value for row in book["新增"].iter_rows() for c in row]
     assert '\'=HYPERLINK("http://evil","x")' in values
+
+
+def test_the_upload_and_its_changes_are_kept_in_private_media_for_any_host_and_pruned_after_a_day(
+    login, world, settings
+):
+    import os
+    import time
+
+    from django.urls import reverse as url_of
+
+    private = settings.PRIVATE_MEDIA_ROOT
+    stale = private / "django-import-export" / "abandoned"
+    stale.parent.mkdir(parents=True)
+    stale.write_bytes(b"an upload never confirmed")
+    day_old = time.time() - 25 * 3600
+    os.utime(stale, (day_old, day_old))
+    client = login(world.secretary_a)
+    response = _preview(client, _rows(world))
+    # Both live on the shared private disk, not in the temporary directory of the host that previewed.
+    [upload] = (private / "django-import-export").iterdir()
+    assert upload.name == response.context["confirm_form"].initial["import_file_name"]
+    [spool] = (private / "import-changes").glob("*.jsonl")
+    assert "王小明" in spool.read_text(encoding="utf-8")
+    assert not stale.exists()
+    done = client.post(
+        url_of("admin:grids_household_process_import"), response.context["confirm_form"].initial
+    )
+    assert done.status_code == 302
+    assert Household.objects.filter(head_name="王小明").exists()
+    assert not upload.exists()  # import-export removes its copy once imported
