@@ -205,7 +205,13 @@ class PointsTotalAdmin(ReadOnlyAdminMixin, DistrictListMixin, ScopedAdminMixin, 
     SEARCH_LIMIT = 1000
 
     def get_queryset(self, request):
-        return super().get_queryset(request).with_rank().prefetch_related("subject")
+        return super().get_queryset(request).prefetch_related("subject")
+
+    def get_changelist_instance(self, request):
+        # Ranks for the page's rows only: the list's capped count never computes one.
+        changelist = super().get_changelist_instance(request)
+        changelist.result_list = PointsTotal.objects.set_ranks(changelist.result_list)
+        return changelist
 
     @admin.display(description=_("街道排名"))
     def rank(self, obj):

@@ -243,6 +243,19 @@ class PointsTotalQuerySet(models.QuerySet):
         )
         return self.annotate(rank=Coalesce(Subquery(ahead, output_field=models.IntegerField()), 0) + 1)
 
+    def set_ranks(self, totals):
+        """Set `rank` on each of `totals` (a page, a board) with one query over those rows alone.
+
+        Use this, not `with_rank()`, on a list that is sliced, counted or
+        filtered by a window: the database may compute an annotation for
+        every row it considers, not only for the rows it returns.
+        """
+        totals = list(totals)
+        ranks = dict(self.filter(pk__in=[t.pk for t in totals]).with_rank().values_list("pk", "rank"))
+        for total in totals:
+            total.rank = ranks.get(total.pk)
+        return totals
+
 
 class PointsTotal(models.Model):
     """A subject's points in one month, quarter or year.

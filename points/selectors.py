@@ -210,10 +210,8 @@ def top_subjects(scope, month, kind, top, *, per_street=False):
                 RowNumber(), partition_by=[F("street_id")], order_by=PointsTotal.RANK_ORDER
             )
         ).filter(place_in_street__lte=top)
-    rows = list(
-        totals.with_rank()
-        .select_related("street")
-        .order_by(*PointsTotal.RANK_ORDER)[: None if per_street else top]
+    rows = PointsTotal.objects.set_ranks(
+        totals.select_related("street").order_by(*PointsTotal.RANK_ORDER)[: None if per_street else top]
     )
     subjects = model.objects.select_related(model.scope_field).in_bulk([r.subject_id for r in rows])
     return [
@@ -237,12 +235,14 @@ def month_points(subjects, month):
     period = PointsPeriod.objects.filter(kind=PeriodKind.MONTH, start=month).first()
     totals = {}
     if subjects:
-        rows = PointsTotal.objects.filter(
-            period_kind=PeriodKind.MONTH,
-            period_start=month,
-            subject_type=_ct(type(subjects[0])),
-            subject_id__in=[s.pk for s in subjects],
-        ).with_rank()
+        rows = PointsTotal.objects.set_ranks(
+            PointsTotal.objects.filter(
+                period_kind=PeriodKind.MONTH,
+                period_start=month,
+                subject_type=_ct(type(subjects[0])),
+                subject_id__in=[s.pk for s in subjects],
+            )
+        )
         totals = {t.subject_id: (t.points, t.entries, t.rank) for t in rows}
     return {
         "computed_at": period.computed_at if period else None,
