@@ -244,17 +244,65 @@ class PointsTotalQuerySet(models.QuerySet):
         return self.annotate(rank=Coalesce(Subquery(ahead, output_field=models.IntegerField()), 0) + 1)
 
     def set_ranks(self, totals):
-        """Set `rank` on each of `totals` (a page, a board) with one query over those rows alone.
+        """Set `rank` on each of `totals` (a page, a board), two queries per street and period.
 
-        Use this, not `with_rank()`, on a list that is sliced, counted or
-        filtered by a window: the database may compute an annotation for
-        every row it considers, not only for the rows it returns.
+        Per street, period and kind: the rows ahead of the best of `totals` are
+        counted once, and the rows from the best to the worst are numbered in
+        order. A page of the admin list (consecutive rows) thus costs one count
+        up to its first row plus the page itself, not a count per row. Use this,
+        not `with_rank()`, on a list that is sliced, counted or filtered by a
+        window: the database may compute an annotation for every row it
+        considers, not only for the rows it returns.
         """
         totals = list(totals)
-        ranks = dict(self.filter(pk__in=[t.pk for t in totals]).with_rank().values_list("pk", "rank"))
+        parts = {}
         for total in totals:
-            total.rank = ranks.get(total.pk)
+            key = (total.period_kind, total.period_start, total.street_id, total.subject_kind)
+            parts.setdefault(key, []).append(total)
+        for (kind, start, street_id, subject_kind), members in parts.items():
+            members.sort(key=_rank_key)
+            best, worst = members[0], members[-1]
+            part = PointsTotal._default_manager.filter(
+                period_kind=kind, period_start=start, street_id=street_id, subject_kind=subject_kind
+            )
+            ahead = part.filter(points__gte=best.points).filter(_before(best)).count()
+            span = (
+                part.filter(points__lte=best.points, points__gte=worst.points)
+                .exclude(_before(best))
+                .exclude(_after(worst))
+                .order_by(*PointsTotal.RANK_ORDER)
+                .values_list("pk", flat=True)
+            )
+            places = {pk: ahead + place for place, pk in enumerate(span, start=1)}
+            for total in members:
+                total.rank = places.get(total.pk)
         return totals
+
+
+def _rank_key(total):
+    return (-total.points, total.last_at, total.subject_type_id, total.subject_id)
+
+
+def _before(total):
+    """The totals of the same street and period that rank before `total` (RANK_ORDER)."""
+    p, at, kind, pk = total.points, total.last_at, total.subject_type_id, total.subject_id
+    return (
+        Q(points__gt=p)
+        | Q(points=p, last_at__lt=at)
+        | Q(points=p, last_at=at, subject_type_id__lt=kind)
+        | Q(points=p, last_at=at, subject_type_id=kind, subject_id__lt=pk)
+    )
+
+
+def _after(total):
+    """The totals of the same street and period that rank after `total`."""
+    p, at, kind, pk = total.points, total.last_at, total.subject_type_id, total.subject_id
+    return (
+        Q(points__lt=p)
+        | Q(points=p, last_at__gt=at)
+        | Q(points=p, last_at=at, subject_type_id__gt=kind)
+        | Q(points=p, last_at=at, subject_type_id=kind, subject_id__gt=pk)
+    )
 
 
 class PointsTotal(models.Model):

@@ -205,62 +205,36 @@ def highest_entry_id():
 
 # --- the nightly run, proportional to what changed ------------------------------------------------
 #
-# Only the subjects with entries booked since the month's last rollup (ids
-# above its watermark) are summed again: their month from the ledger, their
-# quarter from their months, their year from their quarters, each written by
-# one upsert; nobody else's rows are read or written (ranks are read, not
-# stored). The result equals a full recompute of the month (see
-# tests/points/test_rollup_changes.py); the service falls back to one when
-# the ledger changed in another way (an entry that committed late, below the
-# watermark).
+# Only the entries booked since the month's last rollup (ids above its
+# watermark) are read: summed per subject once, and added to that subject's
+# month, quarter and year rows, each period by one upsert. Nobody else's rows
+# are read or written (ranks are read, not stored), and no older entry is
+# read again. The result equals a full recompute of the month (see
+# tests/points/test_rollup_changes.py): entries carry at most two decimals,
+# so adding sums is exact, and a total's grid and last entry are maxima. The
+# service falls back to the full recompute when the ledger changed in another
+# way (an entry that committed late, below the watermark).
 
-_CHANGED_SUBJECTS = """
-SELECT DISTINCT street_id, subject_type_id, subject_id
+_NEW_BY_SUBJECT = """
+SELECT street_id, MAX(grid_id) AS grid_id, {kind_sql} AS subject_kind, subject_type_id, subject_id,
+       ROUND(CAST(SUM(CAST(points AS DOUBLE PRECISION)) AS NUMERIC), 2) AS points,
+       COUNT(*) AS entries, MAX(occurred_at) AS last_at
 FROM {entries}
 WHERE id > %(since_id)s AND id <= %(until_id)s AND occurred_at >= %(since)s AND occurred_at < %(until)s
+GROUP BY street_id, subject_type_id, subject_id
 """
 
-_UPSERT = f"""
+_ADD = f"""
 INSERT INTO {{totals}} ({_COLUMNS})
-{{select}}
+SELECT %(kind)s, %(start)s, street_id, grid_id, subject_kind, subject_type_id, subject_id,
+       points, entries, last_at
+FROM ({{new}}) AS n
+WHERE true
 ON CONFLICT (subject_type_id, subject_id, period_kind, period_start, street_id) DO UPDATE
-SET grid_id = excluded.grid_id, subject_kind = excluded.subject_kind, points = excluded.points,
-    entries = excluded.entries, last_at = excluded.last_at
-"""
-
-_MONTH_OF_CHANGED = """
-SELECT %(kind)s, %(start)s, e.street_id, MAX(e.grid_id), {kind_sql}, e.subject_type_id, e.subject_id,
-       ROUND(CAST(SUM(CAST(e.points AS DOUBLE PRECISION)) AS NUMERIC), 2), COUNT(*), MAX(e.occurred_at)
-FROM {entries} AS e
-JOIN ({changed}) AS c
-  ON c.street_id = e.street_id AND c.subject_type_id = e.subject_type_id AND c.subject_id = e.subject_id
-WHERE e.occurred_at >= %(since)s AND e.occurred_at < %(until)s AND e.id <= %(until_id)s
-GROUP BY e.street_id, e.subject_type_id, e.subject_id
-"""
-
-_CHILDREN_OF_CHANGED = """
-SELECT %(kind)s, %(start)s, t.street_id, MAX(t.grid_id), t.subject_kind, t.subject_type_id, t.subject_id,
-       ROUND(SUM(t.points), 2), SUM(t.entries), MAX(t.last_at)
-FROM {totals} AS t
-JOIN ({changed}) AS c
-  ON c.street_id = t.street_id AND c.subject_type_id = t.subject_type_id AND c.subject_id = t.subject_id
-WHERE t.period_kind = %(child_kind)s AND t.period_start >= %(child_from)s AND t.period_start < %(child_until)s
-GROUP BY t.street_id, t.subject_kind, t.subject_type_id, t.subject_id
-"""
-
-# PostgreSQL: each changed subject's entries of the month through the index on
-# (subject, time), rather than a pass over the whole month that a hash join
-# would take (the planner cannot tell how few subjects changed).
-_MONTH_OF_CHANGED_LATERAL = """
-SELECT %(kind)s, %(start)s, c.street_id, MAX(e.grid_id), {kind_sql}, c.subject_type_id, c.subject_id,
-       ROUND(CAST(SUM(CAST(e.points AS DOUBLE PRECISION)) AS NUMERIC), 2), COUNT(*), MAX(e.occurred_at)
-FROM ({changed}) AS c
-CROSS JOIN LATERAL (
-    SELECT grid_id, points, occurred_at FROM {entries}
-    WHERE subject_type_id = c.subject_type_id AND subject_id = c.subject_id AND street_id = c.street_id
-      AND occurred_at >= %(since)s AND occurred_at < %(until)s AND id <= %(until_id)s
-) AS e
-GROUP BY c.street_id, c.subject_type_id, c.subject_id
+SET grid_id = {{greatest}}({{totals}}.grid_id, excluded.grid_id),
+    points = {{totals}}.points + excluded.points,
+    entries = {{totals}}.entries + excluded.entries,
+    last_at = {{greatest}}({{totals}}.last_at, excluded.last_at)
 """
 
 
@@ -276,34 +250,20 @@ def ledger_count(start_at, end_at, since_id, until_id):
 
 
 def update_changed(periods, start_at, end_at, since_id, until_id):
-    """Bring the totals of the subjects with new entries up to date.
+    """Add the entries of [start_at, end_at) with since_id < id <= until_id to their subjects' totals.
 
-    `periods` is [(kind, start, child_kind, child_from, child_until)]: the month
-    first (its child_kind None: summed from the ledger), then its quarter and
-    year. New entries are those of [start_at, end_at) with since_id < id <= until_id.
+    `periods` is [(kind, start)]: the month, its quarter and its year.
     Returns the number of rows written.
     """
     totals, entries = _table(PointsTotal), _table(PointsEntry)
-    changed = _CHANGED_SUBJECTS.format(entries=entries)
+    new = _NEW_BY_SUBJECT.format(entries=entries, kind_sql=_kind_by_type())
+    # The WHERE in _ADD tells SQLite's parser that ON CONFLICT belongs to the INSERT.
+    greatest = "GREATEST" if connection.vendor == "postgresql" else "MAX"
+    add = _ADD.format(totals=totals, new=new, greatest=greatest)
     base = {"since": _dt(start_at), "until": _dt(end_at), "since_id": since_id, "until_id": until_id}
     written = 0
     with connection.cursor() as cursor:
-        for kind, start, child_kind, child_from, child_until in periods:
-            params = {**base, "kind": kind, "start": _date(start)}
-            if child_kind is None:
-                if connection.vendor == "postgresql":
-                    select = _MONTH_OF_CHANGED_LATERAL.format(
-                        entries=entries, changed=changed, kind_sql=_kind_by_type("c.subject_type_id")
-                    )
-                else:
-                    select = _MONTH_OF_CHANGED.format(
-                        entries=entries, changed=changed, kind_sql=_kind_by_type("e.subject_type_id")
-                    )
-            else:
-                select = _CHILDREN_OF_CHANGED.format(totals=totals, changed=changed)
-                params.update(
-                    child_kind=child_kind, child_from=_date(child_from), child_until=_date(child_until)
-                )
-            cursor.execute(_UPSERT.format(totals=totals, select=select), params)
+        for kind, start in periods:
+            cursor.execute(add, {**base, "kind": kind, "start": _date(start)})
             written += max(cursor.rowcount, 0)
     return written

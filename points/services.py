@@ -391,9 +391,10 @@ def _changed(month):
 def points_rollup_changes(*, month, close=False, now=None):
     """The nightly run of one month: only the subjects with entries booked since its last rollup.
 
-    Their month, quarter and year totals are summed again
-    (`points.rollup.update_changed`); everyone else's rows stay as they are,
-    and the ranks, read from the totals, follow the new points. The result is
+    The new entries are summed per subject and added to their month, quarter
+    and year totals (`points.rollup.update_changed`); everyone else's rows
+    stay as they are, and the ranks, read from the totals, follow the new
+    points. The result is
     what `points_rollup(months=[month])` gives; it is what runs instead
     whenever the month, its quarter and its year were rolled up together
     before and the ledger only grew above that run's watermark. Otherwise (a
@@ -427,11 +428,7 @@ def points_rollup_changes(*, month, close=False, now=None):
     result = RollupResult(months=[month], quarters=[quarter], years=[year], changes_only=True)
     if new:
         result.written = rollup.update_changed(
-            [
-                (PeriodKind.MONTH, month, None, None, None),
-                (PeriodKind.QUARTER, quarter, PeriodKind.MONTH, quarter, add_months(quarter, 3)),
-                (PeriodKind.YEAR, year, PeriodKind.QUARTER, year, datetime.date(year.year + 1, 1, 1)),
-            ],
+            [(PeriodKind.MONTH, month), (PeriodKind.QUARTER, quarter), (PeriodKind.YEAR, year)],
             start_at,
             end_at,
             this.watermark,

@@ -1,6 +1,7 @@
 """The nightly run sums again only the subjects with new entries, and gives what a full recompute gives."""
 
 import datetime
+from decimal import Decimal
 
 import pytest
 from django.db import connection
@@ -133,3 +134,21 @@ def test_the_nightly_job_uses_it_for_the_open_month(world, monkeypatch):
 )
 def test_on_postgresql_too(june, world, monkeypatch):
     test_new_entries_update_their_subjects_and_the_ranks_as_a_full_recompute_would(june, world, monkeypatch)
+
+
+def test_a_reversal_in_the_open_month_is_taken_off_as_a_full_recompute_would(world, monkeypatch):
+    person = VolunteerFactory(community=world.community_a)
+    other = VolunteerFactory(community=world.community_a)
+    now = timezone.now()
+    award(person, now - datetime.timedelta(hours=2), hours=3)
+    award(other, now - datetime.timedelta(hours=2), hours=2)
+    points_rollup_due(now=now)
+    points_reverse(entry=PointsEntry.objects.filter(subject_id=person.pk).get(), note="登记错误")
+    _no_full_recompute(monkeypatch)
+    points_rollup_due(now=timezone.now())
+    monkeypatch.undo()
+    nightly = snapshot()
+    month = PointsTotal.objects.with_rank().get(period_kind="month", subject_id=person.pk)
+    assert (month.points, month.entries, month.rank) == (Decimal("0.00"), 2, 2)
+    points_rollup(months=[month.period_start])
+    assert snapshot() == nightly
