@@ -186,9 +186,10 @@ def top_subjects(scope, month, kind, top, *, per_street=False):
     """The best-ranked subjects of `kind` in `month`'s rollup inside `scope` (points above zero).
 
     The first `top` overall, or with `per_street` the first `top` of each
-    street. Dicts of rank (in the street), name, place, street, street_id,
-    points, and `key`, a sort key that merges the lists of several streets in
-    rank order.
+    street, for a scope made of whole streets (EVERYTHING or `Streets`), where
+    a row's place in its street's list is its rank. Dicts of rank (in the
+    street), name, place, street, street_id, points, and `key`, a sort key
+    that merges the lists of several streets in rank order.
     """
     model = model_of_kind(kind)
     if model is None or month is None:
@@ -210,9 +211,14 @@ def top_subjects(scope, month, kind, top, *, per_street=False):
                 RowNumber(), partition_by=[F("street_id")], order_by=PointsTotal.RANK_ORDER
             )
         ).filter(place_in_street__lte=top)
-    rows = PointsTotal.objects.set_ranks(
+    rows = list(
         totals.select_related("street").order_by(*PointsTotal.RANK_ORDER)[: None if per_street else top]
     )
+    if per_street:
+        for row in rows:
+            row.rank = row.place_in_street
+    else:
+        PointsTotal.objects.set_ranks(rows)
     subjects = model.objects.select_related(model.scope_field).in_bulk([r.subject_id for r in rows])
     return [
         {

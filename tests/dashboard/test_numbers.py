@@ -361,4 +361,10 @@ def test_the_charts_draw_on_a_phone(phone_page, numbers):
 def test_member_units_count_once_per_street(numbers):
     # A unit is ranked in its street; the superuser's board lists it with its street.
     data = compute_dashboard(None, now=NOW)
-    assert [(u["name"], u["street"]) for u in data["top_units"]] == [("兰苑小学", "刘家堡街道")]
+    assert [(u["name"], u["street"], u["rank"]) for u in data["top_units"]] == [("兰苑小学", "刘家堡街道", 1)]
+    # Every street's volunteers ranked in their own street: the far street's first is 1 there too.
+    assert [(v["points"], v["rank"]) for v in data["top_volunteers"]] == [
+        (Decimal("50.00"), 1),
+        (Decimal("30.00"), 1),
+        (Decimal("12.00"), 2),
+    ]
