@@ -202,6 +202,8 @@ class PointsPeriod(models.Model):
 
 
 class PointsTotalQuerySet(models.QuerySet):
+    FEW = 10  # rows of one street that set_ranks counts one by one
+
     def with_rank(self):
         """Annotate each total with `rank`: its place in its street among its kind, for its period.
 
@@ -260,7 +262,18 @@ class PointsTotalQuerySet(models.QuerySet):
             key = (total.period_kind, total.period_start, total.street_id, total.subject_kind)
             parts.setdefault(key, []).append(total)
         for (kind, start, street_id, subject_kind), members in parts.items():
-            members.sort(key=_rank_key)
+            if len(members) <= self.FEW:
+                # A few rows (a report's units, a community's board) may lie far apart in a
+                # street: a count for each costs less than numbering everything between them.
+                ranks = dict(
+                    PointsTotal._default_manager.filter(pk__in=[t.pk for t in members])
+                    .with_rank()
+                    .values_list("pk", "rank")
+                )
+                for total in members:
+                    total.rank = ranks.get(total.pk)
+                continue
+            members.sort(key=rank_key)
             best, worst = members[0], members[-1]
             part = PointsTotal._default_manager.filter(
                 period_kind=kind, period_start=start, street_id=street_id, subject_kind=subject_kind
@@ -279,7 +292,8 @@ class PointsTotalQuerySet(models.QuerySet):
         return totals
 
 
-def _rank_key(total):
+def rank_key(total):
+    """PointsTotal.RANK_ORDER as a Python sort key."""
     return (-total.points, total.last_at, total.subject_type_id, total.subject_id)
 
 

@@ -1,11 +1,11 @@
 """The points rollup in SQL: ledger → monthly totals → quarters → years.
 
 Each period's totals are computed by one SELECT … GROUP BY and written by one
-statement, so the work is
-set-based whatever the number of subjects. Months are summed from the ledger, one month's range of
-the `points_rollup_idx` covering index at a time; quarters are summed from
-their months' totals and years from their quarters', so a year costs one pass
-over the ledger plus two small passes over the totals.
+statement, so the work is set-based whatever the number of subjects. Months
+are summed from the ledger, one month's range of the `points_rollup_idx`
+covering index at a time; quarters are summed from their months' totals and
+years from their quarters', so a year costs one pass over the ledger plus two
+small passes over the totals.
 
 Ranks are not stored: `PointsTotal.objects.with_rank()` reads them from the
 leaderboard index. So a subject's new points rewrite its own rows and nobody
@@ -34,7 +34,7 @@ SELECT street_id, MAX(grid_id) AS grid_id, {kind} AS subject_kind, subject_type_
        ROUND(CAST(SUM(CAST(points AS DOUBLE PRECISION)) AS NUMERIC), 2) AS points,
        COUNT(*) AS entries, MAX(occurred_at) AS last_at
 FROM {entries}
-WHERE occurred_at >= %(since)s AND occurred_at < %(until)s
+WHERE occurred_at >= %(since)s AND occurred_at < %(until)s AND id <= %(until_id)s
 GROUP BY street_id, subject_type_id, subject_id
 """
 
@@ -165,10 +165,16 @@ def _kind_by_type(column="subject_type_id"):
     return f"CASE {column} {whens} END"
 
 
-def replace_month(start, start_at, end_at):
-    """The month's totals from the ledger entries in [start_at, end_at): (subjects, entries, written)."""
+def replace_month(start, start_at, end_at, watermark):
+    """The month's totals from the ledger entries in [start_at, end_at) up to id `watermark`.
+
+    Returns (subjects, entries, written). The bound keeps an entry that
+    commits while the month is read out of these totals: its id is above
+    the watermark, so the next nightly run adds it, once.
+    """
     grouped = _FROM_LEDGER.format(entries=_table(PointsEntry), kind=_kind_by_type())
-    return _replace(PeriodKind.MONTH, start, grouped, {"since": _dt(start_at), "until": _dt(end_at)})
+    params = {"since": _dt(start_at), "until": _dt(end_at), "until_id": watermark}
+    return _replace(PeriodKind.MONTH, start, grouped, params)
 
 
 def replace_from_children(kind, start, child_kind, child_from, child_until):
@@ -213,7 +219,8 @@ def highest_entry_id():
 # tests/points/test_rollup_changes.py): entries carry at most two decimals,
 # so adding sums is exact, and a total's grid and last entry are maxima. The
 # service falls back to the full recompute when the ledger changed in another
-# way (an entry that committed late, below the watermark).
+# way (an entry that committed late, below the watermark). ROUND: SQLite keeps
+# decimals as floats, and 2.2 + 0.6 is 2.8000000000000003 there.
 
 _NEW_BY_SUBJECT = """
 SELECT street_id, MAX(grid_id) AS grid_id, {kind_sql} AS subject_kind, subject_type_id, subject_id,
@@ -232,7 +239,7 @@ FROM ({{new}}) AS n
 WHERE true
 ON CONFLICT (subject_type_id, subject_id, period_kind, period_start, street_id) DO UPDATE
 SET grid_id = {{greatest}}({{totals}}.grid_id, excluded.grid_id),
-    points = {{totals}}.points + excluded.points,
+    points = ROUND({{totals}}.points + excluded.points, 2),
     entries = {{totals}}.entries + excluded.entries,
     last_at = {{greatest}}({{totals}}.last_at, excluded.last_at)
 """

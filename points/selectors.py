@@ -16,7 +16,15 @@ from django.db.models import F, Q, Sum, Window
 from django.db.models.functions import RowNumber
 from django.shortcuts import get_object_or_404
 
-from points.models import PeriodKind, PointsEntry, PointsPeriod, PointsRule, PointsTotal, SubjectKind
+from points.models import (
+    PeriodKind,
+    PointsEntry,
+    PointsPeriod,
+    PointsRule,
+    PointsTotal,
+    SubjectKind,
+    rank_key,
+)
 from points.subjects import model_of_kind, person_of_user
 from portal.access import node_of, visible
 from portal.months import day_start
@@ -177,11 +185,6 @@ def board_month():
     return closed or periods.order_by("-start").values_list("start", flat=True).first()
 
 
-def _board_key(total):
-    """PointsTotal.RANK_ORDER as a Python sort key."""
-    return (-total.points, total.last_at, total.subject_type_id, total.subject_id)
-
-
 def top_subjects(scope, month, kind, top, *, per_street=False):
     """The best-ranked subjects of `kind` in `month`'s rollup inside `scope` (points above zero).
 
@@ -222,7 +225,7 @@ def top_subjects(scope, month, kind, top, *, per_street=False):
     subjects = model.objects.select_related(model.scope_field).in_bulk([r.subject_id for r in rows])
     return [
         {
-            "key": _board_key(r),
+            "key": rank_key(r),
             "rank": r.rank,
             "name": str(subjects[r.subject_id]) if r.subject_id in subjects else "—",
             "place": node_of(subjects[r.subject_id]).name if r.subject_id in subjects else "",

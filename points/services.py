@@ -313,7 +313,7 @@ def points_rollup(*, months, close=False, now=None):
     changed = set()
     for month in result.months:
         subjects, entries, written = rollup.replace_month(
-            month, day_start(month), day_start(next_month(month))
+            month, day_start(month), day_start(next_month(month)), watermark
         )
         result.subjects += subjects
         result.entries += entries

@@ -295,14 +295,23 @@ def test_totals_keep_every_cent(people):
 
 def test_ranks_of_any_subset_of_rows_match_the_rank_of_each_row(world):
     march = datetime.date(YEAR, 3, 1)
-    people = [VolunteerFactory(community=world.community_a) for _ in range(7)]
+    people = [VolunteerFactory(community=world.community_a) for _ in range(14)]
     for n, person in enumerate(people):
         award(person, at(3, day=5 + n % 2), hours=1 + n % 3)  # ties on points, and on points and time
     points_rollup(months=[march])
     month = PointsTotal.objects.filter(period_kind="month", period_start=march)
     each = dict(month.with_rank().values_list("pk", "rank"))
-    assert sorted(each.values()) == list(range(1, 8))
+    assert sorted(each.values()) == list(range(1, 15))
     ordered = list(month.order_by(*PointsTotal.RANK_ORDER))
-    for subset in (ordered, ordered[2:5], ordered[::3], [ordered[-1], ordered[0]]):
+    # More than FEW rows of a street are numbered from one count; fewer are counted one by one.
+    assert len(ordered[1:13]) > PointsTotal.objects.all().FEW
+    for subset in (
+        ordered,
+        ordered[1:13],
+        ordered[::-1],
+        ordered[2:5],
+        ordered[::3],
+        [ordered[-1], ordered[0]],
+    ):
         ranked = PointsTotal.objects.set_ranks(subset)
         assert [(t.pk, t.rank) for t in ranked] == [(t.pk, each[t.pk]) for t in subset]

@@ -152,3 +152,42 @@ def test_a_reversal_in_the_open_month_is_taken_off_as_a_full_recompute_would(wor
     assert (month.points, month.entries, month.rank) == (Decimal("0.00"), 2, 2)
     points_rollup(months=[month.period_start])
     assert snapshot() == nightly
+
+
+def test_tenths_of_hours_add_up_to_exact_points_and_equal_points_still_rank_by_time(world, monkeypatch):
+    early = VolunteerFactory(community=world.community_a)
+    late = VolunteerFactory(community=world.community_a)
+    award(early, at(2), hours=Decimal("1.4"))  # 2.8 points, reached on the 2nd
+    award(late, at(3), hours=Decimal("1.1"))  # 2.2 points
+    points_rollup(months=[JUNE])
+    award(late, at(4), hours=Decimal("0.3"))  # + 0.6: 2.8, reached on the 4th
+    _no_full_recompute(monkeypatch)
+    points_rollup_changes(month=JUNE)
+    monkeypatch.undo()
+    month = PointsTotal.objects.filter(period_kind="month", period_start=JUNE)
+    # 2.2 + 0.6 is 2.8000000000000003 in floating point (SQLite's decimals): it must tie with 2.8.
+    assert month.filter(points=Decimal("2.8")).count() == 2
+    ranks = {t.subject_id: t.rank for t in PointsTotal.objects.set_ranks(month)}
+    assert ranks == {early.pk: 1, late.pk: 2}
+    assert dict(month.with_rank().values_list("subject_id", "rank")) == ranks
+    nightly = snapshot()
+    points_rollup(months=[JUNE])
+    assert snapshot() == nightly
+
+
+def test_an_entry_booked_while_a_full_rollup_reads_is_counted_once(june, monkeypatch):
+    people, _unit = june
+    seen = PointsEntry.objects.order_by("-pk")[0].pk
+    award(people[1], at(26), hours=3)  # commits after the rollup took its watermark
+    # The rollup took its watermark before this entry existed, then read the month.
+    monkeypatch.setattr(services.rollup, "highest_entry_id", lambda: seen)
+    points_rollup(months=[JUNE])
+    monkeypatch.undo()
+    period = PointsPeriod.objects.get(kind="month", start=JUNE)
+    assert period.watermark == seen
+    _no_full_recompute(monkeypatch)
+    points_rollup_changes(month=JUNE)  # the entry is above the watermark: added now, once
+    monkeypatch.undo()
+    nightly = snapshot()
+    points_rollup(months=[JUNE])
+    assert snapshot() == nightly
