@@ -123,3 +123,11 @@ def text(value, *, minimum, maximum, field, what):
     if len(value) > maximum:
         raise ValidationError({field: _("%(what)s最多 %(n)s 个字。") % {"what": what, "n": maximum}})
     return value
+
+
+def handled_result(result, photos):
+    """A handler's result text and photos within their limits (a grid's own finish, a responder's)."""
+    result = text(result, minimum=2, maximum=1000, field="result", what=_("办理结果"))
+    if len(photos) > Case.MAX_PHOTOS:
+        raise CaseRefused(_("最多上传 %(n)s 张照片。") % {"n": Case.MAX_PHOTOS})
+    return result

@@ -11,6 +11,7 @@ from cases.models import Case, CasePhoto, CaseState, Department, Dispatch, Dispa
 from cases.services.common import (
     CaseRefused,
     check,
+    handled_result,
     lock_case,
     lock_dispatch,
     record,
@@ -183,9 +184,7 @@ def dispatch_complete(*, dispatch, by, result, photos=()):
     case, dispatch = lock_dispatch(dispatch)
     check(dispatch, "complete")
     _responder(by, dispatch)
-    result = text(result, minimum=2, maximum=1000, field="result", what=_("办理结果"))
-    if len(photos) > Case.MAX_PHOTOS:
-        raise CaseRefused(_("最多上传 %(n)s 张照片。") % {"n": Case.MAX_PHOTOS})
+    result = handled_result(result, photos)
     now = timezone.now()
     before = dispatch.state
     dispatch.state = DispatchState.DONE

@@ -9,6 +9,7 @@ from cases.models import Case, CasePhoto, CaseState, Level
 from cases.services.common import (
     CaseRefused,
     check,
+    handled_result,
     lock_case,
     record,
     save_photos,
@@ -103,9 +104,7 @@ def case_finish(*, case, by, result, photos=()):
     case = lock_case(case)
     check(case, "finish")
     _may_handle(by, case)
-    result = text(result, minimum=2, maximum=1000, field="result", what=_("办理结果"))
-    if len(photos) > Case.MAX_PHOTOS:
-        raise CaseRefused(_("最多上传 %(n)s 张照片。") % {"n": Case.MAX_PHOTOS})
+    result = handled_result(result, photos)
     now = timezone.now()
     before = case.state
     case.state = CaseState.DONE
