@@ -1,6 +1,6 @@
 """Spreadsheet formats for django-import-export: fast, limited reading and safe writing."""
 
-import io
+import gc
 
 import tablib
 from django.conf import settings
@@ -17,46 +17,69 @@ from portal.imports import (
     release_freed_memory,
     too_many_rows,
 )
+from portal.sheets import XLSXRows
 
 
 class FastXLSX(base_formats.XLSX):
-    """XLSX read with python-calamine instead of openpyxl.
+    """XLSX read as a stream (portal.sheets) instead of import-export's openpyxl load.
 
     The same dataset as import-export's XLSX format (first row as headers,
-    empty cells as None, blank lines skipped when configured), read about
-    fifteen times faster, which is most of the cost of a whole-street sheet.
-    Exports still go through tablib and openpyxl.
+    empty cells as None, blank lines skipped when configured), read about four
+    times faster than openpyxl's read-only mode, in memory bounded by a row
+    rather than by the sheet. Exports go through the portal's writer (SafeXLSX).
     """
 
-    def create_dataset(self, in_stream):
-        from python_calamine import CalamineWorkbook
+    def row_count(self, in_stream):
+        """The sheet's rows below the header, within the limits, without building a dataset.
 
+        The sheet's own <dimension> answers when it has one (Excel and WPS write it);
+        otherwise its rows are counted as they stream by.
+        """
         limits = ImportLimits.from_settings()
         check_xlsx(in_stream, limits)  # size, unpacked size, no giant cell: before parsing
-        book = CalamineWorkbook.from_filelike(io.BytesIO(in_stream))
-        sheet = book.get_sheet_by_index(0)
-        del book  # the archive and its shared strings: the sheet holds its own cells
-        if sheet.height > limits.max_rows + 1:
+        with XLSXRows(in_stream) as sheet:
+            stated = sheet.stated_rows()
+            rows = stated if stated is not None else sum(1 for _row in limited_rows(sheet, limits))
+        if rows > limits.max_rows + 1:
             raise too_many_rows(limits)
-        rows = limited_rows(sheet.iter_rows(), limits)  # streamed: no second copy of the sheet
+        return max(rows - 1, 0)
+
+    def create_dataset(self, in_stream):
+        limits = ImportLimits.from_settings()
+        check_xlsx(in_stream, limits)  # size, unpacked size, no giant cell: before parsing
+        make_room(len(in_stream))
         dataset = tablib.Dataset()
-        first = next(rows, None)
-        if first is None:
-            return dataset
-        headers = [None if cell == "" else cell for cell in first]
-        dataset.headers = headers
-        skip_blank = getattr(settings, "IMPORT_EXPORT_IMPORT_IGNORE_BLANK_LINES", False)
-        width = len(headers)
-        sharing = _Sharing(width)
-        for row in rows:
-            values = [None if cell == "" else cell for cell in row[:width]]
-            values += [None] * (width - len(values))
-            if skip_blank and all(value is None for value in values):
-                continue
-            dataset.append(sharing.share(values))
-        del rows, sheet, sharing
-        release_freed_memory()
+        with XLSXRows(in_stream) as sheet:
+            rows = limited_rows(sheet, limits)
+            first = next(rows, None)
+            if first is None:
+                return dataset
+            dataset.headers = [None if cell == "" else cell for cell in first]
+            skip_blank = getattr(settings, "IMPORT_EXPORT_IMPORT_IGNORE_BLANK_LINES", False)
+            width = len(first)
+            sharing = _Sharing(width)
+            for row in rows:
+                values = [None if cell == "" else cell for cell in row[:width]]
+                values += [None] * (width - len(values))
+                if skip_blank and all(value is None for value in values):
+                    continue
+                dataset.append(sharing.share(values))
         return dataset
+
+
+def make_room(size):
+    """Before a large sheet is read: free what earlier work left in reference cycles.
+
+    A preview leaves its dataset, result and response in cycles that the
+    collector frees only at its next full pass; a confirm in the same process
+    would read the sheet again on top of them. Small files skip this.
+    """
+    if size >= LARGE_FILE_BYTES:
+        gc.collect()
+        release_freed_memory()
+
+
+LARGE_FILE_BYTES = 256 * 1024
 
 
 class _Sharing:
@@ -110,11 +133,20 @@ class SafeCSVImport(base_formats.CSV):
     def get_read_mode(self):
         return "rb"
 
+    def row_count(self, in_stream):
+        """The rows below the header, within the limits, without building a dataset."""
+        limits = ImportLimits.from_settings()
+        if isinstance(in_stream, str):
+            in_stream = in_stream.encode("utf-8")
+        check_size(len(in_stream), limits)
+        return max(sum(1 for _row in limited_rows(csv_rows(decode_text(in_stream)), limits)) - 1, 0)
+
     def create_dataset(self, in_stream, **kwargs):
         limits = ImportLimits.from_settings()
         if isinstance(in_stream, str):
             in_stream = in_stream.encode("utf-8")
         check_size(len(in_stream), limits)
+        make_room(len(in_stream))
         rows = limited_rows(csv_rows(decode_text(in_stream)), limits)
         dataset = tablib.Dataset()
         headers = next(rows, None)

@@ -203,11 +203,11 @@ def csv_rows(text):
 
 
 def release_freed_memory():
-    """Hand the parser's freed buffers back to the OS (glibc keeps them otherwise).
+    """Hand freed buffers back to the OS (glibc keeps them otherwise).
 
-    calamine holds the whole sheet in native memory while the dataset is
-    built; without this the process keeps that high-water mark for the rest
-    of the import, on top of what the import itself needs.
+    A whole street's import frees tens of megabytes in small blocks; without
+    this the process keeps that high-water mark for the rest of its life, on
+    top of what its next request needs.
     """
     libc_name = ctypes.util.find_library("c")
     if not libc_name:

@@ -16,6 +16,7 @@
   or that identifies the record, cannot be cleared.
 """
 
+import datetime
 import gc
 import logging
 
@@ -193,6 +194,8 @@ class DateCellWidget(widgets.DateWidget):
     """Dates as 2026-03-01 (or a date cell); a bad one is a row error in Chinese."""
 
     def clean(self, value, row=None, **kwargs):
+        if isinstance(value, datetime.datetime):
+            return value.date()  # a date cell, read as a datetime at midnight
         if isinstance(value, str):
             value = value.strip().replace("/", "-").replace(".", "-")
         try:

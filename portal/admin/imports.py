@@ -21,6 +21,13 @@ from portal.xlsx import workbook_bytes, xlsx_response
 logger = logging.getLogger(__name__)
 
 
+def row_count(input_format, data):
+    """The file's rows, counted without keeping them where the format can (the portal's own formats)."""
+    if hasattr(input_format, "row_count"):
+        return input_format.row_count(data)
+    return len(input_format.create_dataset(data))
+
+
 def _xlsx_first(form):
     """The format list without import-export's "---": XLSX (the first format) is chosen."""
     field = form.fields["format"]
@@ -115,9 +122,10 @@ class ImportExportScopedMixin:
     def _import_in_background(self, request):
         """A valid upload of more than IMPORT_INLINE_MAX_ROWS rows: kept and previewed by a job.
 
-        The file is read here first, so a file over a limit of portal.imports
-        (or one that cannot be read) is refused on the page by the inline flow
-        below, with nothing queued.
+        The file's rows are counted here first (from the size the sheet states,
+        where it states one), so a file over a limit of portal.imports (or one
+        that cannot be read) is refused on the page by the inline flow below,
+        with nothing queued.
         """
         form = self.create_import_form(request)
         if not form.is_valid():
@@ -127,10 +135,10 @@ class ImportExportScopedMixin:
         upload.seek(0)
         try:
             input_format = self.get_import_formats()[int(form.cleaned_data["format"])]()
-            dataset = input_format.create_dataset(data)
-        except Exception:  # the inline flow reads it again and says what is wrong
+            rows = row_count(input_format, data)
+        except Exception:  # the inline flow reads it and says what is wrong
             return None
-        if len(dataset) <= settings.IMPORT_INLINE_MAX_ROWS:
+        if rows <= settings.IMPORT_INLINE_MAX_ROWS:
             return None
         from portal.import_jobs import import_preview_start
 

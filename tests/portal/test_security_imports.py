@@ -88,29 +88,29 @@ def client_a(login, world):
 
 
 @pytest.fixture(autouse=True)
-def _calamine_spy(monkeypatch):
+def _parser_spy(monkeypatch):
     """Records whether the XLSX parser was reached."""
-    from python_calamine import CalamineWorkbook
+    from portal import sheets
 
     calls = []
-    original = CalamineWorkbook.from_filelike
+    original = sheets.XLSXRows.__init__
 
-    def spy(*args, **kwargs):
+    def spy(self, *args, **kwargs):
         calls.append(args)
-        return original(*args, **kwargs)
+        return original(self, *args, **kwargs)
 
-    monkeypatch.setattr(CalamineWorkbook, "from_filelike", spy)
+    monkeypatch.setattr(sheets.XLSXRows, "__init__", spy)
     return calls
 
 
-def test_a_file_over_the_size_limit_is_refused_before_reading(client_a, world, settings, _calamine_spy):
+def test_a_file_over_the_size_limit_is_refused_before_reading(client_a, world, settings, _parser_spy):
     settings.IMPORT_MAX_MB = 1
     padding = [["", "", "", "", "x" * 100, "", "", "", ""]] * 12_000
     message = _refusal(_upload(client_a, _csv_bytes(HEADERS, padding), CSV, "big.csv"))
     assert "不能超过 1 MB" in message
 
 
-def test_an_xlsx_that_unpacks_to_too_much_is_refused_before_parsing(client_a, world, settings, _calamine_spy):
+def test_an_xlsx_that_unpacks_to_too_much_is_refused_before_parsing(client_a, world, settings, _parser_spy):
     settings.IMPORT_MAX_UNPACKED_MB = 1
     rows = [
         [world.grid_a.code, "1号楼", "1", str(i), f"住户{i}", "", "", "孤寡", "备注" * 20]
@@ -118,21 +118,21 @@ def test_an_xlsx_that_unpacks_to_too_much_is_refused_before_parsing(client_a, wo
     ]
     message = _refusal(_upload(client_a, _xlsx_bytes(HEADERS, rows), XLSX))
     assert "解压后超过 1 MB" in message
-    assert _calamine_spy == []
+    assert _parser_spy == []
 
 
-def test_an_xlsx_with_a_giant_cell_is_refused_before_parsing(client_a, world, _calamine_spy):
+def test_an_xlsx_with_a_giant_cell_is_refused_before_parsing(client_a, world, _parser_spy):
     data = _giant_cell_xlsx(20)
     assert len(data) < 100_000  # 20 MB of text in a few KB
     message = _refusal(_upload(client_a, data, XLSX))
     assert "超过 5000 个字" in message
-    assert _calamine_spy == []
+    assert _parser_spy == []
 
 
-def test_an_xlsx_whose_members_lie_about_their_size_is_refused(client_a, world, _calamine_spy):
+def test_an_xlsx_whose_members_lie_about_their_size_is_refused(client_a, world, _parser_spy):
     message = _refusal(_upload(client_a, _lying_sizes(_giant_cell_xlsx(5)), XLSX))
     assert "无法读取这个 XLSX 文件" in message
-    assert _calamine_spy == []
+    assert _parser_spy == []
 
 
 @pytest.mark.parametrize("fmt", [XLSX, CSV])
