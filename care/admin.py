@@ -1,13 +1,14 @@
 from django import forms
 from django.contrib import admin
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from care import services
-from care.models import Pairing
+from care.models import Pairing, Post, PostClaim, PostService
 from portal.admin import CommunityListFilter, GridListFilter, ScopedAdminMixin
 
 
@@ -177,3 +178,129 @@ class PairingAdmin(ScopedAdminMixin, admin.ModelAdmin):
     @admin.display(description=_("最近联系"), ordering="household__last_visited_at")
     def last_contact(self, obj):
         return obj.household.last_visited_at or _("从未走访")
+
+
+class PostAdminForm(forms.ModelForm):
+    class Meta:
+        model = Post
+        fields = ("community", "kind", "title", "duties", "place", "building", "capacity", "is_open")
+
+    def _post_clean(self):
+        # The service checks scope, the building's community and capacity against the claims.
+        pass
+
+
+@admin.register(Post)
+class PostAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    """Posts (认岗) of the user's communities: party members claim them on their 认岗 page."""
+
+    form = PostAdminForm
+    list_display = ("title", "kind", "community", "place", "capacity", "claimed_count", "is_open")
+    list_filter = ("is_open", "kind", CommunityListFilter)
+    search_fields = ("title", "place")
+    list_select_related = ("community",)
+    autocomplete_fields = ("building",)
+
+    def save_model(self, request, obj, form, change):
+        services.post_save(post=obj, actor=request.user)  # checked already by the form's clean()
+
+    def get_form(self, request, obj=None, **kwargs):
+        form_class = super().get_form(request, obj, **kwargs)
+
+        class CheckedForm(form_class):
+            def clean(self):
+                data = super().clean()
+                if self.errors:
+                    return data
+                post = self.instance
+                for name, value in data.items():
+                    setattr(post, name, value)
+                try:
+                    with transaction.atomic():
+                        services.post_save(post=post, actor=request.user)
+                        transaction.set_rollback(True)
+                except ValidationError as error:
+                    self.add_error(None, error)
+                except PermissionDenied as error:
+                    self.add_error(None, str(error))
+                return data
+
+        return CheckedForm
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # a post no longer needed is closed; its claims and service stay
+
+
+@admin.register(PostClaim)
+class PostClaimAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    """Who holds which post: party members claim and step down on their own page."""
+
+    list_display = ("volunteer", "post", "community", "claimed_at", "left_at")
+    list_filter = (CommunityListFilter, "post__kind")
+    search_fields = ("volunteer__name", "post__title")
+    list_select_related = ("volunteer", "post", "community")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class VerifiedFilter(admin.SimpleListFilter):
+    title = _("核验")
+    parameter_name = "verified"
+
+    def lookups(self, request, model_admin):
+        return [("no", _("待核验")), ("yes", _("已核验"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "no":
+            return queryset.filter(verified_at__isnull=True)
+        if self.value() == "yes":
+            return queryset.filter(verified_at__isnull=False)
+        return queryset
+
+
+@admin.register(PostService)
+class PostServiceAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    """Service recorded on posts; verifying it books its hours as points (the ledger)."""
+
+    list_display = ("served_on", "member", "post", "hours", "content", "community", "verified_at")
+    list_filter = (VerifiedFilter, CommunityListFilter)
+    search_fields = ("claim__volunteer__name", "claim__post__title", "content")
+    list_select_related = ("claim__volunteer", "claim__post", "community")
+    actions = ("verify",)
+    date_hierarchy = "served_on"
+
+    @admin.display(description=_("党员"), ordering="claim__volunteer__name")
+    def member(self, obj):
+        return obj.claim.volunteer.name
+
+    @admin.display(description=_("岗位"))
+    def post(self, obj):
+        return obj.claim.post.title
+
+    @admin.action(description=_("核验所选服务并计入积分"), permissions=["change"])
+    def verify(self, request, queryset):
+        done = 0
+        for service in queryset.filter(verified_at__isnull=True):
+            try:
+                services.post_service_verify(service=service, actor=request.user)
+            except (ValidationError, PermissionDenied):
+                continue
+            done += 1
+        self.message_user(request, _("已核验 %(n)s 条服务记录，时长已计入积分。") % {"n": done})
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        # Only through the verify action: the member's own record is not edited here.
+        return obj is None and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,4 +1,4 @@
-"""Pairings (一对一结对): a vulnerable household and a named partner who keeps in touch.
+"""Pairings (一对一结对) and posts (认岗): who keeps in touch with a vulnerable household, who serves where.
 
 A partner is a party member or a volunteer (their volunteer record, with a
 login) or a cadre (a staff login). Their contacts are household visits
@@ -109,3 +109,145 @@ class Pairing(models.Model):
     def is_current(self, today=None):
         today = today or timezone.localdate()
         return self.start_date <= today and (self.end_date is None or self.end_date >= today)
+
+
+class Post(models.Model):
+    """A community post (岗位) that party members claim (认岗) and serve: 帮扶助困岗, 文明劝导岗 …"""
+
+    class Kind(models.TextChoices):
+        HELP = "help", _("帮扶助困岗")
+        CIVILITY = "civility", _("文明劝导岗")
+        PUBLICITY = "publicity", _("政策宣传岗")
+        ENVIRONMENT = "environment", _("环境维护岗")
+        PATROL = "patrol", _("平安巡逻岗")
+        OTHER = "other", _("其他岗位")
+
+    community = models.ForeignKey(
+        "grids.Grid",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("社区"),
+        limit_choices_to={"kind": "community"},
+    )
+    kind = models.CharField(_("岗位类别"), max_length=12, choices=Kind.choices)
+    title = models.CharField(_("岗位名称"), max_length=60, help_text=_("例如：兰苑社区独居老人帮扶岗"))
+    duties = models.TextField(_("岗位职责"), max_length=1000)
+    place = models.CharField(_("服务地点"), max_length=120, help_text=_("例如：兰苑社区3号楼至8号楼"))
+    building = models.ForeignKey(
+        "grids.Building",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("所在楼栋"),
+        help_text=_("岗位在一栋楼时选择它：同意亮身份的认领党员会印在这栋楼的公示牌上。"),
+    )
+    capacity = models.PositiveSmallIntegerField(_("名额"), help_text=_("最多可由几名党员认领。"))
+    claimed_count = models.PositiveSmallIntegerField(_("已认领"), default=0, editable=False)
+    is_open = models.BooleanField(
+        _("开放认领"), default=True, help_text=_("关闭后不再接受认领，已认领的党员照常服务。")
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("发布人"),
+    )
+    created_at = models.DateTimeField(_("发布时间"), auto_now_add=True)
+
+    scope_field = "community"
+
+    class Meta:
+        verbose_name = _("党员岗位")
+        verbose_name_plural = _("党员岗位")
+        ordering = ["community", "kind", "title", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(capacity__gte=1), name="post_capacity_positive"),
+            models.CheckConstraint(
+                condition=Q(claimed_count__lte=models.F("capacity")), name="post_claimed_within_capacity"
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def places_left(self):
+        return max(self.capacity - self.claimed_count, 0)
+
+
+class PostClaim(models.Model):
+    """A party member's claim of a post (认岗), from the day claimed until they step down."""
+
+    post = models.ForeignKey(Post, on_delete=models.PROTECT, related_name="claims", verbose_name=_("岗位"))
+    volunteer = models.ForeignKey(
+        "volunteers.Volunteer", on_delete=models.PROTECT, related_name="post_claims", verbose_name=_("党员")
+    )
+    community = models.ForeignKey(
+        "grids.Grid", on_delete=models.PROTECT, related_name="+", verbose_name=_("社区"), editable=False
+    )
+    claimed_at = models.DateTimeField(_("认领时间"), default=timezone.now)
+    left_at = models.DateTimeField(_("卸任时间"), null=True, blank=True)
+
+    scope_field = "community"
+
+    class Meta:
+        verbose_name = _("认岗")
+        verbose_name_plural = _("认岗")
+        ordering = ["-claimed_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["post", "volunteer"],
+                condition=Q(left_at__isnull=True),
+                name="post_claim_unique_active",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.post} · {self.volunteer}"
+
+    @property
+    def is_active(self):
+        return self.left_at is None
+
+
+class PostService(models.Model):
+    """One stint of service on a claimed post, recorded by the party member; its hours earn points once verified."""
+
+    claim = models.ForeignKey(
+        PostClaim, on_delete=models.PROTECT, related_name="services", verbose_name=_("认岗")
+    )
+    community = models.ForeignKey(
+        "grids.Grid", on_delete=models.PROTECT, related_name="+", verbose_name=_("社区"), editable=False
+    )
+    served_on = models.DateField(_("服务日期"))
+    hours = models.DecimalField(_("服务时长（小时）"), max_digits=4, decimal_places=1)
+    content = models.CharField(_("服务内容"), max_length=200)
+    recorded_at = models.DateTimeField(_("填报时间"), default=timezone.now)
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("核验人"),
+    )
+    verified_at = models.DateTimeField(_("核验时间"), null=True, blank=True)
+
+    scope_field = "community"
+
+    class Meta:
+        verbose_name = _("岗位服务记录")
+        verbose_name_plural = _("岗位服务记录")
+        ordering = ["-served_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(hours__gt=0) & Q(hours__lte=24), name="post_service_hours_range"
+            ),
+        ]
+        indexes = [models.Index(fields=["community", "verified_at"], name="post_service_queue_idx")]
+
+    def __str__(self):
+        return f"{self.claim} · {self.served_on}"

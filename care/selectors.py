@@ -1,4 +1,4 @@
-"""Scoped reads for pairings and the 民情图, and the numbers the dashboard asks for."""
+"""Scoped reads for pairings, posts, building boards and the 民情图, and the numbers the dashboard asks for."""
 
 import re
 from dataclasses import dataclass, field
@@ -7,9 +7,10 @@ from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, Out
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from care.models import Pairing
-from grids.models import Building, Household
+from care.models import Pairing, Post, PostClaim, PostService
+from grids.models import Building, GridAssignment, Household
 from grids.selectors import grids_visible_to, overdue_q
 from portal.scoping import aggregate_in, scope_queryset
 
@@ -154,6 +155,16 @@ def get_map_grid_for_user_or_404(user, code):
     return get_object_or_404(grids_visible_to(user).filter(kind="grid"), code=code)
 
 
+def get_board_building_or_404(user, pk):
+    """A building in a grid the user may draw the 民情图 of (staff over it, or its grid workers)."""
+    return get_object_or_404(
+        Building.objects.select_related("grid__parent").filter(
+            grid__in=grids_visible_to(user).filter(kind="grid")
+        ),
+        pk=pk,
+    )
+
+
 def map_grids_for(user):
     """Grids (third level) the user may draw the 民情图 of, by community."""
     return grids_visible_to(user).filter(kind="grid").select_related("parent").order_by("tree_id", "lft")
@@ -243,3 +254,133 @@ def map_totals(maps):
         for cell in cells:
             totals.by_category[cell.category] = totals.by_category.get(cell.category, 0) + 1
     return totals
+
+
+# --- posts (认岗) ------------------------------------------------------------------------------
+
+
+def posts_for_member(volunteer):
+    """Open posts of the party member's street, their own community's first, with places left."""
+    return (
+        Post.objects.filter(is_open=True, community__tree_id=volunteer.community.tree_id)
+        .select_related("community", "building")
+        .annotate(own=ExpressionWrapper(Q(community=volunteer.community), output_field=BooleanField()))
+        .order_by("-own", "community__lft", "kind", "title", "pk")
+    )
+
+
+def my_claims(volunteer):
+    """The posts the party member holds, each with their recorded service (newest first)."""
+    return (
+        PostClaim.objects.filter(volunteer=volunteer, left_at__isnull=True)
+        .select_related("post__community", "post__building")
+        .prefetch_related("services")
+        .order_by("-claimed_at", "pk")
+    )
+
+
+def get_my_claim_or_404(volunteer, pk):
+    return get_object_or_404(PostClaim.objects.filter(volunteer=volunteer, left_at__isnull=True), pk=pk)
+
+
+def get_open_post_or_404(volunteer, pk):
+    return get_object_or_404(
+        Post.objects.filter(is_open=True, community__tree_id=volunteer.community.tree_id), pk=pk
+    )
+
+
+def post_services_to_verify_for(user):
+    """Recorded service on posts in the user's scope that no one has verified yet, oldest first."""
+    return scope_queryset(
+        PostService.objects.filter(verified_at__isnull=True).select_related(
+            "claim__volunteer", "claim__post", "community"
+        ),
+        user,
+    ).order_by("recorded_at", "pk")
+
+
+# --- the building board (亮身份) and the party share ------------------------------------------
+
+
+@dataclass
+class Board:
+    building: Building
+    grid: object
+    community: object
+    leaders: list = field(default_factory=list)  # (name, is party member)
+    workers: list = field(default_factory=list)  # (role label, name)
+    members: list = field(default_factory=list)  # (name, what they do here)
+
+
+def _person_name(user):
+    volunteer = getattr(user, "volunteer", None)
+    if volunteer is not None:
+        return volunteer.name
+    return getattr(user, "full_name", "") or user.get_full_name() or user.get_username()
+
+
+def building_board(building, today=None):
+    """Who serves a building, for its printed board: leaders, grid workers, party members who agreed to be shown.
+
+    Party members appear only with their consent (亮身份): building leaders,
+    holders of a post at the building and partners of its households.
+    """
+    today = today or timezone.localdate()
+    grid = building.grid
+    board = Board(building=building, grid=grid, community=grid.parent)
+    current = GridAssignment.objects.filter(start_date__lte=today).filter(
+        Q(end_date__isnull=True) | Q(end_date__gte=today)
+    )
+    leaders = current.filter(building=building, role=GridAssignment.Role.BUILDING_LEADER).select_related(
+        "person__volunteer"
+    )
+    for assignment in leaders.order_by("unit", "pk"):
+        volunteer = getattr(assignment.person, "volunteer", None)
+        board.leaders.append(
+            (
+                _person_name(assignment.person),
+                bool(volunteer and volunteer.is_party_member and volunteer.shows_identity),
+            )
+        )
+    workers = current.filter(
+        grid=grid, role__in=[GridAssignment.Role.GRID_LEADER, GridAssignment.Role.GRID_WORKER]
+    ).select_related("person__volunteer")
+    for assignment in workers.order_by("role", "pk"):
+        board.workers.append((assignment.get_role_display(), _person_name(assignment.person)))
+    shown = {}
+    claims = PostClaim.objects.filter(
+        post__building=building,
+        left_at__isnull=True,
+        volunteer__is_party_member=True,
+        volunteer__shows_identity=True,
+    ).select_related("volunteer", "post")
+    for claim in claims.order_by("claimed_at", "pk"):
+        shown.setdefault(claim.volunteer_id, (claim.volunteer.name, []))[1].append(claim.post.title)
+    partners = (
+        Pairing.objects.current(today)
+        .filter(household__building=building, volunteer__is_party_member=True, volunteer__shows_identity=True)
+        .select_related("volunteer")
+    )
+    for pairing in partners.order_by("start_date", "pk"):
+        shown.setdefault(pairing.volunteer_id, (pairing.volunteer.name, []))[1].append(str(_("结对帮扶")))
+    board.members = [(name, "、".join(dict.fromkeys(roles))) for name, roles in shown.values()]
+    return board
+
+
+def building_leader_counts(scope, *, by_node=False, today=None):
+    """Building leaders (楼栋长) in force inside `scope`, and how many of them are party members.
+
+    One grouped query; with `by_node`, a row per grid (`node`) so the dashboard can add streets up.
+    """
+    today = today or timezone.localdate()
+    leaders = GridAssignment.objects.filter(
+        role=GridAssignment.Role.BUILDING_LEADER, start_date__lte=today
+    ).filter(Q(end_date__isnull=True) | Q(end_date__gte=today))
+    aggregates = {
+        "leaders": Count("pk"),
+        "party_leaders": Count("pk", filter=Q(person__volunteer__is_party_member=True)),
+    }
+    result = aggregate_in(leaders, scope, aggregates, by_node=by_node)
+    if by_node:
+        return result
+    return {key: result[key] or 0 for key in aggregates}

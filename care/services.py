@@ -1,15 +1,19 @@
-"""Writes for pairings: start, change, end, and the partner's contacts (as household visits)."""
+"""Writes for pairings (start, change, end, the partner's contacts as household visits) and posts (认岗)."""
+
+from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from care.models import Pairing
+from care.models import Pairing, Post, PostClaim, PostService
 from grids.models import Household, Visit
 from grids.services import visit_record
+from points.services import points_award
 from portal.access import require, staff_over
 from portal.scoping import NOTHING, scope_of
+from volunteers.services.people import volunteer_identity_consent
 
 
 def _partner_of(*, partner_kind, volunteer, partner):
@@ -155,3 +159,139 @@ def pairing_contact_log(*, partner, pairing, method, findings="", follow_up_need
         findings=(findings or "").strip() or _("结对联系"),
         follow_up_needed=follow_up_needed,
     )
+
+
+# --- posts (认岗) ------------------------------------------------------------------------------
+
+POST_RULE = "post_service_hour"
+MAX_SERVICE_HOURS = Decimal("12")
+
+
+def _lock_post(post):
+    return Post.objects.select_for_update().select_related("community").get(pk=post.pk)
+
+
+@transaction.atomic
+def post_claim(*, post, volunteer, now=None):
+    """A party member claims a post (认岗), holding one of its places.
+
+    Capacity holds under any concurrency: the post row is locked, the active
+    claims are counted under that lock, and the counter written back is
+    checked by the database (claimed_count <= capacity) as a backstop.
+    """
+    now = now or timezone.now()
+    post = _lock_post(post)
+    if not volunteer.is_party_member:
+        raise ValidationError(
+            _("认岗面向党员。您的志愿者档案没有登记为党员：请到%(community)s党组织登记（在职党员先双报到）。")
+            % {"community": volunteer.community.name}
+        )
+    if volunteer.community.tree_id != post.community.tree_id:
+        raise PermissionDenied(_("只能认领本街道的岗位。"))
+    if not post.is_open:
+        raise ValidationError(_("这个岗位已停止认领。"))
+    if PostClaim.objects.filter(post=post, volunteer=volunteer, left_at__isnull=True).exists():
+        raise ValidationError(_("您已认领这个岗位。"))
+    taken = PostClaim.objects.filter(post=post, left_at__isnull=True).count()
+    if taken >= post.capacity:
+        raise ValidationError(_("名额已满。"))
+    claim = PostClaim.objects.create(post=post, volunteer=volunteer, community=post.community, claimed_at=now)
+    Post.objects.filter(pk=post.pk).update(claimed_count=taken + 1)
+    return claim
+
+
+@transaction.atomic
+def post_leave(*, claim, volunteer, now=None):
+    """The party member steps down from a post; their recorded service stays."""
+    post = _lock_post(claim.post)
+    claim = PostClaim.objects.select_for_update().get(pk=claim.pk)
+    if claim.volunteer_id != volunteer.pk:
+        raise PermissionDenied(_("这不是您认领的岗位。"))
+    if claim.left_at is not None:
+        raise ValidationError(_("您已卸任这个岗位。"))
+    claim.left_at = now or timezone.now()
+    claim.save(update_fields=["left_at"])
+    Post.objects.filter(pk=post.pk).update(
+        claimed_count=PostClaim.objects.filter(post=post, left_at__isnull=True).count()
+    )
+    return claim
+
+
+@transaction.atomic
+def post_service_record(*, claim, volunteer, served_on, hours, content, now=None):
+    """The party member records a stint of service on a post they hold; staff verify it."""
+    now = now or timezone.now()
+    claim = PostClaim.objects.select_for_update().select_related("post").get(pk=claim.pk)
+    if claim.volunteer_id != volunteer.pk:
+        raise PermissionDenied(_("这不是您认领的岗位。"))
+    if claim.left_at is not None:
+        raise ValidationError(_("您已卸任这个岗位，不能再填报服务。"))
+    errors = {}
+    if served_on > timezone.localdate(now):
+        errors["served_on"] = _("服务日期不能晚于今天。")
+    elif served_on < timezone.localdate(claim.claimed_at):
+        errors["served_on"] = _("服务日期不能早于认岗的日期（%(date)s）。") % {
+            "date": timezone.localdate(claim.claimed_at).isoformat()
+        }
+    if hours is None or hours <= 0 or hours > MAX_SERVICE_HOURS:
+        errors["hours"] = _("服务时长应在 0.5 到 %(max)s 小时之间。") % {"max": MAX_SERVICE_HOURS}
+    content = (content or "").strip()
+    if not content:
+        errors["content"] = _("请写一句服务内容。")
+    if errors:
+        raise ValidationError(errors)
+    return PostService.objects.create(
+        claim=claim,
+        community=claim.community,
+        served_on=served_on,
+        hours=hours,
+        content=content,
+        recorded_at=now,
+    )
+
+
+@transaction.atomic
+def post_service_verify(*, service, actor, now=None):
+    """Staff over the community confirm a stint of service: its hours earn points through the ledger."""
+    now = now or timezone.now()
+    service = PostService.objects.select_for_update().select_related("claim__volunteer").get(pk=service.pk)
+    require(staff_over(actor, service.community), _("这条服务记录不在您的管辖范围内。"))
+    if service.verified_at is not None:
+        raise ValidationError(_("这条服务记录已经核验。"))
+    service.verified_by, service.verified_at = actor, now
+    service.save(update_fields=["verified_by", "verified_at"])
+    points_award(
+        rule_code=POST_RULE,
+        subject=service.claim.volunteer,
+        source=service,
+        occurred_at=now,
+        quantity=service.hours,
+        note=service.claim.post.title,
+    )
+    return service
+
+
+def identity_consent(*, volunteer, shows):
+    """亮身份: a party member agrees (or no longer agrees) to be named on building boards."""
+    return volunteer_identity_consent(volunteer=volunteer, shows=shows)
+
+
+@transaction.atomic
+def post_save(*, post, actor):
+    """Publish or change a post; staff over its community only."""
+    if post.community_id is None:
+        raise ValidationError({"community": _("请选择社区。")})
+    require(staff_over(actor, post.community), _("这个社区不在您的管辖范围内。"))
+    if post.building_id and post.building.grid.parent_id != post.community_id:
+        raise ValidationError({"building": _("这栋楼不在所选社区。")})
+    if post.pk:
+        locked = _lock_post(post)
+        taken = PostClaim.objects.filter(post=locked, left_at__isnull=True).count()
+        if post.capacity is not None and post.capacity < taken:
+            raise ValidationError({"capacity": _("名额不能少于已认领的 %(n)s 人。") % {"n": taken}})
+        post.claimed_count = taken
+    else:
+        post.created_by = actor
+    post.full_clean()
+    post.save()
+    return post

@@ -1,4 +1,4 @@
-"""Pairings in the to-do: the partner's paired households due for a contact."""
+"""Care in the to-do: the partner's paired households due for a contact, and post service to verify."""
 
 from django.conf import settings
 from django.urls import reverse
@@ -33,4 +33,27 @@ def paired_households(viewer, rows):
         late=True,
         hint=_("超过 %(days)s 天没有人走访或联系的结对户：联系后在结对页点一下记录。")
         % {"days": settings.VISIT_OVERDUE_DAYS},
+    )
+
+
+@provider(order=26)
+def post_service_to_verify(viewer, rows):
+    """Staff: service party members recorded on posts, waiting to be verified (and so to earn points)."""
+    if not viewer.user.has_perm("care.change_postservice"):
+        return
+    url = reverse("admin:care_postservice_changelist") + "?verified=no"
+    yield section(
+        "post_service_to_verify",
+        _("待核验的认岗服务"),
+        url,
+        selectors.post_services_to_verify_for(viewer.user),
+        rows,
+        lambda s: Item(
+            label=f"{s.claim.volunteer.name} · {s.claim.post.title}",
+            url=url,
+            detail=_("%(hours)s 小时 · %(content)s") % {"hours": s.hours, "content": s.content},
+            when=s.recorded_at,
+            when_label=_("填报"),
+        ),
+        hint=_("党员填报的岗位服务，核验后时长计入积分：在列表中勾选并选择“核验所选服务并计入积分”。"),
     )

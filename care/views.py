@@ -1,19 +1,23 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from care import selectors, services
-from care.forms import ContactForm
+from care.forms import ContactForm, PostServiceForm
 from care.palette import legend
 from care.presentation import draw
 from portal.decorators import scope_required
 from portal.models import PersonalDataLog
+from portal.pdf import pdf_response, render_pdf
 from portal.privacy import personal_data_record
+from portal.qr import qr_svg
 from portal.scoping import scope_node
 
 PAGE_SIZE = 30
@@ -91,3 +95,138 @@ def unpaired(request):
     page = Paginator(households, PAGE_SIZE).get_page(request.GET.get("page"))
     can_pair = request.user.has_perm("care.add_pairing")
     return render(request, "care/unpaired.html", {"page": page, "can_pair": can_pair, "legend": legend()})
+
+
+# --- posts (认岗) ------------------------------------------------------------------------------
+
+
+def _member_or_none(user):
+    return getattr(user, "volunteer", None)
+
+
+def _posts_page(request, volunteer, form_for=None, form=None, status=200):
+    claims = list(selectors.my_claims(volunteer))
+    for claim in claims:
+        claim.form = (
+            form if claim.pk == form_for else PostServiceForm(initial={"served_on": timezone.localdate()})
+        )
+    held = {claim.post_id for claim in claims}
+    posts = [post for post in selectors.posts_for_member(volunteer) if post.pk not in held]
+    context = {
+        "volunteer": volunteer,
+        "claims": claims,
+        "own_posts": [post for post in posts if post.own],
+        "other_posts": [post for post in posts if not post.own],
+    }
+    return render(request, "care/posts.html", context, status=status)
+
+
+@login_required
+def posts(request):
+    """The party member's phone page: the posts they hold (with service to record), and posts to claim."""
+    volunteer = _member_or_none(request.user)
+    if volunteer is None:
+        return render(request, "care/posts_no_record.html", status=200)
+    return _posts_page(request, volunteer)
+
+
+def _refused(request, error):
+    messages.error(request, " ".join(getattr(error, "messages", None) or [str(error)]))
+    return redirect("care:posts")
+
+
+@require_POST
+@login_required
+def post_claim(request, pk):
+    volunteer = _member_or_none(request.user)
+    if volunteer is None:
+        return redirect("care:posts")
+    post = selectors.get_open_post_or_404(volunteer, pk)
+    try:
+        services.post_claim(post=post, volunteer=volunteer)
+    except (ValidationError, PermissionDenied) as error:
+        return _refused(request, error)
+    messages.success(
+        request, _("已认领“%(post)s”。服务后在本页填报，社区核验后计入积分。") % {"post": post.title}
+    )
+    return redirect("care:posts")
+
+
+@require_POST
+@login_required
+def post_leave(request, pk):
+    volunteer = _member_or_none(request.user)
+    if volunteer is None:
+        return redirect("care:posts")
+    claim = selectors.get_my_claim_or_404(volunteer, pk)
+    try:
+        services.post_leave(claim=claim, volunteer=volunteer)
+    except (ValidationError, PermissionDenied) as error:
+        return _refused(request, error)
+    messages.success(request, _("已卸任“%(post)s”。填报过的服务记录保留。") % {"post": claim.post.title})
+    return redirect("care:posts")
+
+
+@require_POST
+@login_required
+def post_service(request, pk):
+    volunteer = _member_or_none(request.user)
+    if volunteer is None:
+        return redirect("care:posts")
+    claim = selectors.get_my_claim_or_404(volunteer, pk)
+    form = PostServiceForm(request.POST)
+    if form.is_valid():
+        try:
+            services.post_service_record(claim=claim, volunteer=volunteer, **form.cleaned_data)
+        except ValidationError as error:
+            if hasattr(error, "error_dict"):
+                for name, errors in error.error_dict.items():
+                    form.add_error(name if name in form.fields else None, errors)
+            else:
+                form.add_error(None, error)
+        except PermissionDenied as error:
+            return _refused(request, error)
+        else:
+            messages.success(
+                request,
+                _("已填报 %(hours)s 小时服务，等%(community)s工作人员核验后计入积分。")
+                % {"hours": form.cleaned_data["hours"], "community": claim.community.name},
+            )
+            return redirect("care:posts")
+    return _posts_page(request, volunteer, form_for=claim.pk, form=form, status=400)
+
+
+@require_POST
+@login_required
+def identity(request):
+    """亮身份: the party member agrees, or no longer agrees, to be named on building boards."""
+    volunteer = _member_or_none(request.user)
+    if volunteer is None:
+        return redirect("care:posts")
+    shows = request.POST.get("shows") == "1"
+    try:
+        services.identity_consent(volunteer=volunteer, shows=shows)
+    except PermissionDenied as error:
+        return _refused(request, error)
+    if shows:
+        messages.success(request, _("已亮身份：您的姓名将印在所服务楼栋的公示牌上。"))
+    else:
+        messages.success(request, _("已取消亮身份：之后打印的公示牌不再显示您的姓名。"))
+    return redirect("care:posts")
+
+
+@scope_required
+def building_board_pdf(request, pk):
+    """A building's A4 board (亮身份): its leaders, grid workers, party members who agreed, the two QR codes."""
+    building = selectors.get_board_building_or_404(request.user, pk)
+    board = selectors.building_board(building)
+    cards = []
+    for label, hint, url_name in (
+        (_("微心愿"), _("扫码说出您的微心愿"), "wishes:new"),
+        (_("随手拍"), _("扫码反映身边的问题"), "cases:new"),
+    ):
+        link = request.build_absolute_uri(reverse(url_name) + f"?grid={board.grid.code}")
+        cards.append({"label": label, "hint": hint, "link": link, "svg": qr_svg(link, scale=5)})
+    data = render_pdf("care/board_pdf.html", {"board": board, "cards": cards})
+    name = _("楼栋公示牌-%(grid)s-%(building)s.pdf") % {"grid": board.grid.name, "building": building.name}
+    return pdf_response(data, name)

@@ -38,7 +38,7 @@ from dashboard.numbers import compute_dashboard, compute_streets, merge_streets,
 from grids.models import Grid
 from portal.scoping import EVERYTHING, NOTHING, scope_of
 
-CACHE_VERSION = 4
+CACHE_VERSION = 5
 
 
 def _generation_key(tree_id):
@@ -109,6 +109,7 @@ COUNTED = {
     "grids.household": ("grid_id", None),
     "grids.visit": ("grid_id", None),
     "care.pairing": ("grid_id", None),
+    "grids.gridassignment": ("grid_id", None),
     "wishes.wish": ("grid_id", None),
     "wishes.claim": ("wish_id", "wishes.wish"),
     "volunteers.servicerecord": ("community_id", None),

@@ -17,7 +17,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from alliances import selectors as alliance_numbers
-from care.selectors import pairing_counts
+from care.selectors import building_leader_counts, pairing_counts
 from cases import selectors as case_numbers
 from grids.models import Grid, Household
 from grids.selectors import grid_stats, visit_weeks
@@ -32,6 +32,7 @@ WEEKS = 12
 MONTHS = 12
 TOP = 10
 HOT_NEEDS = 5
+LEADER_COUNTS = ("leaders", "party_leaders")
 TOP_LISTS = (("top_volunteers", SubjectKind.PERSON), ("top_units", SubjectKind.UNIT))
 
 
@@ -76,6 +77,7 @@ def compute_dashboard(node, now=None):
         "rainbow": [(n.name, stats[n.pk].by_category) for n in children or [node]],
         "totals": _totals([node], stats),
         "unpaired": pairing_counts(subtree)["unpaired"],
+        "leaders": building_leader_counts(subtree),
         "visits_by_week": _visits_by_week(subtree, today),
         "wishes": wish_funnel(subtree),
         "hours_by_month": _hours_by_month(subtree, today),
@@ -175,6 +177,7 @@ def compute_streets(street_nodes, everything=False, now=None):
             "stats": stats[s.pk],
             "weeks": defaultdict(int),
             "unpaired": 0,
+            "leaders": defaultdict(int),
             "wishes": defaultdict(int),
             "months": defaultdict(lambda: [Decimal("0"), 0]),
             "needs": defaultdict(int),
@@ -198,6 +201,9 @@ def compute_streets(street_nodes, everything=False, now=None):
         part(row)["weeks"][row["week"]] += row["n"]
     for row in pairing_counts(scope, by_node=True):
         part(row)["unpaired"] += row["unpaired"]
+    for row in building_leader_counts(scope, by_node=True):
+        for key in LEADER_COUNTS:
+            part(row)["leaders"][key] += row[key]
     for row in wish_funnel(scope, by_node=True):
         for key in FUNNEL:
             part(row)["wishes"][key] += row[key]
@@ -220,7 +226,7 @@ def compute_streets(street_nodes, everything=False, now=None):
             parts[entry["street_id"]][key].append((entry["key"], entry))
     _street_cases(parts, scope, now)
     for p in parts.values():
-        for key in ("weeks", "wishes", "months", "needs", "projects"):
+        for key in ("weeks", "leaders", "wishes", "months", "needs", "projects"):
             p[key] = dict(p[key])  # a plain dict pickles for the cache
     return parts
 
@@ -289,6 +295,7 @@ def merge_streets(parts, now=None):
         "rainbow": [(s.name, stats[s.pk].by_category) for s in street_nodes],
         "totals": _totals(street_nodes, stats),
         "unpaired": sum(p.get("unpaired", 0) for p in parts),
+        "leaders": {k: sum(p.get("leaders", {}).get(k, 0) for p in parts) for k in LEADER_COUNTS},
         "visits_by_week": [(week, sum(p["weeks"].get(week, 0) for p in parts)) for week in weeks],
         "wishes": {k: sum(p["wishes"].get(k, 0) for p in parts) for k in FUNNEL},
         "hours_by_month": [(month, hours, records) for month, (hours, records) in months.items()],

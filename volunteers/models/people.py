@@ -133,6 +133,11 @@ class Volunteer(models.Model):
         _("特长技能"), max_length=200, blank=True, help_text=_("多项用顿号分隔，如：医疗、法律、摄影")
     )
     is_party_member = models.BooleanField(_("党员"), default=False)
+    shows_identity = models.BooleanField(
+        _("亮身份"),
+        default=False,
+        help_text=_("本人同意后，姓名和党员身份印在所服务楼栋的公示牌上。"),
+    )
     party_organisation = models.CharField(_("所在党组织"), max_length=100, blank=True)
     work_unit = models.CharField(
         _("工作单位"), max_length=100, blank=True, help_text=_("在职党员填写，用于“双报到”统计。")

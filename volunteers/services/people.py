@@ -43,3 +43,13 @@ def volunteer_report_to_community(*, volunteer, community, work_unit, party_orga
         volunteer.party_organisation = party_organisation[:100]
     volunteer.save(update_fields=["is_party_member", "work_unit", "community", "party_organisation"])
     return volunteer
+
+
+@transaction.atomic
+def volunteer_identity_consent(*, volunteer, shows):
+    """亮身份: the party member's own choice to be named on the boards of the buildings they serve."""
+    if shows and not volunteer.is_party_member:
+        raise PermissionDenied(_("亮身份面向党员：您的志愿者档案没有登记为党员。"))
+    volunteer.shows_identity = bool(shows)
+    volunteer.save(update_fields=["shows_identity"])
+    return volunteer
