@@ -33,13 +33,13 @@ class FastXLSX(base_formats.XLSX):
         """The sheet's rows below the header, within the limits, without building a dataset.
 
         The sheet's own <dimension> answers when it has one (Excel and WPS write it);
-        otherwise its rows are counted as they stream by.
+        otherwise the rows' end tags are counted as the sheet unpacks.
         """
         limits = ImportLimits.from_settings()
         check_xlsx(in_stream, limits)  # size, unpacked size, no giant cell: before parsing
         with XLSXRows(in_stream) as sheet:
             stated = sheet.stated_rows()
-            rows = stated if stated is not None else sum(1 for _row in limited_rows(sheet, limits))
+            rows = stated if stated is not None else sheet.counted_rows()
         if rows > limits.max_rows + 1:
             raise too_many_rows(limits)
         return max(rows - 1, 0)

@@ -17,6 +17,7 @@ skipped (the header is the first row with a value).
 """
 
 import io
+import re
 from xml.etree.ElementTree import iterparse
 
 from openpyxl.reader.excel import ExcelReader
@@ -34,6 +35,8 @@ _RUN = f"{{{SHEET_MAIN_NS}}}r"
 _DIMENSION = f"{{{SHEET_MAIN_NS}}}dimension"
 _SHEET_DATA = f"{{{SHEET_MAIN_NS}}}sheetData"
 _DIGITS = "0123456789"
+_CHUNK = 1 << 20
+_ROW_END = re.compile(rb"</(?:[\w.-]+:)?row>")
 
 
 class XLSXRows:
@@ -83,6 +86,19 @@ class XLSXRows:
                     return None
         return None
 
+    def counted_rows(self):
+        """The rows the sheet's XML holds, counted by their end tags as it unpacks: no cell is parsed."""
+        count, carry = 0, b""
+        with self._archive.open(self._path) as source:
+            while chunk := source.read(_CHUNK):
+                buffer = carry + chunk
+                last = 0
+                for match in _ROW_END.finditer(buffer):
+                    count += 1
+                    last = match.end()
+                carry = buffer[max(last, len(buffer) - 64) :]
+        return count
+
     def __iter__(self):
         book = self._book
         strings = self._strings
@@ -100,7 +116,9 @@ class XLSXRows:
                 number = element.get("r")
                 number = int(float(number)) if number else expected
                 row = []
-                for cell in element.iter(_CELL):
+                for cell in element:
+                    if cell.tag != _CELL:
+                        continue
                     position = cell.get("r")
                     if position:
                         letters = position.rstrip(_DIGITS)
@@ -109,7 +127,15 @@ class XLSXRows:
                             column = columns[letters] = column_index_from_string(letters)
                         if column > len(row) + 1:
                             row.extend([None] * (column - len(row) - 1))
-                    row.append(_value(cell, strings, date_styles, duration_styles, epoch))
+                    kind = cell.get("t")
+                    if kind == "s":  # the common cases first, without a call
+                        value = cell.findtext(_VALUE)
+                        row.append(strings[int(value)] if value else None)
+                    elif kind == "inlineStr":
+                        inline = cell.find(_INLINE)
+                        row.append(_text(inline) if inline is not None else None)
+                    else:
+                        row.append(_value(kind or "n", cell, strings, date_styles, duration_styles, epoch))
                 element.clear()
                 if not started:
                     if all(value is None for value in row):
@@ -124,11 +150,7 @@ class XLSXRows:
                 yield row
 
 
-def _value(cell, strings, date_styles, duration_styles, epoch):
-    kind = cell.get("t", "n")
-    if kind == "inlineStr":
-        inline = cell.find(_INLINE)
-        return _text(inline) if inline is not None else None
+def _value(kind, cell, strings, date_styles, duration_styles, epoch):
     value = cell.findtext(_VALUE) or None
     if value is None:
         return None
@@ -152,6 +174,8 @@ def _value(cell, strings, date_styles, duration_styles, epoch):
 
 def _text(inline):
     """An inline string's text: its plain text and its rich-text runs, phonetic guides left out."""
+    if len(inline) == 1:  # plain text only, as most writers write it
+        return inline.findtext(_TEXT) or ""
     parts = [inline.findtext(_TEXT) or ""]
     parts += [run.findtext(_TEXT) or "" for run in inline.findall(_RUN)]
     return "".join(parts)
