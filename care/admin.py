@@ -1,8 +1,11 @@
+import copy
+
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
+from django.forms.models import construct_instance
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -181,13 +184,37 @@ class PairingAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
 
 class PostAdminForm(forms.ModelForm):
+    """Posts are checked by the service's own rules (scope, the building's community, places
+    against the claims), each problem beside its field, before anything is saved."""
+
     class Meta:
         model = Post
         fields = ("community", "kind", "title", "duties", "place", "building", "capacity", "is_open")
 
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean(self):
+        data = super().clean()
+        if self.errors:
+            return data
+        candidate = copy.copy(self.instance)
+        for name, value in data.items():
+            setattr(candidate, name, value)
+        try:
+            with transaction.atomic():
+                services.post_save(post=candidate, actor=self.user)
+                transaction.set_rollback(True)  # a dry run: the admin saves after the form
+        except ValidationError as error:
+            self.add_error(None, error)
+        except PermissionDenied as error:
+            self.add_error("community", str(error))
+        return data
+
     def _post_clean(self):
-        # The service checks scope, the building's community and capacity against the claims.
-        pass
+        # The data goes onto the post; its checks ran in clean(), through the service.
+        self.instance = construct_instance(self, self.instance, self._meta.fields, self._meta.exclude)
 
 
 @admin.register(Post)
@@ -201,31 +228,17 @@ class PostAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_select_related = ("community",)
     autocomplete_fields = ("building",)
 
-    def save_model(self, request, obj, form, change):
-        services.post_save(post=obj, actor=request.user)  # checked already by the form's clean()
-
     def get_form(self, request, obj=None, **kwargs):
         form_class = super().get_form(request, obj, **kwargs)
 
-        class CheckedForm(form_class):
-            def clean(self):
-                data = super().clean()
-                if self.errors:
-                    return data
-                post = self.instance
-                for name, value in data.items():
-                    setattr(post, name, value)
-                try:
-                    with transaction.atomic():
-                        services.post_save(post=post, actor=request.user)
-                        transaction.set_rollback(True)
-                except ValidationError as error:
-                    self.add_error(None, error)
-                except PermissionDenied as error:
-                    self.add_error(None, str(error))
-                return data
+        class FormWithUser(form_class):
+            def __init__(self, *args, **inner):
+                super().__init__(*args, user=request.user, **inner)
 
-        return CheckedForm
+        return FormWithUser
+
+    def save_model(self, request, obj, form, change):
+        services.post_save(post=obj, actor=request.user)
 
     def has_delete_permission(self, request, obj=None):
         return False  # a post no longer needed is closed; its claims and service stay

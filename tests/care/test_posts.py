@@ -278,3 +278,43 @@ def test_the_dashboard_shows_the_party_share_among_building_leaders(posts, login
     assert building_leader_counts(Subtree.of(posts.community_a)) == {"leaders": 2, "party_leaders": 1}
     page = login(posts.secretary_a).get(reverse("dashboard:home")).content.decode()
     assert "楼栋长中的党员" in page and "50%" in page
+
+
+def test_staff_publish_a_post_in_the_admin_and_bad_input_is_told_beside_its_field(posts, login):
+    client = login(posts.secretary_a)
+    url = reverse("admin:care_post_add")
+    data = {
+        "community": posts.community_a.pk,
+        "kind": Post.Kind.CIVILITY,
+        "title": '=HYPERLINK("http://x")',
+        "duties": "<script>alert(1)</script>劝导",
+        "place": "兰苑社区",
+        "building": "",
+        "capacity": "3",
+        "is_open": "on",
+    }
+    response = client.post(url, data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    post = Post.objects.get(kind=Post.Kind.CIVILITY)
+    assert post.created_by_id == posts.secretary_a.pk and post.duties.startswith("<script>")
+
+    elsewhere = client.post(url, {**data, "community": posts.community_b.pk})
+    assert elsewhere.status_code == 200  # the form again, with the reason
+    assert Post.objects.filter(community=posts.community_b).count() == 0
+
+    services.post_claim(post=posts.post, volunteer=posts.member)
+    services.post_claim(post=posts.post, volunteer=_member(posts, "member2"))
+    change = reverse("admin:care_post_change", args=[posts.post.pk])
+    response = client.post(
+        change,
+        {
+            **data,
+            "title": posts.post.title,
+            "kind": Post.Kind.HELP,
+            "building": posts.building_a.pk,
+            "capacity": "1",
+        },
+    )
+    assert "名额不能少于已认领的 2 人" in response.content.decode()
+    posts.post.refresh_from_db()
+    assert posts.post.capacity == 2

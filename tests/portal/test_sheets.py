@@ -118,3 +118,39 @@ def test_the_dataset_has_the_header_row_and_none_for_empty_cells():
     assert dataset.headers[:3] == ["网格编码", "楼栋", "单元"]
     assert len(dataset) == 4  # blank and missing lines are skipped (IMPORT_EXPORT_IMPORT_IGNORE_BLANK_LINES)
     assert dataset[0][3] == 301 and dataset[1][6] is None
+
+
+def _prefixed(data):
+    """The same workbook with its sheet written as some tools write it: every tag with an x: prefix."""
+    import re
+    import zipfile
+
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            body = source.read(item)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                body = body.replace(
+                    b'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"',
+                    b'xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main"',
+                )
+                body = re.sub(rb"<(/?)(?!\?)([A-Za-z]+)([\s>/])", rb"<\1x:\2\3", body)
+            target.writestr(item, body)
+    return out.getvalue()
+
+
+def test_a_sheet_with_prefixed_tags_reads_and_counts_the_same():
+    plain = _varied_book(write_only=True)
+    prefixed = _prefixed(plain)
+    assert b"<x:row" in zipfile_member(prefixed)
+    with XLSXRows(plain) as a, XLSXRows(prefixed) as b:
+        assert list(a) == list(b)
+        assert a.counted_rows() == b.counted_rows() == 5
+    assert FastXLSX().row_count(prefixed) == 4
+
+
+def zipfile_member(data):
+    import zipfile
+
+    return zipfile.ZipFile(io.BytesIO(data)).read("xl/worksheets/sheet1.xml")
