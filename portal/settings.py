@@ -105,6 +105,7 @@ INSTALLED_APPS = [
     "cases",
     # Open311 GeoReport v2 for the cases: in the cases layer, with tables of its own.
     "cases.open311",
+    "deliberation",
     "dashboard",
     "reports",
     # On top: reads every app above, and no app imports it.
@@ -436,6 +437,8 @@ CASES_WORKDAY_END = env_int("CASES_WORKDAY_END", 17, minimum=1)
 CASES_NEAR_LIMIT_HOURS = env_int("CASES_NEAR_LIMIT_HOURS", 4, minimum=1)
 # Cases one phone number may report on the public form in 24 hours.
 CASES_SUBMITS_PER_PHONE = env_int("CASES_SUBMITS_PER_PHONE", 5, minimum=1)
+# Topics a resident may raise for deliberation from one phone number in 24 hours.
+DELIBERATION_TOPICS_PER_PHONE = env_int("DELIBERATION_TOPICS_PER_PHONE", 3, minimum=1)
 # Posts of the public form one client address may make per hour.
 CASES_POSTS_PER_HOUR = env_int("CASES_POSTS_PER_HOUR", 60, minimum=1)
 # ... and per day: phone numbers are not checked, so the per-phone limit alone does not hold one address back.

@@ -38,6 +38,7 @@ urlpatterns = [
     path("open311/v2/", include("cases.open311.urls")),
     path("volunteers/", include("volunteers.urls")),
     path("care/", include("care.urls")),
+    path("deliberation/", include("deliberation.urls")),
     path("points/", include("points.urls")),
     # /todo/ and /notifications/ (contract URLs): the inbox sits on top of every app.
     path("", include("inbox.urls")),

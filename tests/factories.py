@@ -677,3 +677,106 @@ def _register_open311_makers():
 
 
 _register_open311_makers()
+
+
+# --- posts (认岗) and deliberation ---------------------------------------------------------
+
+
+def post_in(community, **kwargs):
+    from care.models import Post
+
+    values = {
+        "kind": Post.Kind.HELP,
+        "title": _code("岗位"),
+        "duties": "看望老人",
+        "place": "1号楼",
+        "capacity": 3,
+    }
+    return Post.objects.create(community=community, **{**values, **kwargs})
+
+
+def post_claim_in(community):
+    from care.models import PostClaim
+
+    volunteer = VolunteerFactory(community=community, is_party_member=True)
+    post = post_in(community)
+    return PostClaim.objects.create(post=post, volunteer=volunteer, community=community)
+
+
+def post_service_in(community):
+    import datetime as _dt
+    from decimal import Decimal
+
+    from care.models import PostService
+
+    claim = post_claim_in(community)
+    return PostService.objects.create(
+        claim=claim, community=community, served_on=_dt.date.today(), hours=Decimal("1"), content="看望"
+    )
+
+
+def topic_in(community, **kwargs):
+    from deliberation.models import Topic
+    from wishes.models import new_tracking_code
+
+    values = {
+        "code": new_tracking_code(),
+        "title": "3号楼加装电梯",
+        "description": "楼里老人多，上下楼困难，想一起商量加装电梯。",
+        "source": Topic.Source.RESIDENT,
+        "status": Topic.Status.ACCEPTED,
+    }
+    return Topic.objects.create(community=community, **{**values, **kwargs})
+
+
+def session_in(community, **kwargs):
+    from django.utils import timezone
+
+    from deliberation.models import Session
+
+    values = {
+        "kind": Session.Kind.COUNCIL,
+        "held_at": timezone.now(),
+        "place": "社区议事厅",
+        "record": "大家讨论了加装电梯的费用分摊。",
+    }
+    return Session.objects.create(topic=topic_in(community), community=community, **{**values, **kwargs})
+
+
+def resolution_in(community):
+    import datetime as _dt
+
+    from deliberation.models import Resolution
+
+    topic = topic_in(community, status="resolved")
+    return Resolution.objects.create(
+        topic=topic,
+        community=community,
+        text="联系电梯公司上门测量",
+        owner=make_user(username=_code("owner")),
+        due_date=_dt.date.today() + _dt.timedelta(days=30),
+    )
+
+
+def vote_in(community):
+    from deliberation.models import Vote
+
+    session = session_in(community, vote_question="是否同意加装电梯", vote_open=True)
+    household = HouseholdFactory(building=BuildingFactory(grid=first_grid(community)))
+    return Vote.objects.create(session=session, household=household, choice="yes", via="session")
+
+
+def _register_care_and_deliberation_makers():
+    from care.models import Post, PostClaim, PostService
+    from deliberation.models import Resolution, Session, Topic, Vote
+
+    SCOPED_OBJECT_MAKERS[Post] = post_in
+    SCOPED_OBJECT_MAKERS[PostClaim] = post_claim_in
+    SCOPED_OBJECT_MAKERS[PostService] = post_service_in
+    SCOPED_OBJECT_MAKERS[Topic] = topic_in
+    SCOPED_OBJECT_MAKERS[Session] = session_in
+    SCOPED_OBJECT_MAKERS[Resolution] = resolution_in
+    SCOPED_OBJECT_MAKERS[Vote] = vote_in
+
+
+_register_care_and_deliberation_makers()

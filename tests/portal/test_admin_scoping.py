@@ -32,7 +32,8 @@ def test_every_admin_model_is_scoped():
         model._meta.label
         for model in admin.site._registry
         if getattr(model, "scope_field", None) is None
-        and model._meta.app_label in {"portal", "grids", "wishes", "cases", "volunteers", "alliances", "care"}
+        and model._meta.app_label
+        in {"portal", "grids", "wishes", "cases", "volunteers", "alliances", "care", "deliberation"}
     ]
     assert unscoped == []
 
