@@ -292,7 +292,7 @@ def resolution_add(*, by, topic, text, owner, due_date, session=None):
 
 def _lock_resolution(resolution, by):
     resolution = (
-        Resolution.objects.select_for_update()
+        Resolution.objects.select_for_update(of=("self",))
         .select_related("community", "topic__grid")
         .get(pk=resolution.pk)
     )
