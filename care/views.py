@@ -224,6 +224,7 @@ def building_board_pdf(request, pk):
     for label, hint, url_name in (
         (_("微心愿"), _("扫码说出您的微心愿"), "wishes:new"),
         (_("随手拍"), _("扫码反映身边的问题"), "cases:new"),
+        (_("有事好商量"), _("扫码提出需要大家商量的事"), "deliberation:topic_new"),
     ):
         link = request.build_absolute_uri(reverse(url_name) + f"?grid={board.grid.code}")
         cards.append({"label": label, "hint": hint, "link": link, "svg": qr_svg(link, scale=5)})

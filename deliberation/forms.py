@@ -63,7 +63,7 @@ class RaiseTopicForm(PlainForm):
 
 class VetForm(PlainForm):
     decision = forms.ChoiceField(
-        label=_("审核"),
+        label=_("是否受理"),
         choices=[("accept", _("受理")), ("decline", _("不受理"))],
         widget=forms.RadioSelect,
         error_messages={"required": _("请选择受理或不受理。")},
