@@ -1,10 +1,8 @@
 """Scoped reads for deliberation, the public notice, the tallies and the numbers others ask for."""
 
-import datetime
 
 from django.db.models import Count, Prefetch, Q
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
 
 from deliberation.models import Resolution, Session, Topic, Vote
 from grids.models import Grid, Household
@@ -52,12 +50,6 @@ def my_resolutions(user):
 
 def get_my_resolution_or_404(user, pk):
     return get_object_or_404(my_resolutions(user), pk=pk)
-
-
-def resolutions_due(user, today=None):
-    """The user's open resolutions due within a week or late, for the to-do."""
-    today = today or timezone.localdate()
-    return my_resolutions(user).filter(due_date__lte=today + datetime.timedelta(days=7))
 
 
 def notice_community_or_404(code):

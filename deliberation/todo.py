@@ -35,9 +35,9 @@ def resolutions_due(viewer, rows):
     today = viewer.today
     yield section(
         "resolutions_due",
-        _("快到期的决议"),
+        _("要落实的决议"),
         reverse("deliberation:my_resolutions"),
-        selectors.resolutions_due(viewer.user, today),
+        selectors.my_resolutions(viewer.user),
         rows,
         lambda r: Item(
             label=r.text,
