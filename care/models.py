@@ -6,6 +6,7 @@ login) or a cadre (a staff login). Their contacts are household visits
 """
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -142,7 +143,11 @@ class Post(models.Model):
         verbose_name=_("所在楼栋"),
         help_text=_("岗位在一栋楼时选择它：同意亮身份的认领党员会印在这栋楼的公示牌上。"),
     )
-    capacity = models.PositiveSmallIntegerField(_("名额"), help_text=_("最多可由几名党员认领。"))
+    capacity = models.PositiveSmallIntegerField(
+        _("名额"),
+        help_text=_("最多可由几名党员认领。"),
+        validators=[MinValueValidator(1), MaxValueValidator(500)],
+    )
     claimed_count = models.PositiveSmallIntegerField(_("已认领"), default=0, editable=False)
     is_open = models.BooleanField(
         _("开放认领"), default=True, help_text=_("关闭后不再接受认领，已认领的党员照常服务。")

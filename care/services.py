@@ -240,6 +240,18 @@ def post_service_record(*, claim, volunteer, served_on, hours, content, now=None
         errors["content"] = _("请写一句服务内容。")
     if errors:
         raise ValidationError(errors)
+    # The claim is locked: two presses of the button (or two tabs) are counted one after the other.
+    same_day = PostService.objects.filter(claim=claim, served_on=served_on)
+    if same_day.filter(content=content, hours=hours).exists():
+        raise ValidationError(_("这条服务已经填报过了。"))
+    recorded = sum((s.hours for s in same_day), Decimal("0"))
+    if recorded + hours > MAX_SERVICE_HOURS:
+        raise ValidationError(
+            {
+                "hours": _("这一天已经填报了 %(done)s 小时，一天最多 %(max)s 小时。")
+                % {"done": recorded.normalize(), "max": MAX_SERVICE_HOURS}
+            }
+        )
     return PostService.objects.create(
         claim=claim,
         community=claim.community,

@@ -1,3 +1,5 @@
+import copy
+
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -22,13 +24,19 @@ class ServiceCheckedForm(forms.ModelForm):
     def dry_run(self, data):
         raise NotImplementedError
 
+    def dry_run_change(self, data):
+        """Check a change to a stored object; nothing is checked by default."""
+
     def clean(self):
         data = super().clean()
-        if self.errors or self.instance.pk:
+        if self.errors:
             return data
         try:
             with transaction.atomic():
-                self.dry_run(data)
+                if self.instance.pk:
+                    self.dry_run_change(data)
+                else:
+                    self.dry_run(data)
                 transaction.set_rollback(True)
         except ValidationError as error:
             self.add_error(None, error)
@@ -105,6 +113,12 @@ class SessionAdminForm(ServiceCheckedForm):
 
     def dry_run(self, data):
         services.session_hold(by=self.user, **data)
+
+    def dry_run_change(self, data):
+        candidate = copy.copy(self.instance)
+        for name, value in data.items():
+            setattr(candidate, name, value)
+        services.session_update(by=self.user, session=candidate)
 
 
 @admin.register(Session)

@@ -11,6 +11,7 @@ matters, resolutions and progress, without personal data.
 """
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -112,11 +113,21 @@ class Session(models.Model):
     kind = models.CharField(_("形式"), max_length=14, choices=Kind.choices)
     held_at = models.DateTimeField(_("时间"))
     place = models.CharField(_("地点"), max_length=100)
-    representatives = models.PositiveSmallIntegerField(_("居民代表"), default=0)
-    building_leaders = models.PositiveSmallIntegerField(_("楼栋长"), default=0)
-    party_members = models.PositiveSmallIntegerField(_("双报到党员"), default=0)
-    unit_liaisons = models.PositiveSmallIntegerField(_("驻区单位代表"), default=0)
-    deputies = models.PositiveSmallIntegerField(_("两代表一委员"), default=0)
+    representatives = models.PositiveSmallIntegerField(
+        _("居民代表"), default=0, validators=[MaxValueValidator(2000)]
+    )
+    building_leaders = models.PositiveSmallIntegerField(
+        _("楼栋长"), default=0, validators=[MaxValueValidator(2000)]
+    )
+    party_members = models.PositiveSmallIntegerField(
+        _("双报到党员"), default=0, validators=[MaxValueValidator(2000)]
+    )
+    unit_liaisons = models.PositiveSmallIntegerField(
+        _("驻区单位代表"), default=0, validators=[MaxValueValidator(2000)]
+    )
+    deputies = models.PositiveSmallIntegerField(
+        _("两代表一委员"), default=0, validators=[MaxValueValidator(2000)]
+    )
     record = models.TextField(_("会议纪要"), max_length=5000)
     vote_question = models.CharField(
         _("表决事项"), max_length=200, blank=True, help_text=_("需要按户表决时填写，例如：是否同意加装电梯。")

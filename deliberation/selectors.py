@@ -1,6 +1,5 @@
 """Scoped reads for deliberation, the public notice, the tallies and the numbers others ask for."""
 
-
 from django.db.models import Count, Prefetch, Q
 from django.shortcuts import get_object_or_404
 

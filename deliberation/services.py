@@ -4,6 +4,7 @@ import datetime
 import hashlib
 import hmac
 import secrets
+import unicodedata
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -141,6 +142,11 @@ def session_hold(*, by, topic, kind, held_at, place, record, vote_question="", *
     require(staff_over(by, topic.community), _("这个议题不在您的管辖范围内。"))
     if topic.status not in (Topic.Status.ACCEPTED, Topic.Status.RESOLVED):
         raise ValidationError(_("议题受理后才能召开议事会。"))
+    now = timezone.now()
+    if held_at is None or held_at > now + datetime.timedelta(days=1):
+        raise ValidationError({"held_at": _("请登记已经召开的议事会：时间不能晚于明天。")})
+    if held_at < now - datetime.timedelta(days=365 * 5):
+        raise ValidationError({"held_at": _("议事会的时间不能早于五年前。")})
     session = Session(
         topic=topic,
         community=topic.community,
@@ -205,7 +211,9 @@ def _digest(code):
 
 
 def normalise_vote_code(value):
-    return "".join(ch for ch in (value or "").upper() if ch.isalnum())[: VOTE_CODE_LENGTH + 4]
+    """What a household typed: full-width letters and digits (an input method's) folded, case and dashes ignored."""
+    value = unicodedata.normalize("NFKC", value or "").upper()
+    return "".join(ch for ch in value if ch.isascii() and ch.isalnum())[: VOTE_CODE_LENGTH + 4]
 
 
 @transaction.atomic
@@ -274,6 +282,8 @@ def resolution_add(*, by, topic, text, owner, due_date, session=None):
         raise ValidationError({"owner": _("负责人要选本社区的工作人员或网格员。")})
     if due_date is None or due_date < timezone.localdate():
         raise ValidationError({"due_date": _("完成期限不能早于今天。")})
+    if due_date > timezone.localdate() + datetime.timedelta(days=365 * 3):
+        raise ValidationError({"due_date": _("完成期限不能晚于三年以后。")})
     if session is not None and session.topic_id != topic.pk:
         raise ValidationError({"session": _("这次议事会讨论的不是这个议题。")})
     resolution = Resolution.objects.create(

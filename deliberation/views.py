@@ -2,6 +2,7 @@
 the staff's topic pages and the resolution owner's page."""
 
 import re
+import unicodedata
 
 from django.conf import settings
 from django.contrib import messages
@@ -257,6 +258,9 @@ def topic_vet(request, pk):
                 reason=form.cleaned_data["reason"],
             )
         except ValidationError as error:
+            if not hasattr(error, "error_dict"):  # already vetted (by a colleague, meanwhile)
+                messages.error(request, " ".join(error.messages))
+                return redirect("deliberation:topic_detail", pk=topic.pk)
             _form_errors(form, error)
         else:
             messages.success(request, _("已审核。"))
@@ -265,7 +269,7 @@ def topic_vet(request, pk):
 
 
 def _household_at(community, grid_id, address):
-    numbers = re.findall(r"\d+|[A-Za-z]+\d*", address or "")
+    numbers = re.findall(r"\d+|[A-Za-z]+\d*", unicodedata.normalize("NFKC", address or ""))
     if len(numbers) != 3:
         return None, _("住户请写成 楼-单元-房号，例如 3-2-301。")
     building, unit, room = numbers
@@ -275,8 +279,8 @@ def _household_at(community, grid_id, address):
         unit__in=[unit, f"{unit}单元"],
         room__in=[room, f"{room}室"],
     ).select_related("grid", "building")
-    if grid_id:
-        households = households.filter(grid_id=grid_id)
+    if grid_id and str(grid_id).isdigit() and len(str(grid_id)) < 12:
+        households = households.filter(grid_id=int(grid_id))
     found = list(households[:5])
     if not found:
         return None, _("本社区没有 %(address)s 这户，请核对楼栋、单元和房号。") % {"address": address}
@@ -296,6 +300,7 @@ def session_vote(request, pk):
     if session is None or not staff_over(request.user, session.community):
         raise Http404
     form = SessionVoteForm(request.POST)
+    form.grid_value = request.POST.get("grid", "")
     if form.is_valid():
         household, problem = _household_at(
             session.community, request.POST.get("grid"), form.cleaned_data["address"]
@@ -308,6 +313,12 @@ def session_vote(request, pk):
                     by=request.user, session=session, household=household, choice=form.cleaned_data["choice"]
                 )
             except ValidationError as error:
+                if not hasattr(error, "error_dict"):  # already voted, or the vote was closed meanwhile
+                    messages.error(request, " ".join(error.messages))
+                    return redirect(
+                        reverse("deliberation:topic_detail", args=[session.topic_id])
+                        + f"#session-{session.pk}"
+                    )
                 _form_errors(form, error)
             else:
                 messages.success(

@@ -22,7 +22,7 @@ from xml.etree.ElementTree import iterparse
 
 from openpyxl.reader.excel import ExcelReader
 from openpyxl.styles.stylesheet import apply_stylesheet
-from openpyxl.utils.cell import column_index_from_string, range_boundaries
+from openpyxl.utils.cell import column_index_from_string
 from openpyxl.utils.datetime import from_excel, from_ISO8601
 from openpyxl.xml.constants import SHEET_MAIN_NS
 
@@ -32,15 +32,13 @@ _VALUE = f"{{{SHEET_MAIN_NS}}}v"
 _INLINE = f"{{{SHEET_MAIN_NS}}}is"
 _TEXT = f"{{{SHEET_MAIN_NS}}}t"
 _RUN = f"{{{SHEET_MAIN_NS}}}r"
-_DIMENSION = f"{{{SHEET_MAIN_NS}}}dimension"
-_SHEET_DATA = f"{{{SHEET_MAIN_NS}}}sheetData"
 _DIGITS = "0123456789"
 _CHUNK = 1 << 20
 _ROW_END = re.compile(rb"</(?:[\w.-]+:)?row>")
 
 
 class XLSXRows:
-    """The first worksheet of an XLSX (bytes): the rows its <dimension> states, and its rows."""
+    """The first worksheet of an XLSX (bytes): how many rows it holds, and its rows."""
 
     def __init__(self, data):
         # openpyxl's reader for the workbook's parts only: load_workbook(read_only=True)
@@ -72,19 +70,6 @@ class XLSXRows:
 
     def __exit__(self, *exc):
         self.close()
-
-    def stated_rows(self):
-        """The last row number the sheet's <dimension> states (Excel and WPS write one), or None."""
-        with self._archive.open(self._path) as source:
-            for _event, element in iterparse(source, events=("start",)):
-                if element.tag == _DIMENSION:
-                    try:
-                        return range_boundaries(element.get("ref", ""))[3]
-                    except (TypeError, ValueError):
-                        return None
-                if element.tag == _SHEET_DATA:
-                    return None
-        return None
 
     def counted_rows(self):
         """The rows the sheet's XML holds, counted by their end tags as it unpacks: no cell is parsed."""

@@ -91,6 +91,37 @@ class ScopedAdminMixin:
     def get_queryset(self, request):
         return scope_queryset(super().get_queryset(request), request.user)
 
+    def get_form(self, request, obj=None, **kwargs):
+        form_class = super().get_form(request, obj, **kwargs)
+        names = [
+            name
+            for name in self.get_autocomplete_fields(request)
+            if self.model._meta.get_field(name).related_model._meta.pk.get_internal_type()
+            in ("AutoField", "BigAutoField")
+        ]
+        if not names:
+            return form_class
+
+        class WholeIdsOnly(form_class):
+            """An autocomplete box sent something other than an id (a tampered POST): it is left empty,
+            so the form says what is missing instead of the widget failing while it draws the value."""
+
+            def __init__(self, *args, **inner):
+                super().__init__(*args, **inner)
+                if not self.is_bound or not hasattr(self.data, "getlist"):
+                    return
+                data = self.data.copy()
+                for name in names:
+                    key = self.add_prefix(name)
+                    values = data.getlist(key)
+                    kept = [v for v in values if v == "" or (v.isascii() and v.isdigit() and len(v) < 19)]
+                    if kept != values:
+                        data.setlist(key, kept)
+                self.data = data
+
+        WholeIdsOnly.__name__ = form_class.__name__
+        return WholeIdsOnly
+
     def lookup_allowed(self, lookup, value, request):
         if not can_view_personal_data(request.user) and _personal_field_in(self.model, lookup):
             return False

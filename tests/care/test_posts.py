@@ -318,3 +318,40 @@ def test_staff_publish_a_post_in_the_admin_and_bad_input_is_told_beside_its_fiel
     assert "名额不能少于已认领的 2 人" in response.content.decode()
     posts.post.refresh_from_db()
     assert posts.post.capacity == 2
+
+
+def test_a_double_press_records_service_once_and_a_day_holds_at_most_twelve_hours(posts):
+    claim = services.post_claim(post=posts.post, volunteer=posts.member)
+    today = timezone.localdate()
+    services.post_service_record(
+        claim=claim, volunteer=posts.member, served_on=today, hours=Decimal("8"), content="看望"
+    )
+    with pytest.raises(ValidationError, match="已经填报过"):
+        services.post_service_record(
+            claim=claim, volunteer=posts.member, served_on=today, hours=Decimal("8"), content="看望"
+        )
+    with pytest.raises(ValidationError, match="一天最多"):
+        services.post_service_record(
+            claim=claim, volunteer=posts.member, served_on=today, hours=Decimal("5"), content="打扫楼道"
+        )
+    services.post_service_record(
+        claim=claim, volunteer=posts.member, served_on=today, hours=Decimal("4"), content="打扫楼道"
+    )
+    assert PostService.objects.count() == 2
+
+
+def test_a_tampered_building_id_and_a_zero_capacity_get_messages(posts, login):
+    client = login(posts.secretary_a)
+    data = {
+        "community": posts.community_a.pk,
+        "kind": Post.Kind.CIVILITY,
+        "title": "劝导岗",
+        "duties": "劝导",
+        "place": "兰苑社区",
+        "building": "abc",
+        "capacity": "0",
+    }
+    response = client.post(reverse("admin:care_post_add"), data)
+    assert response.status_code == 200
+    assert "post_capacity_positive" not in response.content.decode()
+    assert Post.objects.filter(title="劝导岗").count() == 0

@@ -205,7 +205,8 @@ def test_staff_of_another_community_get_404_and_the_pages_work_for_the_secretary
         reverse("deliberation:session_vote", args=[session.pk]),
         {"grid": flow.grid_a.pk, "address": "1-1-101", "choice": "no"},
     )
-    assert "已经投过票" in again.content.decode()
+    assert again.status_code == 302  # told at the top of the matter's page
+    assert "已经投过票" in client.get(again.url).content.decode()
     codes = client.post(reverse("deliberation:session_codes", args=[session.pk]))
     assert codes.status_code == 200 and "1号楼" in codes.content.decode()
     assert (
@@ -285,3 +286,94 @@ def test_staff_record_a_session_and_a_resolution_in_the_admin(flow, login):
     assert response.status_code == 302, response.content.decode()[:3000]
     assert Resolution.objects.get().owner_id == flow.gridworker_a.pk
     assert first_grid(flow.community_a) == flow.grid_a
+
+
+def test_what_attackers_tried_gets_a_message_and_changes_nothing(flow, login):
+    topic = _accepted(flow)
+    session = _session(flow, topic)
+    client = login(flow.secretary_a)
+    # A tampered grid on the ballot form: a message, not a 500.
+    for grid in ("abc", "9" * 25):
+        response = client.post(
+            reverse("deliberation:session_vote", args=[session.pk]),
+            {"grid": grid, "address": "1-1-101", "choice": "yes"},
+        )
+        assert response.status_code in (302, 400)
+    # A full-width address and code, as a Chinese input method types them.
+    Vote.objects.all().delete()
+    response = client.post(
+        reverse("deliberation:session_vote", args=[session.pk]),
+        {"grid": flow.grid_a.pk, "address": "１-１-１０２", "choice": "yes"},
+    )
+    assert response.status_code == 302 and Vote.objects.get().household == flow.neighbour
+    code = dict(
+        services.vote_codes_issue(by=flow.secretary_a, session=session, households=[flow.household_a])
+    )[flow.household_a]
+    full_width = code.translate({c: c + 0xFEE0 for c in range(0x21, 0x7F)})
+    services.vote_with_code(code=full_width, choice="no")
+    assert Vote.objects.count() == 2
+    # A session's record shortened in the admin: the form says so.
+    change = reverse("admin:deliberation_session_change", args=[session.pk])
+    data = {
+        "place": session.place,
+        "representatives": "5",
+        "building_leaders": "2",
+        "party_members": "0",
+        "unit_liaisons": "0",
+        "deputies": "0",
+        "record": "短",
+    }
+    response = client.post(change, data)
+    assert response.status_code == 200 and "会议纪要" in response.content.decode()
+    session.refresh_from_db()
+    assert session.record.startswith("居民代表")
+    # A session in the future, a resolution due in ten years.
+    with pytest.raises(ValidationError, match="不能晚于明天"):
+        services.session_hold(
+            by=flow.secretary_a,
+            topic=topic,
+            kind=Session.Kind.YARD,
+            held_at=timezone.now() + datetime.timedelta(days=30),
+            place="x",
+            record="提前登记的议事会纪要。",
+        )
+    with pytest.raises(ValidationError, match="三年以后"):
+        services.resolution_add(
+            by=flow.secretary_a,
+            topic=topic,
+            text="很久以后",
+            owner=flow.gridworker_a,
+            due_date=timezone.localdate() + datetime.timedelta(days=3650),
+        )
+    # A tampered owner id in the admin's autocomplete box: the form, not a 500.
+    response = client.post(
+        reverse("admin:deliberation_resolution_add"),
+        {
+            "topic": topic.pk,
+            "text": "联系电梯公司",
+            "owner": "abc",
+            "due_date": timezone.localdate().isoformat(),
+        },
+    )
+    assert response.status_code == 200 and Resolution.objects.count() == 0
+
+
+def test_numbers_written_into_progress_are_masked_on_the_public_pages(client, flow):
+    topic = _accepted(flow)
+    resolution = services.resolution_add(
+        by=flow.secretary_a,
+        topic=topic,
+        text="联系户主 13812345678",
+        owner=flow.gridworker_a,
+        due_date=timezone.localdate() + datetime.timedelta(days=5),
+    )
+    services.resolution_progress(
+        by=flow.gridworker_a, resolution=resolution, progress="身份证110101199003071234已核对"
+    )
+    for url in (
+        reverse("deliberation:notice", args=[flow.community_a.code]),
+        reverse("deliberation:topic_track", args=[topic.code]),
+    ):
+        page = client.get(url).content.decode()
+        assert "13812345678" not in page and "110101199003071234" not in page
+        assert "138****5678" in page
