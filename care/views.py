@@ -1,3 +1,5 @@
+from functools import wraps
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -104,6 +106,21 @@ def _member_or_none(user):
     return getattr(user, "volunteer", None)
 
 
+def _member_post(view):
+    """A POST from a signed-in person with a volunteer record, handed to `view` with it; others go to 认岗."""
+
+    @wraps(view)
+    @require_POST
+    @login_required
+    def wrapper(request, *args, **kwargs):
+        volunteer = _member_or_none(request.user)
+        if volunteer is None:
+            return redirect("care:posts")
+        return view(request, volunteer, *args, **kwargs)
+
+    return wrapper
+
+
 def _posts_page(request, volunteer, form_for=None, form=None, status=200):
     claims = list(selectors.my_claims(volunteer))
     for claim in claims:
@@ -135,12 +152,8 @@ def _refused(request, error):
     return redirect("care:posts")
 
 
-@require_POST
-@login_required
-def post_claim(request, pk):
-    volunteer = _member_or_none(request.user)
-    if volunteer is None:
-        return redirect("care:posts")
+@_member_post
+def post_claim(request, volunteer, pk):
     post = selectors.get_open_post_or_404(volunteer, pk)
     try:
         services.post_claim(post=post, volunteer=volunteer)
@@ -152,12 +165,8 @@ def post_claim(request, pk):
     return redirect("care:posts")
 
 
-@require_POST
-@login_required
-def post_leave(request, pk):
-    volunteer = _member_or_none(request.user)
-    if volunteer is None:
-        return redirect("care:posts")
+@_member_post
+def post_leave(request, volunteer, pk):
     claim = selectors.get_my_claim_or_404(volunteer, pk)
     try:
         services.post_leave(claim=claim, volunteer=volunteer)
@@ -167,12 +176,8 @@ def post_leave(request, pk):
     return redirect("care:posts")
 
 
-@require_POST
-@login_required
-def post_service(request, pk):
-    volunteer = _member_or_none(request.user)
-    if volunteer is None:
-        return redirect("care:posts")
+@_member_post
+def post_service(request, volunteer, pk):
     claim = selectors.get_my_claim_or_404(volunteer, pk)
     form = PostServiceForm(request.POST)
     if form.is_valid():
@@ -196,13 +201,9 @@ def post_service(request, pk):
     return _posts_page(request, volunteer, form_for=claim.pk, form=form, status=400)
 
 
-@require_POST
-@login_required
-def identity(request):
+@_member_post
+def identity(request, volunteer):
     """亮身份: the party member agrees, or no longer agrees, to be named on building boards."""
-    volunteer = _member_or_none(request.user)
-    if volunteer is None:
-        return redirect("care:posts")
     shows = request.POST.get("shows") == "1"
     try:
         services.identity_consent(volunteer=volunteer, shows=shows)

@@ -29,13 +29,32 @@ def sessions_of(topic):
     return list(topic.sessions.order_by("held_at", "pk"))
 
 
-def tally(session):
-    """{choice: ballots} for a session's vote, with the households of the community as `eligible`."""
-    counts = dict(session.votes.values_list("choice").annotate(n=Count("pk")).values_list("choice", "n"))
-    result = {choice: counts.get(choice, 0) for choice in Vote.Choice.values}
-    result["cast"] = sum(counts.values())
-    result["eligible"] = Household.objects.filter(grid__parent_id=session.community_id).count()
-    return result
+def add_tallies(sessions):
+    """Set `tally` on each session with a question: {choice: ballots, "cast", "eligible"}; None otherwise.
+
+    One grouped query for every ballot of the page, and one count of households per community.
+    """
+    voted = [session for session in sessions if session.vote_question]
+    for session in sessions:
+        session.tally = None
+    if not voted:
+        return sessions
+    counts = {}
+    rows = Vote.objects.filter(session__in=voted).values_list("session_id", "choice").annotate(n=Count("pk"))
+    for session_id, choice, n in rows:
+        counts.setdefault(session_id, {})[choice] = n
+    eligible = dict(
+        Household.objects.filter(grid__parent_id__in={s.community_id for s in voted})
+        .values_list("grid__parent_id")
+        .annotate(n=Count("pk"))
+        .values_list("grid__parent_id", "n")
+    )
+    for session in voted:
+        mine = counts.get(session.pk, {})
+        session.tally = {choice: mine.get(choice, 0) for choice in Vote.Choice.values}
+        session.tally["cast"] = sum(mine.values())
+        session.tally["eligible"] = eligible.get(session.community_id, 0)
+    return sessions
 
 
 def my_resolutions(user):

@@ -2,7 +2,6 @@
 the staff's topic pages and the resolution owner's page."""
 
 import re
-import unicodedata
 
 from django.conf import settings
 from django.contrib import messages
@@ -27,6 +26,7 @@ from deliberation.forms import (
     VoteWithCodeForm,
 )
 from deliberation.models import Session, Topic
+from grids.admin import address_condition, parse_address
 from grids.models import Grid, Household
 from portal.access import staff_over
 from portal.decorators import scope_required
@@ -184,9 +184,7 @@ def notice(request, code):
     """A community's public notice (公示): matters accepted, sessions, resolutions and progress; no personal data."""
     community = selectors.notice_community_or_404(code)
     topics = list(selectors.notice(community))
-    for topic in topics:
-        for session in topic.sessions.all():
-            session.tally = selectors.tally(session) if session.vote_question else None
+    selectors.add_tallies([session for topic in topics for session in topic.sessions.all()])
     return render(request, "deliberation/notice.html", {"community": community, "topics": topics})
 
 
@@ -220,8 +218,8 @@ def _staff_topic(request, pk):
 def _topic_page(request, topic, *, vet_form=None, vote_forms=None, status=200):
     sessions = selectors.sessions_of(topic)
     grids = list(Grid.objects.filter(parent=topic.community, kind=Grid.Kind.GRID).order_by("lft"))
+    selectors.add_tallies(sessions)
     for session in sessions:
-        session.tally = selectors.tally(session) if session.vote_question else None
         session.vote_form = (vote_forms or {}).get(session.pk) or SessionVoteForm()
     return render(
         request,
@@ -269,16 +267,12 @@ def topic_vet(request, pk):
 
 
 def _household_at(community, grid_id, address):
-    numbers = re.findall(r"\d+|[A-Za-z]+\d*", unicodedata.normalize("NFKC", address or ""))
-    if len(numbers) != 3:
+    parts = parse_address(address)
+    if parts is None:
         return None, _("住户请写成 楼-单元-房号，例如 3-2-301。")
-    building, unit, room = numbers
-    households = Household.objects.filter(
-        grid__parent=community,
-        building__name__in=[building, f"{building}号楼", f"{building}栋", f"{building}幢"],
-        unit__in=[unit, f"{unit}单元"],
-        room__in=[room, f"{room}室"],
-    ).select_related("grid", "building")
+    households = Household.objects.filter(address_condition(*parts), grid__parent=community).select_related(
+        "grid", "building"
+    )
     if grid_id and str(grid_id).isdigit() and len(str(grid_id)) < 12:
         households = households.filter(grid_id=int(grid_id))
     found = list(households[:5])
